@@ -1,0 +1,26 @@
+# Sourced by bin/sluice and bin/test. Finds a JDK >= 21 and exports JAVA_HOME and JAVA.
+# Order: $JAVA_HOME, the java on PATH, then every JDK in the system's JVM directory (newest first).
+
+sluice_java_feature() { # prints the feature version (17, 21, 25, …) of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+sluice_find_jdk() {
+  local candidates=() home v seen=""
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${home%/}"); done
+  for home in "${candidates[@]}"; do
+    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
+    v=$(sluice_java_feature "$home/bin/java")
+    seen="$seen ${home}(${v:-?})"
+    if [ -n "$v" ] && [ "$v" -ge 21 ]; then
+      export JAVA_HOME="$home" JAVA="$home/bin/java"
+      return 0
+    fi
+  done
+  echo "sluice: needs a JDK 21 or newer and found none (looked at:${seen:- nothing}). Install one, e.g. 'apt-get install openjdk-21-jdk' or Temurin 21/25, or point JAVA_HOME at it." >&2
+  return 1
+}

@@ -1,0 +1,15 @@
+package dev.sluice;
+
+import java.net.URI;
+
+/**
+ * A successful response, as handed to a {@link Processor} on a CPU-pool thread.
+ *
+ * @param url         the URL as given in the input
+ * @param finalUri    the URI the body came from, after redirects
+ * @param httpStatus  the 2xx status
+ * @param contentType the Content-Type header, or null
+ * @param body        the whole body (never null; may be empty). Do not modify.
+ */
+public record FetchedBody(String url, URI finalUri, int httpStatus, String contentType, byte[] body) {
+}

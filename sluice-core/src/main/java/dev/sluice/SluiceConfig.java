@@ -1,0 +1,239 @@
+package dev.sluice;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything that shapes a run: limits, timeouts, retries, processing and storing. Immutable and
+ * thread-safe; build one with {@link #builder()}, derive variants with {@link #toBuilder()}.
+ * The defaults (stated on each builder method) are the CLI's defaults.
+ *
+ * <p>The policies wrap each other in this order, outermost first:
+ * {@code retry(back-off) ( per-host slot ( global slot ( rate ( timeout ( fetch ))))) }. A URL waiting
+ * out its back-off holds no slot.
+ */
+public record SluiceConfig(
+        int concurrency,
+        int perHost,
+        double ratePerSecond,
+        Duration timeout,
+        long maxBodyBytes,
+        int maxRedirects,
+        List<Header> headers,
+        int retries,
+        Duration backoffBase,
+        Duration backoffCap,
+        Duration maxRetryAfter,
+        int processThreads,
+        ResumeMode resumeMode,
+        boolean storeBodies,
+        Duration grace,
+        int window,
+        int writeBatchRows,
+        Duration writeBatchDelay) {
+
+    /** The User-Agent sent unless a header overrides it. */
+    public static final String DEFAULT_USER_AGENT = "Sluice/0.1 (concurrent HTTP data pipeline)";
+
+    /** One request header, sent with every request. */
+    public record Header(String name, String value) {
+        public Header {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw new IllegalArgumentException("header name '" + name + "' is not a valid HTTP header name");
+            }
+        }
+
+        /** Parses {@code "Name: value"}. */
+        public static Header parse(String text) {
+            int colon = text.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("header '" + text + "' is not of the form 'Name: value'");
+            }
+            return new Header(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+        }
+    }
+
+    public SluiceConfig {
+        headers = List.copyOf(headers);
+    }
+
+    /** The headers every request carries: the default User-Agent unless overridden, then the user's. */
+    public List<Header> effectiveHeaders() {
+        boolean hasAgent = headers.stream().anyMatch(h -> h.name().toLowerCase(Locale.ROOT).equals("user-agent"));
+        List<Header> all = new ArrayList<>();
+        if (!hasAgent) {
+            all.add(new Header("User-Agent", DEFAULT_USER_AGENT));
+        }
+        all.addAll(headers);
+        return all;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a {@link SluiceConfig}. Not thread-safe. {@link #build()} validates every value. */
+    public static final class Builder {
+        private int concurrency = 5;
+        private int perHost = 0;
+        private double ratePerSecond = 0;
+        private Duration timeout = Duration.ofSeconds(10);
+        private long maxBodyBytes = 16L << 20;
+        private int maxRedirects = 5;
+        private List<Header> headers = List.of();
+        private int retries = 3;
+        private Duration backoffBase = Duration.ofMillis(250);
+        private Duration backoffCap = Duration.ofSeconds(30);
+        private Duration maxRetryAfter = Duration.ofSeconds(60);
+        private int processThreads = Runtime.getRuntime().availableProcessors();
+        private ResumeMode resumeMode = ResumeMode.SKIP_DONE;
+        private boolean storeBodies = false;
+        private Duration grace = Duration.ofSeconds(10);
+        private int window = 0;
+        private int writeBatchRows = 1000;
+        private Duration writeBatchDelay = Duration.ofMillis(100);
+
+        private Builder() {
+        }
+
+        private Builder(SluiceConfig c) {
+            concurrency = c.concurrency;
+            perHost = c.perHost;
+            ratePerSecond = c.ratePerSecond;
+            timeout = c.timeout;
+            maxBodyBytes = c.maxBodyBytes;
+            maxRedirects = c.maxRedirects;
+            headers = c.headers;
+            retries = c.retries;
+            backoffBase = c.backoffBase;
+            backoffCap = c.backoffCap;
+            maxRetryAfter = c.maxRetryAfter;
+            processThreads = c.processThreads;
+            resumeMode = c.resumeMode;
+            storeBodies = c.storeBodies;
+            grace = c.grace;
+            window = c.window;
+            writeBatchRows = c.writeBatchRows;
+            writeBatchDelay = c.writeBatchDelay;
+        }
+
+        /** Most requests in flight at once, over all hosts. Default 5. */
+        public Builder concurrency(int n) { concurrency = n; return this; }
+
+        /** Most requests in flight at once to one host (host:port); 0 = only the global cap. Default 0. */
+        public Builder perHost(int n) { perHost = n; return this; }
+
+        /** Most requests started per second over all hosts (smooth); 0 = unlimited. Default 0. */
+        public Builder ratePerSecond(double r) { ratePerSecond = r; return this; }
+
+        /** Bound on one attempt: connect, headers and the whole body. Default 10 s. */
+        public Builder timeout(Duration d) { timeout = d; return this; }
+
+        /** Bodies larger than this fail with {@code too_large}. Default 16 MiB. */
+        public Builder maxBodyBytes(long n) { maxBodyBytes = n; return this; }
+
+        /** Redirects followed per attempt. Default 5. */
+        public Builder maxRedirects(int n) { maxRedirects = n; return this; }
+
+        /** Extra request headers; a User-Agent here replaces the default one. Default none. */
+        public Builder headers(List<Header> h) { headers = h; return this; }
+
+        /** Retries after the first attempt, for transient failures only. Default 3. */
+        public Builder retries(int n) { retries = n; return this; }
+
+        /** First back-off bound; it doubles per retry up to the cap, with full jitter. Default 250 ms. */
+        public Builder backoffBase(Duration d) { backoffBase = d; return this; }
+
+        /** Largest back-off bound. Default 30 s. */
+        public Builder backoffCap(Duration d) { backoffCap = d; return this; }
+
+        /** A server's Retry-After is honoured up to this. Default 60 s. */
+        public Builder maxRetryAfter(Duration d) { maxRetryAfter = d; return this; }
+
+        /** Platform threads of the CPU stage. Default: the number of cores. */
+        public Builder processThreads(int n) { processThreads = n; return this; }
+
+        /** Which URLs with a stored row are fetched again. Default {@link ResumeMode#SKIP_DONE}. */
+        public Builder resumeMode(ResumeMode m) { resumeMode = m; return this; }
+
+        /** Keep raw bodies in the store. Default false. */
+        public Builder storeBodies(boolean b) { storeBodies = b; return this; }
+
+        /** On stop, how long in-flight requests may take to finish before they are aborted. Default 10 s. */
+        public Builder grace(Duration d) { grace = d; return this; }
+
+        /**
+         * Most URLs admitted and not yet stored (in flight, backing off, processing, or waiting for the
+         * writer): bounds memory. Default 0 = max(4096, 16 × concurrency).
+         */
+        public Builder window(int n) { window = n; return this; }
+
+        /** The writer commits after this many rows... Default 1000. */
+        public Builder writeBatchRows(int n) { writeBatchRows = n; return this; }
+
+        /** ...or when the oldest waiting row is this old. Default 100 ms. */
+        public Builder writeBatchDelay(Duration d) { writeBatchDelay = d; return this; }
+
+        public SluiceConfig build() {
+            positive("concurrency", concurrency);
+            atLeast("perHost", perHost, 0);
+            if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
+                throw new IllegalArgumentException("rate must be a number >= 0 (0 = unlimited), was " + ratePerSecond);
+            }
+            positive("timeout", timeout);
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBody must be at least 1 byte, was " + maxBodyBytes);
+            }
+            if (maxBodyBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxBody must be below 2GiB, was " + maxBodyBytes + " bytes");
+            }
+            atLeast("maxRedirects", maxRedirects, 0);
+            atLeast("retries", retries, 0);
+            positive("backoffBase", backoffBase);
+            positive("backoffCap", backoffCap);
+            if (backoffCap.compareTo(backoffBase) < 0) {
+                throw new IllegalArgumentException("backoffCap must be >= backoffBase (" + backoffBase + "), was " + backoffCap);
+            }
+            positive("maxRetryAfter", maxRetryAfter);
+            positive("processThreads", processThreads);
+            Objects.requireNonNull(resumeMode, "resumeMode");
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+            }
+            atLeast("window", window, 0);
+            positive("writeBatchRows", writeBatchRows);
+            positive("writeBatchDelay", writeBatchDelay);
+            int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
+            return new SluiceConfig(concurrency, perHost, ratePerSecond, timeout, maxBodyBytes, maxRedirects,
+                    headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, resumeMode,
+                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay);
+        }
+
+        private static void positive(String name, int value) {
+            atLeast(name, value, 1);
+        }
+
+        private static void atLeast(String name, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+            }
+        }
+
+        private static void positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0, was " + d);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.sluice;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Where results are kept. One implementation per database engine.
+ *
+ * <p>Threading: {@link #write} is called only by the pipeline's single writer thread;
+ * {@link #alreadyDone} only by its admission thread; the rest by whoever owns the store, when no
+ * run is using it. Implementations keep separate connections for the writer and the readers.
+ */
+public interface Store extends AutoCloseable {
+
+    /**
+     * Of these URLs, those whose stored row means they are not fetched again in a run that started at
+     * {@code runStart}: under {@link ResumeMode#SKIP_DONE} every URL with a row; under
+     * {@link ResumeMode#RETRY_FAILED} those that are ok or were stored by this run; under
+     * {@link ResumeMode#REFETCH} those stored by this run.
+     */
+    Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException;
+
+    /** Stores a batch in one transaction: all of it, or none of it. Replaces earlier rows of these URLs. */
+    void write(Collection<UrlResult> batch) throws StoreException;
+
+    /** Row counts by status and by error code. */
+    Counts counts() throws StoreException;
+
+    /** Streams stored results (without records and bodies) in URL order; {@code status} null for all. */
+    void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException;
+
+    /** A human-readable name of where the data is, e.g. the database file's path. */
+    String location();
+
+    @Override
+    void close() throws StoreException;
+
+    /** Counts of stored rows. */
+    record Counts(long ok, long failed, Map<String, Long> byError) {
+        public long total() {
+            return ok + failed;
+        }
+    }
+}

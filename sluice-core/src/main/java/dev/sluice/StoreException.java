@@ -1,0 +1,16 @@
+package dev.sluice;
+
+/** The store could not do what was asked: the database is missing, not writable, full, or corrupt. */
+public final class StoreException extends Exception {
+    private final String location;
+
+    public StoreException(String location, String message, Throwable cause) {
+        super(location + ": " + message + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+        this.location = location;
+    }
+
+    /** Where the data is, e.g. the database file. */
+    public String location() {
+        return location;
+    }
+}

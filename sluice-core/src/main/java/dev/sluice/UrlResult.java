@@ -1,0 +1,69 @@
+package dev.sluice;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The final outcome for one URL: exactly what becomes its row in {@code results} (and its rows in
+ * {@code records}, and in {@code bodies} when bodies are kept). Immutable and thread-safe.
+ *
+ * @param url         the URL as given in the input (trimmed); the primary key
+ * @param status      {@link Status#OK} or {@link Status#FAILED}
+ * @param httpStatus  the last HTTP status received, or null when none was
+ * @param attempts    how many attempts were made (0 for an invalid URL)
+ * @param error       why it failed, or null when ok
+ * @param detail      a human-readable reason for a failure, or null
+ * @param bytes       body size in bytes, or null when no body was received
+ * @param contentType the response's Content-Type, or null
+ * @param sha256      hex SHA-256 of the body, or null
+ * @param elapsedMs   wall time from the first attempt's start to the outcome, back-off included
+ * @param fetchedAt   when the outcome was decided (UTC)
+ * @param records     JSON texts produced by the processor, in order (empty when none)
+ * @param body        the raw body when bodies are kept, else null
+ */
+public record UrlResult(
+        String url,
+        Status status,
+        Integer httpStatus,
+        int attempts,
+        ErrorKind error,
+        String detail,
+        Long bytes,
+        String contentType,
+        String sha256,
+        long elapsedMs,
+        Instant fetchedAt,
+        List<String> records,
+        byte[] body) {
+
+    /** The two values of {@code results.status}. */
+    public enum Status {
+        OK, FAILED;
+
+        public String code() {
+            return this == OK ? "ok" : "failed";
+        }
+    }
+
+    public UrlResult {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(fetchedAt, "fetchedAt");
+        records = List.copyOf(records);
+        if ((status == Status.FAILED) != (error != null)) {
+            throw new IllegalArgumentException("a failed result needs an error, an ok result must have none: " + url);
+        }
+    }
+
+    public boolean ok() {
+        return status == Status.OK;
+    }
+
+    /** A failure with no body. */
+    public static UrlResult failed(String url, ErrorKind error, String detail, Integer httpStatus,
+                                   int attempts, long elapsedMs, Instant fetchedAt) {
+        return new UrlResult(url, Status.FAILED, httpStatus, attempts, error, detail,
+                null, null, null, elapsedMs, fetchedAt, List.of(), null);
+    }
+}

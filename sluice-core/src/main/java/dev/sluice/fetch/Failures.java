@@ -1,0 +1,71 @@
+package dev.sluice.fetch;
+
+import dev.sluice.ErrorKind;
+import org.eclipse.jetty.client.HttpResponseException;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns what went wrong in an attempt into a typed, classified {@link Attempt.Failure}. The one
+ * place that decides what is transient (worth retrying) and what is final. Thread-safe.
+ */
+final class Failures {
+    /** Statuses worth another attempt: the server or something in front of it is busy or broken for now. */
+    static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 425, 429, 500, 502, 503, 504);
+
+    private Failures() {
+    }
+
+    static Attempt.Failure timeout(long timeoutMillis) {
+        return Attempt.Failure.of(ErrorKind.TIMEOUT, "no complete response within " + timeoutMillis + "ms", true);
+    }
+
+    /** Classifies an exception from the HTTP client, looking through its causes. */
+    static Attempt.Failure classify(Throwable failure, long timeoutMillis) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BodyTooLargeException) {
+                return Attempt.Failure.of(ErrorKind.TOO_LARGE, t.getMessage(), false);
+            }
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+                return timeout(timeoutMillis);
+            }
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return Attempt.Failure.of(ErrorKind.CONNECT, "unknown host" + suffix(t), true);
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return Attempt.Failure.of(ErrorKind.CONNECT, "cannot connect" + suffix(t), true);
+            }
+            if (t instanceof SSLException) {
+                return Attempt.Failure.of(ErrorKind.CONNECT, "TLS failed" + suffix(t), false);
+            }
+            if (t instanceof HttpResponseException) {
+                return Attempt.Failure.of(ErrorKind.IO, "bad response" + suffix(t), false);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return Attempt.Failure.of(ErrorKind.IO, "connection broke" + suffix(t), true);
+            }
+        }
+        return Attempt.Failure.of(ErrorKind.IO, failure.getClass().getSimpleName() + suffix(failure), false);
+    }
+
+    /** A non-2xx final status. */
+    static Attempt.Failure status(int status, String reason, java.time.Duration retryAfter) {
+        String detail = "HTTP " + status + (reason == null || reason.isBlank() ? "" : " " + reason);
+        return new Attempt.Failure(ErrorKind.HTTP, detail, status, RETRYABLE_STATUSES.contains(status), retryAfter);
+    }
+
+    private static String suffix(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? " (" + t.getClass().getSimpleName() + ")" : ": " + m;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.sluice.fetch;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceConfig;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One attempt at a URL: a GET with redirects followed by hand (so each hop is checked), the whole
+ * attempt bounded by one deadline, the body bounded in size. Returns a typed {@link Attempt}; never
+ * throws for an HTTP or network problem.
+ *
+ * <p>Threading: {@link #fetch} blocks its caller, which should be a virtual thread (a fetch thread);
+ * Jetty's own I/O runs on its virtual-thread pool and one scheduler thread, all stopped by
+ * {@link #close()}. Thread-safe.
+ */
+public final class HttpFetcher implements AutoCloseable {
+    private static final int[] REDIRECTS = {301, 302, 303, 307, 308};
+
+    private final HttpClient client;
+    private final List<SluiceConfig.Header> headers;
+    private final long timeoutMillis;
+    private final long maxBodyBytes;
+    private final int maxRedirects;
+    private final Clock clock;
+
+    public HttpFetcher(SluiceConfig config, Clock clock) {
+        this.headers = config.effectiveHeaders();
+        this.timeoutMillis = config.timeout().toMillis();
+        this.maxBodyBytes = config.maxBodyBytes();
+        this.maxRedirects = config.maxRedirects();
+        this.clock = clock;
+        VirtualThreadPool executor = new VirtualThreadPool();
+        executor.setName("sluice-http");
+        client = new HttpClient();
+        client.setExecutor(executor);
+        client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", false));
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null); // ours comes with the request headers
+        client.setConnectTimeout(timeoutMillis);
+        client.setIdleTimeout(Math.max(timeoutMillis, 30_000));
+        // No host can have more in flight than the global cap (or its per-host cap): never queue inside Jetty.
+        int perDestination = config.perHost() > 0 ? Math.min(config.perHost(), config.concurrency()) : config.concurrency();
+        client.setMaxConnectionsPerDestination(perDestination);
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.concurrency() * 2));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client", e);
+        }
+    }
+
+    /** Fetches {@code uri} once (following redirects); blocks until done or the timeout. */
+    public Attempt fetch(URI uri) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        URI current = uri;
+        for (int hop = 0; ; hop++) {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remaining <= 0) {
+                return Failures.timeout(timeoutMillis);
+            }
+            BodyCollector.Collected got;
+            try {
+                got = exchange(current, remaining);
+            } catch (ExecutionException e) {
+                return Failures.classify(e.getCause(), timeoutMillis);
+            }
+            Response response = got.response();
+            int status = response.getStatus();
+            String location = response.getHeaders().get(HttpHeader.LOCATION);
+            if (isRedirect(status) && location != null) {
+                if (hop >= maxRedirects) {
+                    return new Attempt.Failure(ErrorKind.REDIRECTS,
+                            "more than " + maxRedirects + " redirects (last to " + location + ")", status, false, null);
+                }
+                URI next;
+                try {
+                    next = current.resolve(location.trim());
+                } catch (IllegalArgumentException e) {
+                    return new Attempt.Failure(ErrorKind.REDIRECTS, "redirect to an invalid URL: " + location, status, false, null);
+                }
+                String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    return new Attempt.Failure(ErrorKind.REDIRECTS, "redirect to a non-http(s) URL: " + location, status, false, null);
+                }
+                current = next;
+                continue;
+            }
+            if (status >= 200 && status < 300) {
+                return new Attempt.Success(status, response.getHeaders().get(HttpHeader.CONTENT_TYPE), got.body(), current);
+            }
+            return Failures.status(status, response.getReason(),
+                    RetryAfter.parse(response.getHeaders().get(HttpHeader.RETRY_AFTER), clock));
+        }
+    }
+
+    private BodyCollector.Collected exchange(URI uri, long timeoutMillis) throws InterruptedException, ExecutionException {
+        Request request = client.newRequest(uri)
+                .method(HttpMethod.GET)
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .headers(h -> headers.forEach(header -> h.put(header.name(), header.value())));
+        BodyCollector collector = new BodyCollector(maxBodyBytes);
+        request.send(collector);
+        try {
+            // Jetty's own total timeout ends the exchange; the extra second only guards against a lost completion.
+            return collector.done().get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            request.abort(new CancellationException("fetch cancelled"));
+            throw e;
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw new ExecutionException(e);
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        for (int r : REDIRECTS) {
+            if (r == status) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the HTTP client", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.fetch.HttpFetcher;
+import dev.sluice.fetch.RetryPolicy;
+import dev.sluice.limit.Limits;
+import dev.sluice.process.ProcessStage;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * What every fetch thread of a run shares: the stages it hands to and the policies it obeys. All
+ * members are thread-safe.
+ *
+ * @param results   where failures go (the writer's queue); blocks when full
+ * @param stopping  whether the run is stopping (no new attempts start)
+ * @param cancelled told about a URL that ends without a row (stopped mid-way)
+ */
+record JobContext(
+        Limits limits,
+        HttpFetcher fetcher,
+        RetryPolicy retryPolicy,
+        int retries,
+        ProcessStage process,
+        ProcessStage.Output results,
+        RunStats stats,
+        LiveJobs live,
+        BooleanSupplier stopping,
+        Consumer<String> cancelled) {
+}

@@ -1,0 +1,313 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.Processor;
+import dev.sluice.Progress;
+import dev.sluice.RunSummary;
+import dev.sluice.SluiceConfig;
+import dev.sluice.Store;
+import dev.sluice.StoreException;
+import dev.sluice.UrlResult;
+import dev.sluice.UrlSource;
+import dev.sluice.fetch.HttpFetcher;
+import dev.sluice.fetch.RetryPolicy;
+import dev.sluice.input.UrlParser;
+import dev.sluice.limit.Limits;
+import dev.sluice.process.ProcessStage;
+import dev.sluice.store.Writer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One run of the pipeline, assembled here top to bottom:
+ *
+ * <pre>
+ *  input ─▶ admission ──▶ fetch threads ──▶ CPU stage ──▶ writer ─▶ store
+ *           (1 thread)     (virtual, one     (bounded       (1 thread,
+ *           dedupe, skip   per URL, under    platform       batched
+ *           done, window)  Limits)           pool)          transactions)
+ * </pre>
+ *
+ * <p>Every hand-off is bounded: the <em>window</em> (URLs admitted and not yet stored), the global and
+ * per-host slots, the CPU queue, the writer queue. A URL leaves the window only when its row is
+ * committed (or it is cancelled), so memory does not grow with the input and nothing is lost.
+ *
+ * <p>Threads: admission ({@code sluice-input}, platform, daemon: it may block on standard input),
+ * fetch threads (virtual, {@code sluice-fetch}), CPU threads ({@code sluice-process-N}), the writer
+ * ({@code sluice-writer}), Jetty's ({@code sluice-http*}). All are ended before {@link #run} returns,
+ * except an admission thread still blocked reading an input that will not end.
+ *
+ * <p>Used once: {@link #run} on one thread; {@link #stop} and {@link #progress} from any thread.
+ */
+public final class Pipeline {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    private static final int CHUNK = 256;
+
+    private final SluiceConfig config;
+    private final Store store;
+    private final Processor processor;
+    private final Clock clock;
+    private final RunStats stats = new RunStats();
+    private final LiveJobs live = new LiveJobs();
+    private final Limits limits;
+    /** URLs admitted and not yet stored or cancelled: the in-run de-duplication set. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Semaphore window;
+    /** Tripped when admission ends or a stop is requested. */
+    private final CountDownLatch admissionOver = new CountDownLatch(1);
+    /** Guards the stopping transition against a job being started: no job starts after stop() returns. */
+    private final ReentrantLock admitLock = new ReentrantLock();
+    private volatile boolean stopping;
+    private volatile StoreException storeFailure;
+    private volatile Exception inputFailure;
+    private volatile Thread admissionThread;
+
+    public Pipeline(SluiceConfig config, Store store, Processor processor, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.processor = processor;
+        this.clock = clock;
+        this.limits = new Limits(config);
+        this.window = new Semaphore(config.window());
+    }
+
+    /** Sets the number of URL lines expected, for progress; -1 when unknown. */
+    public void expectTotal(long urlLines) {
+        stats.expectTotal(urlLines);
+    }
+
+    public Progress progress() {
+        return stats.progress(limits::inFlight);
+    }
+
+    /**
+     * Asks the run to stop: no new URL is admitted and no new attempt starts; requests in flight may
+     * finish within the grace period, then are aborted. What was fetched is stored. Idempotent, any thread.
+     */
+    public void stop() {
+        admitLock.lock();
+        try {
+            stopping = true;
+        } finally {
+            admitLock.unlock();
+        }
+        Thread a = admissionThread;
+        if (a != null) {
+            a.interrupt();
+        }
+        admissionOver.countDown();
+        live.wake();
+    }
+
+    /**
+     * Runs the pipeline over {@code source} until it is exhausted or the run is stopped; returns when
+     * every admitted URL is stored or cancelled. Throws when the store failed for good (what was
+     * committed stays) or the input could not be read.
+     */
+    public RunSummary run(UrlSource source) throws StoreException, IOException, InterruptedException {
+        Instant runStart = clock.instant();
+        Writer writer = new Writer(store, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
+                config.writeBatchDelay(), new StoredResults());
+        ProcessStage process = new ProcessStage(config.processThreads(), 4 * config.processThreads(), processor,
+                config.storeBodies(), writer::put);
+        try (HttpFetcher fetcher = new HttpFetcher(config, clock)) {
+            RetryPolicy retry = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
+            JobContext ctx = new JobContext(limits, fetcher, retry, config.retries(), process, writer::put, stats, live,
+                    () -> stopping, this::cancelled);
+            Thread admission = Thread.ofPlatform().name("sluice-input").daemon(true)
+                    .unstarted(() -> admit(source, ctx, writer, runStart));
+            admissionThread = admission;
+            admission.start();
+            awaitJobs();
+        } finally {
+            process.finish();
+            writer.finish();
+        }
+        if (storeFailure != null) {
+            throw storeFailure;
+        }
+        if (inputFailure instanceof IOException e) {
+            throw e;
+        }
+        return stats.summary(stopping);
+    }
+
+    /** Waits for admission and then every fetch thread to end; an interrupt of the caller stops the run. */
+    private void awaitJobs() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                admissionOver.await();
+                drainJobs();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stop();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for every fetch thread to end; once stopping, interrupts waiters now and requests after the grace. */
+    private void drainJobs() throws InterruptedException {
+        while (!stopping) {
+            if (live.awaitZero(Long.MAX_VALUE, TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        }
+        live.interrupt(LiveJobs.Phase.WAITING);
+        long grace = storeFailure != null ? 0 : config.grace().toNanos();
+        if (!live.awaitZero(grace, TimeUnit.NANOSECONDS)) {
+            log.info("grace period over: aborting the requests still in flight");
+            live.interrupt(null);
+            while (!live.awaitZero(1, TimeUnit.SECONDS)) {
+                live.interrupt(null);
+            }
+        }
+    }
+
+    // --- admission: the sluice-input thread -------------------------------------------------------
+
+    private void admit(UrlSource source, JobContext ctx, Writer writer, Instant runStart) {
+        try (source) {
+            List<UrlSource.Line> chunk = new ArrayList<>(CHUNK);
+            while (!stopping) {
+                chunk.clear();
+                UrlSource.Line line;
+                while (chunk.size() < CHUNK && (line = source.next()) != null) {
+                    chunk.add(line);
+                    if (!source.ready()) {
+                        break; // do not wait for a full chunk on a slow pipe
+                    }
+                }
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                admitChunk(chunk, ctx, writer, runStart);
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        } catch (StoreException e) {
+            fail(e);
+        } catch (IOException | UncheckedIOException e) {
+            inputFailure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            log.error("cannot read the input: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            inputFailure = e;
+            log.error("admission failed unexpectedly", e);
+        } finally {
+            admissionOver.countDown();
+        }
+    }
+
+    private void admitChunk(List<UrlSource.Line> chunk, JobContext ctx, Writer writer, Instant runStart)
+            throws InterruptedException, StoreException {
+        Map<String, Object> fresh = new LinkedHashMap<>(); // url -> Parsed, or the invalid line's message
+        for (UrlSource.Line line : chunk) {
+            String url = line.text();
+            if (!pending.add(url)) {
+                stats.duplicate();
+                continue;
+            }
+            try {
+                fresh.put(url, UrlParser.parse(url));
+            } catch (UrlParser.InvalidUrlException e) {
+                fresh.put(url, line.where() + ": " + e.getMessage());
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        // Checked after adding to pending: a row committed before that is seen here; one committed after cannot exist.
+        Set<String> done = store.alreadyDone(fresh.keySet(), config.resumeMode(), runStart);
+        for (Map.Entry<String, Object> e : fresh.entrySet()) {
+            String url = e.getKey();
+            if (done.contains(url)) {
+                pending.remove(url);
+                stats.skipped(1);
+                continue;
+            }
+            window.acquire();
+            if (e.getValue() instanceof UrlParser.Parsed parsed) {
+                startJob(new UrlJob(ctx, url, parsed.uri(), parsed.hostKey()));
+            } else {
+                writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, (String) e.getValue(), null, 0, 0, clock.instant()));
+            }
+        }
+    }
+
+    private void startJob(UrlJob job) throws InterruptedException {
+        admitLock.lock();
+        try {
+            if (stopping) {
+                throw new InterruptedException("stopping");
+            }
+            job.start();
+        } finally {
+            admitLock.unlock();
+        }
+    }
+
+    // --- settling: a URL leaves the window -------------------------------------------------------
+
+    private void cancelled(String url) {
+        stats.cancelled();
+        settle(url);
+    }
+
+    private void settle(String url) {
+        pending.remove(url);
+        window.release();
+    }
+
+    private void fail(StoreException e) {
+        if (storeFailure == null) {
+            storeFailure = e;
+            log.error("the store failed; stopping the run: {}", e.getMessage());
+        }
+        stop();
+    }
+
+    /** The writer's listener; runs on the writer thread. */
+    private final class StoredResults implements Writer.Listener {
+        @Override
+        public void committed(List<UrlResult> batch) {
+            for (UrlResult r : batch) {
+                stats.stored(r);
+                if (!r.ok()) {
+                    log.warn("failed {}: {} ({}){}", r.url(), r.error().code(), r.detail(),
+                            r.attempts() == 0 ? "" : r.attempts() == 1 ? " after 1 attempt" : " after " + r.attempts() + " attempts");
+                }
+                pending.remove(r.url());
+            }
+            window.release(batch.size());
+        }
+
+        @Override
+        public void storeFailed(StoreException e) {
+            fail(e);
+        }
+
+        @Override
+        public void dropped(List<UrlResult> batch) {
+            batch.forEach(r -> cancelled(r.url()));
+        }
+    }
+}

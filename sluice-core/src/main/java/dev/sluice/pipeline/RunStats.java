@@ -1,0 +1,85 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.Progress;
+import dev.sluice.RunSummary;
+import dev.sluice.UrlResult;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/**
+ * Counters of one run. Counters are {@link LongAdder}s, bumped from any thread; the latency
+ * histogram is touched only by the writer thread (in {@link #stored}) until the run ends and
+ * {@link #summary} reads it after the writer thread has been joined (the join is the happens-before edge).
+ */
+final class RunStats {
+    private final long startNanos = System.nanoTime();
+    private final LongAdder ok = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final Map<String, LongAdder> failedByError = new ConcurrentHashMap<>();
+    private final LongAdder skipped = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final Histogram latency = new Histogram(3_600_000L, 3); // ms, up to an hour; writer thread only
+    private volatile long total = -1;
+
+    void expectTotal(long urlLines) {
+        total = urlLines;
+    }
+
+    void skipped(int n) {
+        skipped.add(n);
+    }
+
+    void duplicate() {
+        duplicates.increment();
+    }
+
+    void cancelled() {
+        cancelled.increment();
+    }
+
+    void requestStarted(boolean retry) {
+        requests.increment();
+        if (retry) {
+            retries.increment();
+        }
+    }
+
+    /** Writer thread only. */
+    void stored(UrlResult r) {
+        if (r.ok()) {
+            ok.increment();
+        } else {
+            failed.increment();
+            failedByError.computeIfAbsent(r.error().code(), k -> new LongAdder()).increment();
+        }
+        if (r.attempts() > 0) {
+            latency.recordValue(Math.min(r.elapsedMs(), latency.getHighestTrackableValue()));
+        }
+    }
+
+    Progress progress(IntSupplier inFlight) {
+        long o = ok.sum();
+        long f = failed.sum();
+        return new Progress(o + f + skipped.sum() + duplicates.sum(), total, o, f, inFlight.getAsInt(),
+                requests.sum(), System.nanoTime() - startNanos);
+    }
+
+    /** Call only after the writer thread has ended. */
+    RunSummary summary(boolean stopped) {
+        Map<String, Long> byError = new TreeMap<>();
+        failedByError.forEach((k, v) -> byError.put(k, v.sum()));
+        RunSummary.Latency lat = new RunSummary.Latency(latency.getValueAtPercentile(50),
+                latency.getValueAtPercentile(95), latency.getValueAtPercentile(99), latency.getMaxValue());
+        return new RunSummary(ok.sum(), failed.sum(), byError, skipped.sum(), duplicates.sum(), cancelled.sum(),
+                requests.sum(), retries.sum(), lat, Duration.ofNanos(System.nanoTime() - startNanos), stopped);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.process;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.FetchedBody;
+import dev.sluice.Processor;
+import net.thisptr.jackson.jq.BuiltinFunctionLoader;
+import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.Scope;
+import net.thisptr.jackson.jq.Versions;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a jq expression (jackson-jq, jq 1.6 dialect) on each body parsed as JSON; every value it
+ * emits becomes one record. A body that is not JSON, or an expression that fails on it, throws, so
+ * the URL fails with {@code process}.
+ *
+ * <p>Thread-safe: the compiled query and the root scope are shared read-only; each call gets its
+ * own child scope.
+ */
+public final class JqProcessor implements Processor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String expression;
+    private final JsonQuery query;
+    private final Scope rootScope;
+
+    private JqProcessor(String expression, JsonQuery query, Scope rootScope) {
+        this.expression = expression;
+        this.query = query;
+        this.rootScope = rootScope;
+    }
+
+    /** Compiles {@code expression}; a syntax error is an {@link IllegalArgumentException} saying where. */
+    public static JqProcessor compile(String expression) {
+        Scope root = Scope.newEmptyScope();
+        BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, root);
+        try {
+            return new JqProcessor(expression, JsonQuery.compile(expression, Versions.JQ_1_6), root);
+        } catch (JsonQueryException e) {
+            throw new IllegalArgumentException("invalid jq expression '" + expression + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> process(FetchedBody body) throws Exception {
+        JsonNode input;
+        try {
+            input = JSON.readTree(body.body());
+        } catch (JsonProcessingException e) {
+            throw new Exception("body is not JSON (Content-Type " + body.contentType() + "): "
+                    + e.getOriginalMessage(), e);
+        }
+        if (input == null || input.isMissingNode()) {
+            throw new Exception("body is empty, not JSON");
+        }
+        List<JsonNode> values = new ArrayList<>();
+        try {
+            query.apply(Scope.newChildScope(rootScope), input, values::add);
+        } catch (JsonQueryException e) {
+            throw new Exception("jq '" + expression + "' failed: " + e.getMessage(), e);
+        }
+        List<String> records = new ArrayList<>(values.size());
+        for (JsonNode v : values) {
+            records.add(JSON.writeValueAsString(v));
+        }
+        return records;
+    }
+}

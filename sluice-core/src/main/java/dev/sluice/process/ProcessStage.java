@@ -1,0 +1,129 @@
+package dev.sluice.process;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.FetchedBody;
+import dev.sluice.Processor;
+import dev.sluice.UrlResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The CPU stage: a fixed pool of platform threads ({@code sluice-process-N}) that turn fetched bodies
+ * into results: size, content type, SHA-256, then the user's {@link Processor}.
+ *
+ * <p>Queue: bounded ({@code capacity}); producers are the fetch threads, consumers this pool's
+ * threads. Full means the producer blocks in {@link #submit} while still holding its fetch slot:
+ * slow processing slows fetching instead of piling bodies up in memory.
+ *
+ * <p>Whatever the processor throws becomes a failed result ({@code process}); nothing thrown here is
+ * lost. Thread-safe.
+ */
+public final class ProcessStage {
+    private static final Logger log = LoggerFactory.getLogger(ProcessStage.class);
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** A fetched body on its way to processing, with what the result row needs from the fetch. */
+    public record Job(FetchedBody fetched, int attempts, long startNanos) {
+    }
+
+    /** Where results go (the writer's queue); may block. */
+    @FunctionalInterface
+    public interface Output {
+        void put(UrlResult result) throws InterruptedException;
+    }
+
+    private static final Job END = new Job(null, 0, 0);
+
+    private final BlockingQueue<Job> queue;
+    private final Processor processor;
+    private final boolean keepBodies;
+    private final Output output;
+    private final List<Thread> threads = new ArrayList<>();
+
+    public ProcessStage(int threadCount, int capacity, Processor processor, boolean keepBodies, Output output) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.processor = processor;
+        this.keepBodies = keepBodies;
+        this.output = output;
+        for (int i = 0; i < threadCount; i++) {
+            threads.add(Thread.ofPlatform().name("sluice-process-" + i).unstarted(this::work));
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** Hands a body over; blocks while the queue is full. Called by fetch threads. */
+    public void submit(Job job) throws InterruptedException {
+        queue.put(job);
+    }
+
+    /** After the last submit: lets the threads finish what is queued, then waits for them to end. */
+    public void finish() throws InterruptedException {
+        for (int i = 0; i < threads.size(); i++) {
+            queue.put(END);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    /** Stops the threads now, dropping what is queued (used only when the run is abandoned). */
+    public void abandon() throws InterruptedException {
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private void work() {
+        MessageDigest sha256 = newSha256();
+        try {
+            for (Job job = queue.take(); job != END; job = queue.take()) {
+                output.put(process(job, sha256));
+            }
+        } catch (InterruptedException e) {
+            // abandoned: the run is over and what was queued is not stored (a re-run fetches it again)
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private UrlResult process(Job job, MessageDigest sha256) {
+        FetchedBody f = job.fetched();
+        String digest = HEX.formatHex(sha256.digest(f.body()));
+        List<String> records;
+        String failure = null;
+        try {
+            records = processor.process(f);
+            if (records == null) {
+                throw new IllegalStateException("the processor returned null instead of a list");
+            }
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            records = List.of();
+            failure = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            if (!(e instanceof Exception) || e instanceof RuntimeException) {
+                log.debug("processor threw on {}", f.url(), e); // unexpected throwables keep their trace for -v
+            }
+        }
+        long elapsedMs = (System.nanoTime() - job.startNanos()) / 1_000_000;
+        boolean ok = failure == null;
+        return new UrlResult(f.url(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
+                job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
+                digest, elapsedMs, Instant.now(), records, keepBodies ? f.body() : null);
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}

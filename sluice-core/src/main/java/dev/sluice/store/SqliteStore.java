@@ -1,0 +1,297 @@
+package dev.sluice.store;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.ResumeMode;
+import dev.sluice.Store;
+import dev.sluice.StoreException;
+import dev.sluice.UrlResult;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, schema created and upgraded by Flyway.
+ *
+ * <p>Two connections: the writer connection, used only by {@link #write} (the pipeline's writer
+ * thread), and the reader connection for everything else. WAL lets the reader run while the writer
+ * commits. {@code synchronous=NORMAL} in WAL mode survives a process kill (committed transactions are
+ * in the WAL file); only an OS crash or power loss can lose the last commits.
+ *
+ * <p>Thread-safe: the reader connection is guarded by {@code readLock}; the writer connection by
+ * the single-writer contract. sqlite-jdbc is JNI and pins a virtual thread's carrier, so callers are
+ * platform threads (the writer and admission threads are).
+ */
+public final class SqliteStore implements Store {
+    private static final int IN_CHUNK = 500;
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+    private final ReentrantLock readLock = new ReentrantLock(); // guards reader
+    private final PreparedStatement upsertResult;
+    private final PreparedStatement deleteRecords;
+    private final PreparedStatement insertRecord;
+    private final PreparedStatement upsertBody;
+
+    private SqliteStore(Path file, Connection writer, Connection reader) throws SQLException {
+        this.file = file;
+        this.writer = writer;
+        this.reader = reader;
+        upsertResult = writer.prepareStatement("""
+                INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
+                                     sha256, elapsed_ms, fetched_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (url) DO UPDATE SET
+                    status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
+                    error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
+                    content_type = excluded.content_type, sha256 = excluded.sha256,
+                    elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at""");
+        deleteRecords = writer.prepareStatement("DELETE FROM records WHERE url = ?");
+        insertRecord = writer.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?)");
+        upsertBody = writer.prepareStatement(
+                "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
+    }
+
+    /** Opens (creating if needed) the database file and brings its schema up to date. */
+    public static SqliteStore open(Path file) throws StoreException {
+        String where = file.toString();
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new StoreException(where, "the directory " + parent + " does not exist", null);
+        }
+        String url = "jdbc:sqlite:" + file;
+        try {
+            Connection writer = connect(url);
+            migrate(url);
+            Connection reader = connect(url);
+            writer.setAutoCommit(false);
+            return new SqliteStore(file, writer, reader);
+        } catch (SQLException | FlywayException e) {
+            throw new StoreException(where, "cannot open the database", rootCause(e));
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(30_000);
+        return config.createConnection(url);
+    }
+
+    private static void migrate(String url) {
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/sqlite")
+                .load()
+                .migrate();
+    }
+
+    @Override
+    public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
+        String condition = switch (mode) {
+            case SKIP_DONE -> "";
+            case RETRY_FAILED -> " AND (status = 'ok' OR fetched_at >= ?)";
+            case REFETCH -> " AND fetched_at >= ?";
+        };
+        Set<String> done = new HashSet<>();
+        readLock.lock();
+        try {
+            Iterator<String> it = urls.iterator();
+            while (it.hasNext()) {
+                List<String> chunk = new java.util.ArrayList<>(IN_CHUNK);
+                while (it.hasNext() && chunk.size() < IN_CHUNK) {
+                    chunk.add(it.next());
+                }
+                String sql = "SELECT url FROM results WHERE url IN (" + "?,".repeat(chunk.size() - 1) + "?)" + condition;
+                try (PreparedStatement st = reader.prepareStatement(sql)) {
+                    int i = 1;
+                    for (String u : chunk) {
+                        st.setString(i++, u);
+                    }
+                    if (mode != ResumeMode.SKIP_DONE) {
+                        st.setString(i, Timestamps.format(runStart));
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            done.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot read stored results", e);
+        } finally {
+            readLock.unlock();
+        }
+        return done;
+    }
+
+    @Override
+    public void write(Collection<UrlResult> batch) throws StoreException {
+        try {
+            for (UrlResult r : batch) {
+                bindResult(r);
+                upsertResult.addBatch();
+                deleteRecords.setString(1, r.url());
+                deleteRecords.addBatch();
+                int seq = 0;
+                for (String data : r.records()) {
+                    insertRecord.setString(1, r.url());
+                    insertRecord.setInt(2, seq++);
+                    insertRecord.setString(3, data);
+                    insertRecord.addBatch();
+                }
+                if (r.body() != null) {
+                    upsertBody.setString(1, r.url());
+                    upsertBody.setBytes(2, r.body());
+                    upsertBody.addBatch();
+                }
+            }
+            upsertResult.executeBatch();
+            deleteRecords.executeBatch();
+            insertRecord.executeBatch();
+            upsertBody.executeBatch();
+            writer.commit();
+        } catch (SQLException e) {
+            try {
+                writer.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
+        }
+    }
+
+    private void bindResult(UrlResult r) throws SQLException {
+        PreparedStatement st = upsertResult;
+        st.setString(1, r.url());
+        st.setString(2, r.status().code());
+        setNullableInt(st, 3, r.httpStatus());
+        st.setInt(4, r.attempts());
+        st.setString(5, r.error() == null ? null : r.error().code());
+        st.setString(6, r.detail());
+        if (r.bytes() == null) {
+            st.setNull(7, Types.INTEGER);
+        } else {
+            st.setLong(7, r.bytes());
+        }
+        st.setString(8, r.contentType());
+        st.setString(9, r.sha256());
+        st.setLong(10, r.elapsedMs());
+        st.setString(11, Timestamps.format(r.fetchedAt()));
+    }
+
+    private static void setNullableInt(PreparedStatement st, int index, Integer value) throws SQLException {
+        if (value == null) {
+            st.setNull(index, Types.INTEGER);
+        } else {
+            st.setInt(index, value);
+        }
+    }
+
+    @Override
+    public Counts counts() throws StoreException {
+        long ok = 0;
+        long failed = 0;
+        Map<String, Long> byError = new LinkedHashMap<>();
+        readLock.lock();
+        try (PreparedStatement st = reader.prepareStatement(
+                "SELECT status, error, count(*) FROM results GROUP BY status, error ORDER BY status DESC, error");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                long n = rs.getLong(3);
+                if ("ok".equals(rs.getString(1))) {
+                    ok += n;
+                } else {
+                    failed += n;
+                    byError.merge(rs.getString(2), n, Long::sum);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot count results", e);
+        } finally {
+            readLock.unlock();
+        }
+        return new Counts(ok, failed, byError);
+    }
+
+    @Override
+    public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
+        String sql = "SELECT url, status, http_status, attempts, error, detail, bytes, content_type, sha256, "
+                + "elapsed_ms, fetched_at FROM results" + (status == null ? "" : " WHERE status = ?") + " ORDER BY url";
+        readLock.lock();
+        try (PreparedStatement st = reader.prepareStatement(sql)) {
+            if (status != null) {
+                st.setString(1, status.code());
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(readResult(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot read results", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private static UrlResult readResult(ResultSet rs) throws SQLException {
+        String error = rs.getString(5);
+        return new UrlResult(
+                rs.getString(1),
+                "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
+                (Integer) rs.getObject(3, Integer.class),
+                rs.getInt(4),
+                error == null ? null : ErrorKind.valueOf(error.toUpperCase(java.util.Locale.ROOT)),
+                rs.getString(6),
+                (Long) rs.getObject(7, Long.class),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getLong(10),
+                Timestamps.parse(rs.getString(11)),
+                List.of(),
+                null);
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    @Override
+    public void close() throws StoreException {
+        try (writer; reader) {
+            // closing both, in reverse order; a failure of either is reported
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot close the database", e);
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.sluice.origin;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A loopback HTTP origin that misbehaves on purpose, as each request's query parameters ask
+ * ({@code latency}, {@code status}, {@code fail}, {@code hang}, {@code redirect}, {@code truncate}, ...),
+ * counting what it receives. Every distinct path and query is a distinct URL.
+ *
+ * <p>Thread-safe: any thread may read the counters, reset them or close the origin while requests are
+ * being handled, each on its own virtual thread.
+ */
+public final class Origin implements AutoCloseable {
+    /** Pending connections the kernel queues, generous for benchmarks that open many at once. */
+    private static final int BACKLOG = 1024;
+    /** How long close() waits for interrupted handlers to finish. */
+    private static final long HANDLER_EXIT_MS = 500;
+
+    private final HttpServer server;
+    private final ExecutorService handlers;
+    private final Counters counters = new Counters();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Origin(int port) throws IOException {
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        server = HttpServer.create(new InetSocketAddress(loopback, port), BACKLOG);
+        handlers = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(handlers);
+        server.createContext("/", new OriginHandler(counters, port()));
+        server.start();
+    }
+
+    /** Starts an origin on 127.0.0.1 and a free port. */
+    public static Origin start() {
+        return start(0);
+    }
+
+    /** Starts an origin on 127.0.0.1 and this port, 0 for a free one. */
+    public static Origin start(int port) {
+        try {
+            return new Origin(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start origin on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT} followed by {@code pathAndQuery}, which must start with "/". */
+    public URI uri(String pathAndQuery) {
+        return uri("127.0.0.1", pathAndQuery);
+    }
+
+    /**
+     * The same URL under another name for this server, e.g. "localhost": two names make two hosts for
+     * clients that limit requests per host.
+     */
+    public URI uri(String host, String pathAndQuery) {
+        if (!pathAndQuery.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + pathAndQuery);
+        }
+        return URI.create("http://" + host + ":" + port() + pathAndQuery);
+    }
+
+    /** Requests being handled now, all hosts together. */
+    public int inFlight() {
+        return counters.inFlight();
+    }
+
+    /** Most requests in flight at once since start or the last {@link #resetCounters()}. */
+    public int maxInFlight() {
+        return counters.maxInFlight();
+    }
+
+    /** Like {@link #maxInFlight()}, for requests whose {@code Host} header (host:port as sent) is this. */
+    public int maxInFlight(String hostHeader) {
+        return counters.maxInFlight(hostHeader);
+    }
+
+    /** Requests received, counted on arrival. */
+    public long requests() {
+        return counters.requests();
+    }
+
+    /** Requests received for this exact path and query, as sent (still URL-encoded). */
+    public long requests(String pathAndQuery) {
+        return counters.requests(pathAndQuery);
+    }
+
+    /** Arrival times of requests for this exact path and query, in order of arrival. */
+    public List<Instant> arrivals(String pathAndQuery) {
+        return counters.arrivals(pathAndQuery);
+    }
+
+    /**
+     * Forgets requests and arrivals, and restarts the high-water marks from the requests in flight.
+     * Since {@code fail=K} counts requests per URL, each URL fails its first K requests afresh.
+     * Call it while the origin is quiet: it is not atomic with respect to arriving requests.
+     */
+    public void resetCounters() {
+        counters.reset();
+    }
+
+    /**
+     * Stops the origin within about half a second: closes every connection and interrupts handlers
+     * still waiting ({@code latency}, {@code hang}). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        server.stop(0);
+        handlers.shutdownNow();
+        try {
+            // Waiting lets the counters settle: normally nothing is in flight once close() returns.
+            handlers.awaitTermination(HANDLER_EXIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs an origin until the process is killed: {@code --port N}, default 0 (a free port). */
+    public static void main(String[] args) throws InterruptedException {
+        int port = 0;
+        if (args.length == 2 && args[0].equals("--port") && args[1].matches("\\d{1,5}")) {
+            port = Integer.parseInt(args[1]);
+        } else if (args.length != 0) {
+            System.err.println("usage: Origin [--port N]");
+            System.exit(2);
+        }
+        Origin origin = start(port);
+        System.out.println("origin listening on http://127.0.0.1:" + origin.port());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}

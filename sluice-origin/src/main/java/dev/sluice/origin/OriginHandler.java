@@ -1,0 +1,90 @@
+package dev.sluice.origin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Answers every request as its query asks: counts it, waits, then sends the planned reply.
+ * Thread-safe: holds no state of its own beyond the thread-safe {@link Counters}; runs on one virtual
+ * thread per exchange.
+ *
+ * <p>To drop a connection without a complete answer it throws out of {@link #handle}: the JDK server
+ * then closes the connection and forgets it.
+ */
+final class OriginHandler implements HttpHandler {
+    private static final int TRUNCATED_LENGTH = 1000;
+    private static final int TRUNCATED_SENT = 10;
+
+    private final Counters counters;
+    private final String defaultAuthority;
+
+    OriginHandler(Counters counters, int port) {
+        this.counters = counters;
+        this.defaultAuthority = "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        URI uri = exchange.getRequestURI();
+        String path = uri.getRawPath();
+        String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        String host = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Host"), "");
+        Counters.Arrival arrival = counters.arrive(pathAndQuery);
+        counters.enter(host);
+        try {
+            Plan plan;
+            try {
+                plan = Plan.of(Query.parse(uri.getRawQuery()));
+            } catch (IllegalArgumentException e) {
+                send(exchange, Reply.badRequest(e.getMessage()));
+                return;
+            }
+            Thread.sleep(plan.latencyMs());
+            if (plan.hang()) {
+                Thread.sleep(plan.hangMs());
+                throw new IOException("hang over: dropping the connection unanswered");
+            }
+            send(exchange, plan.reply(path, host.isEmpty() ? defaultAuthority : host, arrival));
+        } catch (InterruptedException e) {
+            // Only close() interrupts: drop the exchange so that the origin can stop.
+            Thread.currentThread().interrupt();
+            throw new IOException("origin closing", e);
+        } finally {
+            exchange.close();
+            counters.exit(host);
+        }
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
+        byte[] body = reply.body();
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            // The JDK sends no Content-Length for HEAD; declare what GET would carry.
+            if (reply.framing() == Reply.Framing.FIXED) {
+                exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            }
+            exchange.sendResponseHeaders(reply.status(), -1);
+            return;
+        }
+        switch (reply.framing()) {
+            // To the JDK a length of 0 means chunked and -1 means no body.
+            case FIXED -> exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
+            case CHUNKED -> exchange.sendResponseHeaders(reply.status(), 0);
+            case TRUNCATED -> {
+                exchange.sendResponseHeaders(reply.status(), TRUNCATED_LENGTH);
+                OutputStream out = exchange.getResponseBody();
+                out.write(Arrays.copyOf(body, Math.min(body.length, TRUNCATED_SENT)));
+                out.flush();
+                throw new IOException("truncated on purpose: dropping the connection");
+            }
+        }
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.sluice.origin;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one request asked for through its query parameters, and the answer that follows. Immutable.
+ *
+ * <p>The answer is the first that applies: {@code location}, {@code redirect=loop}, {@code redirect=N}
+ * with N &gt; 0, {@code fail}, {@code status} &ge; 400, then a normal body with {@code status} (default 200).
+ * {@code latency} and {@code hang} apply before any of them, {@code type}, {@code chunked} and
+ * {@code truncate} to all of them.
+ *
+ * @param latencyMs delay before answering, a range already drawn
+ * @param size      exact body length, or -1 for the default body
+ * @param redirects redirects still to answer before a normal answer
+ * @param location  a redirect target passed verbatim, or null
+ * @param retryAfter value of {@code Retry-After} on failures, or null
+ */
+record Plan(
+        Query query,
+        long latencyMs,
+        boolean hang,
+        long hangMs,
+        int status,
+        int fail,
+        int failStatus,
+        String retryAfter,
+        int size,
+        boolean malformed,
+        String type,
+        int redirects,
+        boolean redirectLoop,
+        String location,
+        Reply.Framing framing) {
+
+    /** Largest {@code size} served, so a typo cannot exhaust the heap. */
+    static final int MAX_SIZE = 64 << 20;
+
+    private static final Pattern LATENCY = Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?");
+    private static final Pattern NUMBER = Pattern.compile("\\d{1,9}");
+
+    /** Reads the parameters; throws {@link IllegalArgumentException} naming the first bad one. */
+    static Plan of(Query q) {
+        boolean loop = "loop".equals(q.get("redirect"));
+        int size = number(q, "size", -1);
+        if (size > MAX_SIZE) {
+            throw new IllegalArgumentException("size must be at most " + MAX_SIZE + ": " + size);
+        }
+        return new Plan(
+                q,
+                latency(q.get("latency")),
+                q.has("hang"),
+                number(q, "hangMs", 120_000),
+                status(q, "status", 200),
+                number(q, "fail", 0),
+                status(q, "failStatus", 503),
+                headerValue(q, "retryAfter"),
+                size,
+                malformed(q.get("body")),
+                Objects.requireNonNullElse(headerValue(q, "type"), "application/json"),
+                loop ? 0 : number(q, "redirect", 0),
+                loop,
+                headerValue(q, "location"),
+                q.has("truncate") ? Reply.Framing.TRUNCATED
+                        : q.has("chunked") ? Reply.Framing.CHUNKED : Reply.Framing.FIXED);
+    }
+
+    /**
+     * The answer to a request for {@code path} with this query.
+     *
+     * @param authority host and port the client addressed, for redirects that keep it
+     */
+    Reply reply(String path, String authority, Counters.Arrival arrival) {
+        if (location != null) {
+            return redirect(location);
+        }
+        String here = "http://" + authority + path + "?";
+        if (redirectLoop) {
+            return redirect(here + query);
+        }
+        if (redirects > 0) {
+            return redirect(here + query.with("redirect", Integer.toString(redirects - 1)));
+        }
+        if (arrival.numberForUrl() <= fail) {
+            return failure(failStatus);
+        }
+        if (status >= 400) {
+            return failure(status);
+        }
+        byte[] body = malformed ? Bodies.malformed()
+                : size >= 0 ? Bodies.padded(size)
+                : Bodies.item(path, arrival.number());
+        return answer(status, Map.of(), body);
+    }
+
+    private Reply redirect(String target) {
+        return new Reply(302, Map.of("Location", target), new byte[0], framing);
+    }
+
+    private Reply failure(int code) {
+        return answer(code, retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter), Bodies.error(code));
+    }
+
+    private Reply answer(int code, Map<String, String> headers, byte[] body) {
+        if (code == 204 || code == 304) {
+            // These statuses carry no body, so there is nothing to frame either.
+            return new Reply(code, headers, new byte[0], Reply.Framing.FIXED);
+        }
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("Content-Type", type);
+        return new Reply(code, all, body, framing);
+    }
+
+    private static long latency(String value) {
+        if (value == null) {
+            return 0;
+        }
+        Matcher m = LATENCY.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("latency must be MS or LO-HI: " + value);
+        }
+        long lo = Long.parseLong(m.group(1));
+        long hi = m.group(2) == null ? lo : Long.parseLong(m.group(2));
+        if (hi < lo) {
+            throw new IllegalArgumentException("latency range must be LO-HI with LO <= HI: " + value);
+        }
+        return ThreadLocalRandom.current().nextLong(lo, hi + 1);
+    }
+
+    private static int number(Query q, String name, int absent) {
+        String value = q.get(name);
+        if (value == null) {
+            return absent;
+        }
+        if (!NUMBER.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " must be a non-negative integer: " + value);
+        }
+        return Integer.parseInt(value);
+    }
+
+    private static int status(Query q, String name, int absent) {
+        int status = number(q, name, absent);
+        // 1xx are interim answers, not something to end an exchange with.
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException(name + " must be 200..599: " + status);
+        }
+        return status;
+    }
+
+    private static String headerValue(Query q, String name) {
+        String value = q.get(name);
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            throw new IllegalArgumentException(name + " must not contain control characters");
+        }
+        return value;
+    }
+
+    private static boolean malformed(String body) {
+        if (body != null && !body.equals("malformed")) {
+            throw new IllegalArgumentException("body must be 'malformed': " + body);
+        }
+        return body != null;
+    }
+}
