@@ -51,6 +51,9 @@ final class Failures {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.EOFException) {
+                return Attempt.Failure.of(ErrorKind.IO, "connection closed before the response was complete", true);
+            }
             if (t instanceof IOException) {
                 return Attempt.Failure.of(ErrorKind.IO, "connection broke" + suffix(t), true);
             }
@@ -64,8 +67,12 @@ final class Failures {
         return new Attempt.Failure(ErrorKind.HTTP, detail, status, RETRYABLE_STATUSES.contains(status), retryAfter);
     }
 
+    /** ": message", or the exception's name when the message is missing or an internal dump (Jetty's can be kilobytes). */
     private static String suffix(Throwable t) {
         String m = t.getMessage();
-        return m == null || m.isBlank() ? " (" + t.getClass().getSimpleName() + ")" : ": " + m;
+        if (m == null || m.isBlank() || m.length() > 200) {
+            return " (" + t.getClass().getSimpleName() + ")";
+        }
+        return ": " + m;
     }
 }
