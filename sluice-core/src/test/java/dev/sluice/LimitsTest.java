@@ -1,0 +1,92 @@
+package dev.sluice;
+
+import dev.sluice.origin.Origin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The caps and the rate, counted where they matter: at the server. */
+class LimitsTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "--concurrency {0}")
+    @ValueSource(ints = {1, 5, 50})
+    void theGlobalCapIsNeverExceededAndIsReached(int cap) throws Exception {
+        try (Origin origin = Origin.start()) {
+            List<String> urls = IntStream.range(0, Math.max(12, 4 * cap))
+                    .mapToObj(i -> origin.uri("/c" + cap + "/" + i + "?latency=150").toString()).toList();
+
+            RunSummary summary = new Harness(dir).run(Harness.config().concurrency(cap).build(), urls);
+
+            assertThat(summary.ok()).isEqualTo(urls.size());
+            assertThat(origin.maxInFlight()).isEqualTo(cap);
+        }
+    }
+
+    @Test
+    void thePerHostCapHoldsForEachHostWhileTheGlobalCapHoldsOverAll() throws Exception {
+        try (Origin origin = Origin.start()) {
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                urls.add(origin.uri("127.0.0.1", "/h/" + i + "?latency=100").toString());
+                urls.add(origin.uri("localhost", "/h/" + i + "?latency=100").toString());
+            }
+
+            new Harness(dir).run(Harness.config().concurrency(10).perHost(2).build(), urls);
+
+            assertThat(origin.maxInFlight("127.0.0.1:" + origin.port())).isEqualTo(2);
+            assertThat(origin.maxInFlight("localhost:" + origin.port())).isEqualTo(2);
+            assertThat(origin.maxInFlight()).isLessThanOrEqualTo(4).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void theRateSpacesRequestStarts() throws Exception {
+        try (Origin origin = Origin.start()) {
+            List<String> paths = IntStream.range(0, 30).mapToObj(i -> "/rate/" + i).toList();
+
+            new Harness(dir).run(Harness.config().concurrency(30).ratePerSecond(20).build(),
+                    paths.stream().map(p -> origin.uri(p).toString()).toList());
+
+            List<Instant> arrivals = paths.stream().flatMap(p -> origin.arrivals(p).stream()).sorted().toList();
+            assertThat(arrivals).hasSize(30);
+            // 30 smooth permits at 20/s span at least 29 intervals of 50 ms
+            assertThat(Duration.between(arrivals.get(0), arrivals.get(29))).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+            // and no one-second window holds more than 20 starts (+1 for the window's edge)
+            for (Instant from : arrivals) {
+                Instant to = from.plusSeconds(1);
+                assertThat(arrivals.stream().filter(a -> !a.isBefore(from) && a.isBefore(to)).count())
+                        .as("requests in the second from %s", from).isLessThanOrEqualTo(21);
+            }
+        }
+    }
+
+    @Test
+    void aUrlBackingOffHoldsNoSlot() throws Exception {
+        try (Origin origin = Origin.start()) {
+            // One slot. The first URL is told to come back in 1 s; meanwhile the others must go through.
+            String throttled = "/slow-lane?fail=1&failStatus=503&retryAfter=1";
+            List<String> others = IntStream.range(0, 5).mapToObj(i -> "/fast-lane/" + i).toList();
+            List<String> urls = Stream.concat(Stream.of(throttled), others.stream()).map(p -> origin.uri(p).toString()).toList();
+
+            new Harness(dir).run(Harness.config().concurrency(1).build(), urls);
+
+            Instant retried = origin.arrivals(throttled).get(1);
+            for (String p : others) {
+                assertThat(origin.arrivals(p).get(0)).as(p).isBefore(retried);
+            }
+        }
+    }
+}
