@@ -24,3 +24,9 @@ sluice_find_jdk() {
   echo "sluice: needs a JDK 21 or newer and found none (looked at:${seen:- nothing}). Install one, e.g. 'apt-get install openjdk-21-jdk' or Temurin 21/25, or point JAVA_HOME at it." >&2
   return 1
 }
+
+sluice_quiet_maven() { # Maven's own Guava warns about sun.misc.Unsafe on JDK 24+; that noise is not ours.
+  if [ "$(sluice_java_feature "$JAVA")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}

@@ -8,7 +8,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
 import java.time.Clock;
@@ -44,8 +44,12 @@ public final class HttpFetcher implements AutoCloseable {
         this.maxBodyBytes = config.maxBodyBytes();
         this.maxRedirects = config.maxRedirects();
         this.clock = clock;
-        VirtualThreadPool executor = new VirtualThreadPool();
+        // Jetty's own selector and callback work runs on a few platform threads; our fetch threads are
+        // virtual and only park on a future. (A virtual-thread pool here makes the JDK keep a poller thread
+        // in native code, which delays JVM exit by 300 ms.)
+        QueuedThreadPool executor = new QueuedThreadPool(Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 2), 1);
         executor.setName("sluice-http");
+        executor.setDaemon(true);
         client = new HttpClient();
         client.setExecutor(executor);
         client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", false));

@@ -59,7 +59,7 @@ final class UrlJob implements Runnable {
 
     @Override
     public void run() {
-        long start = System.nanoTime();
+        long start = 0; // set when the first attempt gets its slots: queueing before that is not the URL's latency
         int attempts = 0;
         try {
             while (true) {
@@ -69,7 +69,9 @@ final class UrlJob implements Runnable {
                 Attempt attempt;
                 try (Limits.Permit permit = ctx.limits().acquire(host)) {
                     phase = LiveJobs.Phase.FETCHING;
-                    attempts++;
+                    if (attempts++ == 0) {
+                        start = System.nanoTime();
+                    }
                     ctx.stats().requestStarted(attempts > 1);
                     attempt = ctx.fetcher().fetch(uri);
                     if (attempt instanceof Attempt.Success s) {
@@ -110,6 +112,6 @@ final class UrlJob implements Runnable {
     }
 
     private static long millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

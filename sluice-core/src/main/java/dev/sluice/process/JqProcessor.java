@@ -46,14 +46,22 @@ public final class JqProcessor implements Processor {
         }
     }
 
+    /** Jackson's message without its source dump, with the place where parsing failed. */
+    private static String describe(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        int dump = m.indexOf(" (start marker at");
+        m = dump >= 0 ? m.substring(0, dump) : m;
+        return e.getLocation() == null ? m
+                : m + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    }
+
     @Override
     public List<String> process(FetchedBody body) throws Exception {
         JsonNode input;
         try {
             input = JSON.readTree(body.body());
         } catch (JsonProcessingException e) {
-            throw new Exception("body is not JSON (Content-Type " + body.contentType() + "): "
-                    + e.getOriginalMessage(), e);
+            throw new Exception("body is not JSON (Content-Type " + body.contentType() + "): " + describe(e), e);
         }
         if (input == null || input.isMissingNode()) {
             throw new Exception("body is empty, not JSON");

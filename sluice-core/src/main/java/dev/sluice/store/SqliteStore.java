@@ -5,8 +5,6 @@ import dev.sluice.ResumeMode;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
@@ -28,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The embedded default store: one SQLite file in WAL mode, schema created and upgraded by Flyway.
+ * The embedded default store: one SQLite file in WAL mode, schema created and upgraded by
+ * {@link SqliteMigrations}.
  *
  * <p>Two connections: the writer connection, used only by {@link #write} (the pipeline's writer
  * thread), and the reader connection for everything else. WAL lets the reader run while the writer
@@ -80,11 +79,11 @@ public final class SqliteStore implements Store {
         String url = "jdbc:sqlite:" + file;
         try {
             Connection writer = connect(url);
-            migrate(url);
+            SqliteMigrations.apply(writer);
             Connection reader = connect(url);
             writer.setAutoCommit(false);
             return new SqliteStore(file, writer, reader);
-        } catch (SQLException | FlywayException e) {
+        } catch (SQLException e) {
             throw new StoreException(where, "cannot open the database", rootCause(e));
         }
     }
@@ -95,14 +94,6 @@ public final class SqliteStore implements Store {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(30_000);
         return config.createConnection(url);
-    }
-
-    private static void migrate(String url) {
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/sqlite")
-                .load()
-                .migrate();
     }
 
     @Override

@@ -1,0 +1,11 @@
+package dev.sluice.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+
+/**
+ * What a command talks to: its streams, whether stderr is a terminal, and whether it may install
+ * signal handlers (only a real process may; in-process tests must not).
+ */
+record CliContext(InputStream in, PrintStream out, PrintStream err, boolean terminal, boolean signals) {
+}

@@ -1,0 +1,120 @@
+package dev.sluice.cli;
+
+import dev.sluice.SluiceConfig;
+import dev.sluice.input.LineSource;
+import dev.sluice.origin.Origin;
+import dev.sluice.process.JqProcessor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", sortOptions = false,
+        description = {"Run the whole pipeline against a built-in origin on loopback (no network needed):",
+                "2,000 URLs with latencies of 20-200 ms and a few faults (503s that succeed on retry, a 404,",
+                "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it."})
+final class DemoCommand implements Callable<Integer> {
+    static final String JQ = "{name, items: (.items | length)}";
+    private static final Path DEFAULT_DB = Path.of("sluice-demo.db");
+
+    @Option(names = "--db", paramLabel = "PATH",
+            description = "New SQLite file for the demo. Default: sluice-demo.db (replaced if it exists).")
+    Path db;
+
+    @Option(names = "--urls", paramLabel = "N", defaultValue = "2000", description = "How many URLs. Default: ${DEFAULT-VALUE}.")
+    int urls;
+
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "50", description = "Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--no-progress", description = "No live progress line, even on a terminal.")
+    boolean noProgress;
+
+    @Mixin
+    LogOptions log;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final CliContext context;
+
+    DemoCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (urls < 10) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--urls must be at least 10, was " + urls);
+        }
+        if (concurrency < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1, was " + concurrency);
+        }
+        Path file = freshDatabase();
+        SluiceConfig config = SluiceConfig.builder().concurrency(concurrency).timeout(Duration.ofSeconds(1)).build();
+        int code;
+        try (Origin origin = Origin.start()) {
+            List<String> list = plan(origin, urls);
+            code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), file,
+                    LineSource.ofLines(list), () -> list.size(), !noProgress));
+        }
+        if (code == ExitCode.INTERRUPTED) {
+            return code;
+        }
+        explain(file, context.out());
+        return ExitCode.OK; // the failures are the demo's planned faults
+    }
+
+    private Path freshDatabase() throws Exception {
+        Path file = db == null ? DEFAULT_DB : db;
+        if (db != null && Files.exists(db)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--db " + db + " exists; the demo writes a new file (leave out --db to use sluice-demo.db, which is replaced)");
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(Path.of(file + suffix));
+        }
+        return file;
+    }
+
+    /** The demo's URLs: mostly plain JSON with 20-200 ms latency, and the planned faults. */
+    static List<String> plan(Origin origin, int n) {
+        List<String> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String query;
+            if (i == 100) {
+                query = "status=404";
+            } else if (i == 200) {
+                query = "hang";
+            } else if (i == 300) {
+                query = "latency=20-200&body=malformed";
+            } else if (i % 400 == 7) {
+                query = "latency=20-200&fail=2&failStatus=503";
+            } else {
+                query = "latency=20-200";
+            }
+            list.add(origin.uri("/demo/item/" + i + "?" + query).toString());
+        }
+        return list;
+    }
+
+    private static void explain(Path file, PrintStream out) {
+        String f = file.toString();
+        out.println();
+        out.println("The results are in " + file.toAbsolutePath() + " (SQLite). Try:");
+        out.println("  sqlite3 " + f + " \"SELECT status, error, count(*) FROM results GROUP BY 1, 2\"");
+        out.println("  sqlite3 " + f + " \"SELECT url, error, attempts, detail FROM results WHERE status = 'failed'\"");
+        out.println("  sqlite3 " + f + " \"SELECT url, json_extract(data, '$.name') AS name FROM records LIMIT 5\"");
+        out.println("or, without sqlite3:  bin/sluice export --db " + f + " --status failed");
+        out.flush();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.sluice.cli;
+
+import dev.sluice.Processor;
+import dev.sluice.ResumeMode;
+import dev.sluice.SluiceConfig;
+import dev.sluice.process.JqProcessor;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags that shape a run, shared by {@code run} and {@code demo}; turned into a {@link SluiceConfig}. */
+final class RunOptions {
+    @Option(names = "--db", paramLabel = "PATH", defaultValue = "sluice.db",
+            description = "SQLite database file (created if missing). Default: ${DEFAULT-VALUE}.")
+    Path db;
+
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "5",
+            description = "Most requests in flight at once. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--per-host", paramLabel = "N", defaultValue = "0",
+            description = "Most requests in flight to one host (host:port); 0 = no per-host cap. Default: ${DEFAULT-VALUE}.")
+    int perHost;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "0",
+            description = "Most requests started per second, smoothly spaced; 0 = unlimited. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "Bound on each attempt: connect, headers and the whole body (500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "16MiB", converter = Units.SizeConverter.class,
+            description = "Larger bodies fail with too_large (512KiB, 16MiB, 1GiB). Default: 16MiB.")
+    long maxBody;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+            description = "Retries for transient failures (connect, reset, truncated, timeout, 408/425/429/500/502/503/504). Default: ${DEFAULT-VALUE}.")
+    int retries;
+
+    @Option(names = "--process-threads", paramLabel = "N",
+            description = "Threads for CPU work (hashing, --jq). Default: the number of cores.")
+    Integer processThreads;
+
+    @Option(names = "--jq", paramLabel = "EXPR",
+            description = "jq expression run on each JSON body; every value it emits is a row of 'records'.")
+    String jq;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
+            description = "Extra request header (repeatable). A User-Agent here replaces the default.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--store-body", description = "Also keep raw bodies (table 'bodies').")
+    boolean storeBody;
+
+    @Option(names = "--retry-failed", description = "Fetch again the URLs whose stored row is failed.")
+    boolean retryFailed;
+
+    @Option(names = "--refetch", description = "Fetch every URL again, even those stored ok.")
+    boolean refetch;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "On SIGINT/SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
+    Duration grace;
+
+    @Option(names = "--no-progress", description = "No live progress line, even on a terminal.")
+    boolean noProgress;
+
+    /** The run's configuration; a bad combination is a usage error naming the option. */
+    SluiceConfig config(CommandLine cmd) {
+        atLeast(cmd, "--concurrency", concurrency, 1);
+        atLeast(cmd, "--per-host", perHost, 0);
+        atLeast(cmd, "--retries", retries, 0);
+        if (processThreads != null) {
+            atLeast(cmd, "--process-threads", processThreads, 1);
+        }
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new CommandLine.ParameterException(cmd, "--rate must be a number of requests per second >= 0 (0 = unlimited), was " + rate);
+        }
+        if (timeout.isZero()) {
+            throw new CommandLine.ParameterException(cmd, "--timeout must be longer than 0");
+        }
+        if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
+            throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
+        }
+        if (retryFailed && refetch) {
+            throw new CommandLine.ParameterException(cmd, "--retry-failed and --refetch exclude each other (--refetch already fetches the failed ones)");
+        }
+        List<SluiceConfig.Header> parsed = new ArrayList<>();
+        for (String h : headers) {
+            try {
+                parsed.add(SluiceConfig.Header.parse(h));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--header: " + e.getMessage());
+            }
+        }
+        SluiceConfig.Builder b = SluiceConfig.builder()
+                .concurrency(concurrency)
+                .perHost(perHost)
+                .ratePerSecond(rate)
+                .timeout(timeout)
+                .maxBodyBytes(maxBody)
+                .retries(retries)
+                .headers(parsed)
+                .storeBodies(storeBody)
+                .grace(grace)
+                .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE);
+        if (processThreads != null) {
+            b.processThreads(processThreads);
+        }
+        return b.build();
+    }
+
+    /** The processor: the jq expression when given, else none. A bad expression is a usage error. */
+    Processor processor(CommandLine cmd) {
+        if (jq == null) {
+            return Processor.NONE;
+        }
+        try {
+            return JqProcessor.compile(jq);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--jq: " + e.getMessage());
+        }
+    }
+
+    private static void atLeast(CommandLine cmd, String option, int value, int min) {
+        if (value < min) {
+            throw new CommandLine.ParameterException(cmd, option + " must be at least " + min + ", was " + value);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sluice.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one live progress line at the bottom of a terminal. Log lines go through {@link #printAbove}, which
+ * erases the progress line, prints the log text, and draws the progress line again, so the two never
+ * garble each other.
+ *
+ * <p>Thread-safe: everything that writes to the terminal holds {@code lock} (a ReentrantLock, since
+ * virtual fetch threads may log).
+ */
+final class StatusLine {
+    private static final String ERASE = "\r\033[2K";
+
+    private final PrintStream terminal;
+    private final ReentrantLock lock = new ReentrantLock();
+    private String current = ""; // guarded by lock
+
+    StatusLine(PrintStream terminal) {
+        this.terminal = terminal;
+    }
+
+    /** Prints log text (ending in a newline) above the progress line. */
+    void printAbove(String text) {
+        lock.lock();
+        try {
+            terminal.print(current.isEmpty() ? text : ERASE + text + current);
+            terminal.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Replaces the progress line. */
+    void show(String line) {
+        lock.lock();
+        try {
+            current = line;
+            terminal.print(ERASE + line);
+            terminal.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes the progress line for good (before the summary is printed). */
+    void clear() {
+        lock.lock();
+        try {
+            if (!current.isEmpty()) {
+                terminal.print(ERASE);
+                terminal.flush();
+            }
+            current = "";
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether standard error is an interactive terminal (so a live line makes sense). */
+    static boolean stderrIsTerminal() {
+        if ("dumb".equals(System.getenv("TERM")) || System.getenv("TERM") == null) {
+            return false;
+        }
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try { // JDK 22+: System.console() exists even when redirected; ask whether it is a terminal
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException jdk21) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+}
