@@ -251,17 +251,27 @@ public final class SqliteStore implements Store {
         return new UrlResult(
                 rs.getString(1),
                 "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
-                (Integer) rs.getObject(3, Integer.class),
+                nullableInt(rs, 3),
                 rs.getInt(4),
                 error == null ? null : ErrorKind.valueOf(error.toUpperCase(java.util.Locale.ROOT)),
                 rs.getString(6),
-                (Long) rs.getObject(7, Long.class),
+                nullableLong(rs, 7),
                 rs.getString(8),
                 rs.getString(9),
                 rs.getLong(10),
                 Timestamps.parse(rs.getString(11)),
                 List.of(),
                 null);
+    }
+
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     @Override

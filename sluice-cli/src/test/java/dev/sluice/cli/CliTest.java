@@ -1,0 +1,182 @@
+package dev.sluice.cli;
+
+import dev.sluice.origin.Origin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI in-process: exit codes, messages for user mistakes, and the status and export commands. */
+class CliTest {
+    static Origin origin;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        origin = Origin.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        origin.close();
+    }
+
+    private Path urls(String... pathsAndQueries) throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add("# a comment, then a blank line");
+        lines.add("");
+        for (String p : pathsAndQueries) {
+            lines.add(origin.uri(p).toString());
+        }
+        Path f = dir.resolve("urls.txt");
+        Files.write(f, lines);
+        return f;
+    }
+
+    private String db() {
+        return dir.resolve("out.db").toString();
+    }
+
+    @Test
+    void allOkExitsZeroAndPrintsTheSummary() throws Exception {
+        Path in = urls("/a", "/b", "/c");
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "--jq", ".items[]");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("Done.").contains("stored      3  (ok 3, failed 0)").contains("latency     p50");
+        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(3);
+        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM records")).isEqualTo(9);
+    }
+
+    @Test
+    void failuresExitThreeAndAreLoggedOnceEach() throws Exception {
+        Path in = urls("/fine", "/nope?status=404", "/also-nope?status=410");
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURES);
+        assertThat(r.out()).contains("failed by   http 2");
+        assertThat(r.err().lines().filter(l -> l.contains("WARN") && l.contains("/nope?status=404"))).hasSize(1);
+        assertThat(r.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void readsStandardInputWhenNoFileIsNamed() throws Exception {
+        String input = origin.uri("/stdin/1") + "\n" + origin.uri("/stdin/2") + "\nnot-a-url\n";
+
+        Cli.Result r = Cli.runWithInput(input, "run", "--db", db());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURES);
+        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results")).isEqualTo(3);
+        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results WHERE error = 'invalid_url' AND detail LIKE 'line 3 of stdin%'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void badDurationsAndSizesAreUsageErrorsNamingTheOptionAndTheForms() throws Exception {
+        Path in = urls("/x");
+
+        Cli.Result timeout = Cli.run("run", in.toString(), "--db", db(), "--timeout", "10x");
+        Cli.Result size = Cli.run("run", in.toString(), "--db", db(), "--max-body", "16 megs");
+
+        assertThat(timeout.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(timeout.err()).contains("--timeout").contains("'10x' is not a duration").contains("500ms, 10s, 2m");
+        assertThat(size.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(size.err()).contains("--max-body").contains("16MiB, 512KiB");
+        assertThat(timeout.err() + size.err()).doesNotContain("\tat ");
+        assertThat(Files.exists(Path.of(db()))).isFalse();
+    }
+
+    @Test
+    void otherUserMistakesAreOneClearLine() throws Exception {
+        Path in = urls("/x");
+        assertUsage(Cli.run("run", dir.resolve("missing.txt").toString(), "--db", db()), "input file '" + dir.resolve("missing.txt") + "' does not exist");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--jq", ".items[] |"), "--jq: invalid jq expression");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "0"), "--concurrency must be at least 1, was 0");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--retry-failed", "--refetch"), "exclude each other");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-H", "no colon here"), "--header: header 'no colon here'");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--bogus"), "Unknown option: '--bogus'");
+        assertUsage(Cli.run(), "name a command");
+    }
+
+    private static void assertUsage(Cli.Result r, String message) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains(message).contains("--help").doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnwritableDatabaseIsFatalWithOneLine() throws Exception {
+        Path in = urls("/x");
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", dir.resolve("no/such/dir/out.db").toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FATAL);
+        assertThat(r.err().strip()).startsWith("sluice: ").contains("no/such/dir").contains("does not exist");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aDatabaseThatCannotBeOpenedIsFatalWithOneLine() throws Exception {
+        Path in = urls("/x");
+        Path notAFile = Files.createDirectory(dir.resolve("a-directory.db"));
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", notAFile.toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FATAL);
+        assertThat(r.err().strip()).startsWith("sluice: " + notAFile + ": cannot open the database");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void statusCountsAndExportStreamsRows() throws Exception {
+        Path in = urls("/s/1", "/s/2", "/s/bad?status=500");
+        Cli.run("run", in.toString(), "--db", db(), "--retries", "0");
+
+        Cli.Result status = Cli.run("status", "--db", db());
+        Cli.Result jsonl = Cli.run("export", "--db", db(), "--status", "failed");
+        Cli.Result csv = Cli.run("export", "--db", db(), "--format", "csv");
+
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).contains("3 URLs").containsPattern("ok +2").containsPattern("failed +1").containsPattern("http +1");
+        assertThat(jsonl.exitCode()).as(jsonl.err()).isZero();
+        assertThat(jsonl.out().lines()).hasSize(1);
+        assertThat(jsonl.out()).contains("\"status\":\"failed\"").contains("\"http_status\":500").contains("\"error\":\"http\"");
+        List<String> csvLines = csv.out().lines().toList();
+        assertThat(csvLines).hasSize(4);
+        assertThat(csvLines.get(0)).isEqualTo(String.join(",", ExportCommand.COLUMNS));
+    }
+
+    @Test
+    void statusOnAMissingDatabaseSaysSoAndCreatesNothing() {
+        Cli.Result r = Cli.run("status", "--db", db());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FATAL);
+        assertThat(r.err()).contains("no database here");
+        assertThat(Files.exists(Path.of(db()))).isFalse();
+    }
+
+    @Test
+    void demoRunsTheWholePipelineAgainstItsOwnOrigin() throws Exception {
+        Path demoDb = dir.resolve("demo.db");
+
+        Cli.Result r = Cli.run("demo", "--db", demoDb.toString(), "--urls", "120", "-c", "30", "--no-progress");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("The results are in").contains("sqlite3");
+        assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM results")).isEqualTo(120);
+        assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM records")).isGreaterThanOrEqualTo(100);
+        assertThat(Cli.scalar(demoDb, "SELECT attempts FROM results WHERE url LIKE '%/demo/item/7?%'")).isEqualTo(3);
+        assertThat(IntStream.of(ExitCode.OK)).isNotEmpty();
+    }
+}
