@@ -1,0 +1,114 @@
+package dev.sluice.cli;
+
+import dev.sluice.origin.Origin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The CLI as a real process: killed with SIGKILL mid-run, or stopped with SIGINT, then run again.
+ * Every URL must end with exactly one row, every ok row with all its records (no partial rows).
+ */
+class CrashAndStopTest {
+    private static final int URLS = 400;
+
+    @TempDir
+    Path dir;
+    Origin origin;
+    Path input;
+    Path db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        origin = Origin.start();
+        List<String> lines = IntStream.range(0, URLS)
+                .mapToObj(i -> origin.uri("/crash/" + i + "?latency=40-80").toString()).toList();
+        input = Files.write(dir.resolve("urls.txt"), lines);
+        db = dir.resolve("crash.db");
+    }
+
+    @AfterEach
+    void tearDown() {
+        origin.close();
+    }
+
+    private Process start(String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "run", input.toString(), "--db", db.toString(), "-c", "16",
+                "--jq", ".items[]", "--no-progress"));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd)
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
+    }
+
+    private long rows() {
+        try {
+            return Files.exists(db) ? Cli.scalar(db, "SELECT count(*) FROM results") : 0;
+        } catch (Exception tableNotThereYet) {
+            return 0;
+        }
+    }
+
+    private void assertEveryUrlExactlyOnceAndWhole() throws Exception {
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM results")).isEqualTo(URLS);
+        assertThat(Cli.scalar(db, "SELECT count(DISTINCT url) FROM results")).isEqualTo(URLS);
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(URLS);
+        // the origin's body has items [1,2,3]: every stored ok row has its three records, never a part of them
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM records")).isEqualTo(3L * URLS);
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM (SELECT url FROM records GROUP BY url HAVING count(*) <> 3)")).isZero();
+    }
+
+    @Test
+    void killedWithSigkillThenRunAgainStoresEveryUrlExactlyOnce() throws Exception {
+        Process first = start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows() >= 60);
+        first.destroyForcibly(); // SIGKILL
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long before = rows();
+        assertThat(before).isBetween(60L, URLS - 1L);
+
+        Process second = start();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(second.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        assertThat(Files.readString(dir.resolve("out.txt"))).contains(before + " already stored");
+        assertEveryUrlExactlyOnceAndWhole();
+    }
+
+    @Test
+    void sigintStopsGracefullyWithExit130AndTheRerunCompletes() throws Exception {
+        Process first = start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows() >= 60);
+        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(first.exitValue()).isEqualTo(ExitCode.INTERRUPTED);
+        String out = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
+        assertThat(out).contains("Stopped before the end").contains("stored");
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("SIGINT received: stopping");
+        assertThat(rows()).isLessThan(URLS);
+
+        Process second = start();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).isZero();
+        assertEveryUrlExactlyOnceAndWhole();
+    }
+}
