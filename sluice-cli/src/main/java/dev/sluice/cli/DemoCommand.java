@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", sortOptions = false,
+@Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline against a built-in origin on loopback (no network needed):",
                 "2,000 URLs with latencies of 20-200 ms and a few faults (503s that succeed on retry, a 404,",
                 "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it."})

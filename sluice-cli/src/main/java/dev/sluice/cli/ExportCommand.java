@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "export", description = "Stream stored results to standard output as JSON lines or CSV, one row per URL.")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Stream stored results to standard output as JSON lines or CSV, one row per URL.")
 final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 

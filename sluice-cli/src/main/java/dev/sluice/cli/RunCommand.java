@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", sortOptions = false,
+@Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Fetch every URL of the inputs concurrently, process each body, store every outcome.",
                 "Run it again on the same database to continue where it stopped."})
 final class RunCommand implements Callable<Integer> {

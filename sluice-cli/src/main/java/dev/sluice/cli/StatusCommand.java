@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Count the stored results: ok, failed, and failed by error.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Count the stored results: ok, failed, and failed by error.")
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "PATH", defaultValue = "sluice.db", description = "SQLite database file. Default: ${DEFAULT-VALUE}.")
     Path db;
