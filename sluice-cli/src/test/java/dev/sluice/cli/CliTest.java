@@ -72,6 +72,19 @@ class CliTest {
     }
 
     @Test
+    void jsonLogsAreOneObjectPerLine() throws Exception {
+        Path in = urls("/j/ok", "/j/missing?status=404");
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "--log-format", "json", "--no-progress");
+
+        List<String> warnings = r.err().lines().filter(l -> l.contains("/j/missing")).toList();
+        assertThat(warnings).hasSize(1);
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(warnings.get(0));
+        assertThat(node.get("level").asText()).isEqualTo("WARN");
+        assertThat(node.get("message").asText()).contains("http (HTTP 404 Not Found)");
+    }
+
+    @Test
     void readsStandardInputWhenNoFileIsNamed() throws Exception {
         String input = origin.uri("/stdin/1") + "\n" + origin.uri("/stdin/2") + "\nnot-a-url\n";
 
