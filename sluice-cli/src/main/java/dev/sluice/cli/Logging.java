@@ -68,6 +68,9 @@ final class Logging {
             json.setWithSequenceNumber(false);
             json.setWithNanoseconds(false);
             json.setWithContext(false);
+            json.setWithMessage(false);
+            json.setWithArguments(false);
+            json.setWithFormattedMessage(true);
             return json;
         }
         PatternLayoutEncoder text = new PatternLayoutEncoder();

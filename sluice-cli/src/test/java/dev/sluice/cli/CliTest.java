@@ -77,11 +77,16 @@ class CliTest {
 
         Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "--log-format", "json", "--no-progress");
 
-        List<String> warnings = r.err().lines().filter(l -> l.contains("/j/missing")).toList();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : r.err().lines().toList()) {
+            lines.add(json.readTree(line)); // every line is a JSON object, or this throws
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> warnings = lines.stream()
+                .filter(n -> n.get("formattedMessage").asText().contains("/j/missing")).toList();
         assertThat(warnings).hasSize(1);
-        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(warnings.get(0));
-        assertThat(node.get("level").asText()).isEqualTo("WARN");
-        assertThat(node.get("message").asText()).contains("http (HTTP 404 Not Found)");
+        assertThat(warnings.get(0).get("level").asText()).isEqualTo("WARN");
+        assertThat(warnings.get(0).get("formattedMessage").asText()).contains("http (HTTP 404 Not Found)");
     }
 
     @Test
