@@ -30,6 +30,8 @@ public final class Sluice {
     private final Processor processor;
     private final Clock clock;
     private final AtomicReference<Pipeline> current = new AtomicReference<>();
+    /** Set by a stop() that found no run: the next run stops at once (a signal can arrive just before a run starts). */
+    private volatile boolean stopBeforeRun;
 
     private Sluice(Builder b) {
         this.config = b.config;
@@ -63,15 +65,23 @@ public final class Sluice {
         if (!current.compareAndSet(null, pipeline)) {
             throw new IllegalStateException("a run is already in progress on this Sluice");
         }
+        if (stopBeforeRun) {
+            pipeline.stop();
+        }
         try {
             return pipeline.run(source);
         } finally {
             current.set(null);
+            stopBeforeRun = false; // consumed by this run
         }
     }
 
-    /** Stops the current run gracefully (see {@link SluiceConfig#grace()}); no effect when none runs. */
+    /**
+     * Stops the current run gracefully (see {@link SluiceConfig#grace()}). Called when no run is in
+     * progress, it makes the next run stop at once.
+     */
     public void stop() {
+        stopBeforeRun = true;
         Pipeline p = current.get();
         if (p != null) {
             p.stop();

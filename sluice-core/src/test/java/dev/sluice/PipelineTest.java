@@ -272,14 +272,18 @@ class PipelineTest {
             if (body.url().endsWith("/3")) {
                 throw new IllegalStateException("kaboom on " + body.url());
             }
+            if (body.url().endsWith("/5")) {
+                throw new AssertionError("not even an Exception");
+            }
             return List.of("{}");
         };
         Harness h = new Harness(dir);
 
         RunSummary summary = h.run(Harness.config().build(), explosive, urls);
 
-        assertThat(summary.ok()).isEqualTo(9);
+        assertThat(summary.ok()).isEqualTo(8);
         assertThat(h.result(urls.get(3))).containsEntry("error", "process").containsEntry("detail", "kaboom on " + urls.get(3));
+        assertThat(h.result(urls.get(5))).containsEntry("error", "process").containsEntry("detail", "not even an Exception");
     }
 
     @Test

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeoutException;
  * throws for an HTTP or network problem.
  *
  * <p>Threading: {@link #fetch} blocks its caller, which should be a virtual thread (a fetch thread);
- * Jetty's own I/O runs on its virtual-thread pool and one scheduler thread, all stopped by
- * {@link #close()}. Thread-safe.
+ * Jetty's own I/O runs on a small pool of platform threads ({@code sluice-http}) and one scheduler
+ * thread, all stopped by {@link #close()}. Thread-safe.
  */
 public final class HttpFetcher implements AutoCloseable {
     private static final int[] REDIRECTS = {301, 302, 303, 307, 308};

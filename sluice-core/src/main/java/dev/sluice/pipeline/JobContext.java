@@ -12,6 +12,7 @@ import java.util.function.Consumer;
  * What every fetch thread of a run shares: the stages it hands to and the policies it obeys. All
  * members are thread-safe.
  *
+ * @param clock     wall clock for {@code fetched_at}
  * @param results   where failures go (the writer's queue); blocks when full
  * @param stopping  whether the run is stopping (no new attempts start)
  * @param cancelled told about a URL that ends without a row (stopped mid-way)
@@ -25,6 +26,7 @@ record JobContext(
         ProcessStage.Output results,
         RunStats stats,
         LiveJobs live,
+        java.time.Clock clock,
         BooleanSupplier stopping,
         Consumer<String> cancelled) {
 }

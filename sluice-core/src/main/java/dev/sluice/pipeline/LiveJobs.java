@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The fetch threads of a run that have not ended, each with its phase, so that a stop can interrupt
@@ -22,7 +23,6 @@ final class LiveJobs {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int count; // guarded by lock
-    private boolean wakeUp; // guarded by lock: set by wake() to end awaitZero early
 
     void started(UrlJob job) {
         jobs.add(job);
@@ -55,24 +55,38 @@ final class LiveJobs {
         }
     }
 
-    /** Ends a current {@link #awaitZero} early (e.g. a stop was requested). */
+    /**
+     * Wakes {@link #awaitZeroOrStop} so it re-checks its stop condition. The caller changes that
+     * condition first; the signal is sent under the lock the waiter checks it under, so it is never lost.
+     */
     void wake() {
         lock.lock();
         try {
-            wakeUp = true;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Waits until no job is live, the timeout passes, or {@link #wake}; returns whether none is live. */
+    /** Waits until no job is live or {@code stopping} is true (re-checked on every {@link #wake}); returns whether none is live. */
+    boolean awaitZeroOrStop(BooleanSupplier stopping) throws InterruptedException {
+        lock.lock();
+        try {
+            while (count > 0 && !stopping.getAsBoolean()) {
+                changed.await();
+            }
+            return count == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until no job is live or the timeout passes; returns whether none is live. */
     boolean awaitZero(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
         lock.lock();
         try {
-            wakeUp = false;
-            while (count > 0 && !wakeUp && nanos > 0) {
+            while (count > 0 && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
             return count == 0;

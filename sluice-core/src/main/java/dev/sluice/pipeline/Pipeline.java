@@ -97,7 +97,8 @@ public final class Pipeline {
 
     /**
      * Asks the run to stop: no new URL is admitted and no new attempt starts; requests in flight may
-     * finish within the grace period, then are aborted. What was fetched is stored. Idempotent, any thread.
+     * finish within the grace period, then are aborted. What was fetched is stored. Idempotent, any
+     * thread; may be called before {@link #run}, which then stops at once.
      */
     public void stop() {
         admitLock.lock();
@@ -121,22 +122,27 @@ public final class Pipeline {
      */
     public RunSummary run(UrlSource source) throws StoreException, IOException, InterruptedException {
         Instant runStart = clock.instant();
+        boolean callerInterrupted = false;
         Writer writer = new Writer(store, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
                 config.writeBatchDelay(), new StoredResults());
         ProcessStage process = new ProcessStage(config.processThreads(), 4 * config.processThreads(), processor,
-                config.storeBodies(), writer::put);
+                config.storeBodies(), clock, writer::put);
         try (HttpFetcher fetcher = new HttpFetcher(config, clock)) {
             RetryPolicy retry = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
             JobContext ctx = new JobContext(limits, fetcher, retry, config.retries(), process, writer::put, stats, live,
-                    () -> stopping, this::cancelled);
+                    clock, () -> stopping, this::cancelled);
             Thread admission = Thread.ofPlatform().name("sluice-input").daemon(true)
                     .unstarted(() -> admit(source, ctx, writer, runStart));
             admissionThread = admission;
             admission.start();
-            awaitJobs();
+            callerInterrupted = awaitJobs();
         } finally {
-            process.finish();
-            writer.finish();
+            // Teardown is not interruptible: the writer must get to commit what is queued.
+            finishUninterruptibly(process::finish);
+            finishUninterruptibly(writer::finish);
+        }
+        if (callerInterrupted) {
+            Thread.currentThread().interrupt(); // restored only now, after the teardown
         }
         if (storeFailure != null) {
             throw storeFailure;
@@ -144,20 +150,24 @@ public final class Pipeline {
         if (inputFailure instanceof IOException e) {
             throw e;
         }
+        if (inputFailure instanceof RuntimeException e) {
+            throw e;
+        }
         return stats.summary(stopping);
     }
 
-    /** Waits for admission and then every fetch thread to end; an interrupt of the caller stops the run. */
-    private void awaitJobs() {
+    private interface Finish {
+        void run() throws InterruptedException;
+    }
+
+    private static void finishUninterruptibly(Finish step) {
         boolean interrupted = false;
         while (true) {
             try {
-                admissionOver.await();
-                drainJobs();
+                step.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
-                stop();
             }
         }
         if (interrupted) {
@@ -165,12 +175,28 @@ public final class Pipeline {
         }
     }
 
+    /**
+     * Waits for admission and then every fetch thread to end. An interrupt of the caller stops the run
+     * (gracefully); returns whether there was one, for the caller to restore after the teardown.
+     */
+    private boolean awaitJobs() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                admissionOver.await();
+                drainJobs();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stop();
+            }
+        }
+    }
+
     /** Waits for every fetch thread to end; once stopping, interrupts waiters now and requests after the grace. */
     private void drainJobs() throws InterruptedException {
-        while (!stopping) {
-            if (live.awaitZero(Long.MAX_VALUE, TimeUnit.NANOSECONDS)) {
-                return;
-            }
+        if (live.awaitZeroOrStop(() -> stopping)) {
+            return;
         }
         live.interrupt(LiveJobs.Phase.WAITING);
         long grace = storeFailure != null ? 0 : config.grace().toNanos();
@@ -207,11 +233,11 @@ public final class Pipeline {
         } catch (StoreException e) {
             fail(e);
         } catch (IOException | UncheckedIOException e) {
-            inputFailure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-            log.error("cannot read the input: {}", e.getMessage());
+            inputFailure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e; // thrown by run()
+            stop();
         } catch (RuntimeException e) {
-            inputFailure = e;
-            log.error("admission failed unexpectedly", e);
+            inputFailure = e; // thrown by run()
+            stop();
         } finally {
             admissionOver.countDown();
         }

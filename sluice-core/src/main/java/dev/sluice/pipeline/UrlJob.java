@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * One URL's life on its own virtual thread: take the slots, fetch, and either hand the body to the
@@ -93,7 +92,7 @@ final class UrlJob implements Runnable {
                     Thread.sleep(delay);
                     continue;
                 }
-                ctx.results().put(UrlResult.failed(url, f.kind(), f.detail(), f.httpStatus(), attempts, millisSince(start), Instant.now()));
+                ctx.results().put(UrlResult.failed(url, f.kind(), f.detail(), f.httpStatus(), attempts, millisSince(start), ctx.clock().instant()));
                 return;
             }
         } catch (InterruptedException e) {
@@ -102,7 +101,7 @@ final class UrlJob implements Runnable {
             log.error("unexpected failure while fetching {}", url, e);
             try {
                 ctx.results().put(UrlResult.failed(url, ErrorKind.IO, "unexpected failure: " + e, null, attempts,
-                        millisSince(start), Instant.now()));
+                        millisSince(start), ctx.clock().instant()));
             } catch (InterruptedException stopping) {
                 ctx.cancelled().accept(url);
             }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,11 +46,13 @@ public final class ProcessStage {
     private final BlockingQueue<Job> queue;
     private final Processor processor;
     private final boolean keepBodies;
+    private final Clock clock;
     private final Output output;
     private final List<Thread> threads = new ArrayList<>();
 
-    public ProcessStage(int threadCount, int capacity, Processor processor, boolean keepBodies, Output output) {
+    public ProcessStage(int threadCount, int capacity, Processor processor, boolean keepBodies, Clock clock, Output output) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.clock = clock;
         this.processor = processor;
         this.keepBodies = keepBodies;
         this.output = output;
@@ -105,7 +107,7 @@ public final class ProcessStage {
             if (records == null) {
                 throw new IllegalStateException("the processor returned null instead of a list");
             }
-        } catch (Exception | LinkageError | StackOverflowError e) {
+        } catch (Throwable e) { // whatever user code throws, even an AssertionError, becomes this URL's row
             records = List.of();
             failure = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             if (!(e instanceof Exception) || e instanceof RuntimeException) {
@@ -116,7 +118,7 @@ public final class ProcessStage {
         boolean ok = failure == null;
         return new UrlResult(f.url(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
-                digest, elapsedMs, Instant.now(), records, keepBodies ? f.body() : null);
+                digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null);
     }
 
     private static MessageDigest newSha256() {

@@ -48,6 +48,7 @@ public final class SqliteStore implements Store {
     private final PreparedStatement upsertResult;
     private final PreparedStatement deleteRecords;
     private final PreparedStatement insertRecord;
+    private final PreparedStatement deleteBody;
     private final PreparedStatement upsertBody;
 
     private SqliteStore(Path file, Connection writer, Connection reader) throws SQLException {
@@ -65,6 +66,7 @@ public final class SqliteStore implements Store {
                     elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at""");
         deleteRecords = writer.prepareStatement("DELETE FROM records WHERE url = ?");
         insertRecord = writer.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?)");
+        deleteBody = writer.prepareStatement("DELETE FROM bodies WHERE url = ?");
         upsertBody = writer.prepareStatement(
                 "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
     }
@@ -155,15 +157,23 @@ public final class SqliteStore implements Store {
                     upsertBody.setString(1, r.url());
                     upsertBody.setBytes(2, r.body());
                     upsertBody.addBatch();
+                } else {
+                    deleteBody.setString(1, r.url()); // a refetch without --store-body leaves no stale body
+                    deleteBody.addBatch();
                 }
             }
             upsertResult.executeBatch();
             deleteRecords.executeBatch();
             insertRecord.executeBatch();
+            deleteBody.executeBatch();
             upsertBody.executeBatch();
             writer.commit();
         } catch (SQLException e) {
             try {
+                // A failed executeBatch clears only its own statement: clear all, or a retry would add rows twice.
+                for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody)) {
+                    st.clearBatch();
+                }
                 writer.rollback();
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
