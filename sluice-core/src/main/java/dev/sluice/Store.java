@@ -23,8 +23,12 @@ public interface Store extends AutoCloseable {
      */
     Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException;
 
-    /** Stores a batch in one transaction: all of it, or none of it. Replaces earlier rows of these URLs. */
-    void write(Collection<UrlResult> batch) throws StoreException;
+    /**
+     * Stores a batch in one transaction: all of it, or none of it. With {@code replacing}, earlier rows of
+     * these URLs (results, records, bodies) are replaced; without it the caller knows there are none
+     * (a run that skips stored URLs), which saves the work of looking.
+     */
+    void write(Collection<UrlResult> batch, boolean replacing) throws StoreException;
 
     /** Row counts by status and by error code. */
     Counts counts() throws StoreException;

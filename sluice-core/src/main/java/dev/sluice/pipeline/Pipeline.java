@@ -123,7 +123,9 @@ public final class Pipeline {
     public RunSummary run(UrlSource source) throws StoreException, IOException, InterruptedException {
         Instant runStart = clock.instant();
         boolean callerInterrupted = false;
-        Writer writer = new Writer(store, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
+        // Only a run that fetches stored URLs again can replace rows.
+        boolean replacing = config.resumeMode() != dev.sluice.ResumeMode.SKIP_DONE;
+        Writer writer = new Writer(store, replacing, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
                 config.writeBatchDelay(), new StoredResults());
         ProcessStage process = new ProcessStage(config.processThreads(), 4 * config.processThreads(), processor,
                 config.storeBodies(), clock, writer::put);

@@ -42,6 +42,7 @@ public final class ProcessStage {
     }
 
     private static final Job END = new Job(null, 0, 0);
+    private static final int DRAIN = 16;
 
     private final BlockingQueue<Job> queue;
     private final Processor processor;
@@ -87,9 +88,23 @@ public final class ProcessStage {
 
     private void work() {
         MessageDigest sha256 = newSha256();
+        List<Job> jobs = new ArrayList<>(DRAIN);
         try {
-            for (Job job = queue.take(); job != END; job = queue.take()) {
-                output.put(process(job, sha256));
+            while (true) {
+                // Take what has queued up in one go: fewer wake-ups of this thread when bodies arrive fast.
+                jobs.add(queue.take());
+                queue.drainTo(jobs, DRAIN - 1);
+                for (int i = 0; i < jobs.size(); i++) {
+                    if (jobs.get(i) == END) {
+                        // Only ENDs follow an END (finish() comes after the last submit): give the others back.
+                        for (int others = jobs.size() - i - 1; others > 0; others--) {
+                            queue.put(END);
+                        }
+                        return;
+                    }
+                    output.put(process(jobs.get(i), sha256));
+                }
+                jobs.clear();
             }
         } catch (InterruptedException e) {
             // abandoned: the run is over and what was queued is not stored (a re-run fetches it again)

@@ -139,13 +139,15 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void write(Collection<UrlResult> batch) throws StoreException {
+    public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
         try {
             for (UrlResult r : batch) {
                 bindResult(r);
                 upsertResult.addBatch();
-                deleteRecords.setString(1, r.url());
-                deleteRecords.addBatch();
+                if (replacing) {
+                    deleteRecords.setString(1, r.url());
+                    deleteRecords.addBatch();
+                }
                 int seq = 0;
                 for (String data : r.records()) {
                     insertRecord.setString(1, r.url());
@@ -157,7 +159,7 @@ public final class SqliteStore implements Store {
                     upsertBody.setString(1, r.url());
                     upsertBody.setBytes(2, r.body());
                     upsertBody.addBatch();
-                } else {
+                } else if (replacing) {
                     deleteBody.setString(1, r.url()); // a refetch without --store-body leaves no stale body
                     deleteBody.addBatch();
                 }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The single writer: one platform thread ({@code sluice-writer}) that drains the result queue into
@@ -32,6 +32,7 @@ public final class Writer {
     private static final UrlResult END = UrlResult.failed("\u0000end", dev.sluice.ErrorKind.IO, null, null, 0, 0,
             java.time.Instant.EPOCH);
     private static final long[] RETRY_PAUSES_MS = {100, 400, 1600};
+    private static final long LINGER_NANOS = 2_000_000;
 
     /** Told about every batch; called on the writer thread. */
     public interface Listener {
@@ -46,6 +47,7 @@ public final class Writer {
     }
 
     private final Store store;
+    private final boolean replacing;
     private final BlockingQueue<UrlResult> queue;
     private final int batchRows;
     private final long maxDelayNanos;
@@ -53,8 +55,9 @@ public final class Writer {
     private final Thread thread;
     private boolean broken; // only the writer thread
 
-    public Writer(Store store, int capacity, int batchRows, Duration maxDelay, Listener listener) {
+    public Writer(Store store, boolean replacing, int capacity, int batchRows, Duration maxDelay, Listener listener) {
         this.store = store;
+        this.replacing = replacing;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchRows = batchRows;
         this.maxDelayNanos = maxDelay.toNanos();
@@ -95,33 +98,31 @@ public final class Writer {
         }
     }
 
-    /** Adds rows until the batch is full, the deadline passes, or the end arrives; returns true at the end. */
+    /**
+     * Adds rows until the batch is full, the deadline passes, or the end arrives; returns true at the end.
+     * Between looks at the queue it sleeps ({@link #LINGER_NANOS} at most) instead of waiting on it, so
+     * producers do not wake this thread for every single row (a futex call each, measured as the writer's
+     * main cost at 20,000 rows/s). The queue's capacity covers what arrives during one sleep.
+     */
     private boolean fill(List<UrlResult> batch, long deadline) throws InterruptedException {
-        while (batch.size() < batchRows) {
+        while (true) {
             int before = batch.size();
             queue.drainTo(batch, batchRows - before);
-            if (batch.size() > before) {
-                int endAt = batch.indexOf(END);
-                if (endAt >= 0) {
-                    batch.subList(endAt, batch.size()).clear(); // nothing is put after END
+            for (int i = before; i < batch.size(); i++) {
+                if (batch.get(i) == END) {
+                    batch.subList(i, batch.size()).clear(); // nothing is put after END
                     return true;
                 }
-                continue;
             }
-            long wait = deadline - System.nanoTime();
-            if (wait <= 0) {
+            long wait = Math.min(deadline - System.nanoTime(), LINGER_NANOS);
+            if (batch.size() >= batchRows || wait <= 0) {
                 return false;
             }
-            UrlResult next = queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return false;
+            LockSupport.parkNanos(this, wait);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("the writer was interrupted while filling a batch");
             }
-            if (next == END) {
-                return true;
-            }
-            batch.add(next);
         }
-        return false;
     }
 
     private void commit(List<UrlResult> batch) throws InterruptedException {
@@ -131,7 +132,7 @@ public final class Writer {
         }
         for (int attempt = 0; ; attempt++) {
             try {
-                store.write(batch);
+                store.write(batch, replacing);
                 break;
             } catch (StoreException | RuntimeException failure) {
                 StoreException e = failure instanceof StoreException se ? se
