@@ -2,7 +2,14 @@
 # Order: $JAVA_HOME, the java on PATH, then every JDK in the system's JVM directory (newest first).
 
 sluice_java_feature() { # prints the feature version (17, 21, 25, …) of the java binary $1, or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+  # The JDK's release file answers without starting a JVM (which costs 0.1 s on every command).
+  local release
+  release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+  if [ -f "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$release" | head -n 1
+  else
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+  fi
 }
 
 sluice_find_jdk() {

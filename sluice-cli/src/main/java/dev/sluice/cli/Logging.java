@@ -20,7 +20,10 @@ final class Logging {
     }
 
     static void configure(LogOptions options, PrintStream err, StatusLine statusLine) {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        configure((LoggerContext) LoggerFactory.getILoggerFactory(), options, err, statusLine);
+    }
+
+    static void configure(LoggerContext ctx, LogOptions options, PrintStream err, StatusLine statusLine) {
         ctx.reset();
         Encoder<ILoggingEvent> encoder = encoder(options, ctx);
         encoder.start();
