@@ -1,0 +1,69 @@
+package dev.sluice;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What goes on the wire: the identifying User-Agent by default, the user's headers when given. */
+class HeadersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDefaultUserAgentIdentifiesSluice() throws Exception {
+        List<String> head = requestHead(SluiceConfig.builder().build());
+
+        assertThat(head).contains("User-Agent: " + SluiceConfig.DEFAULT_USER_AGENT);
+    }
+
+    @Test
+    void userHeadersAreSentAndAUserAgentReplacesTheDefault() throws Exception {
+        SluiceConfig config = SluiceConfig.builder()
+                .headers(List.of(SluiceConfig.Header.parse("Authorization: Bearer abc"),
+                        SluiceConfig.Header.parse("User-Agent: my-crawler/2.0 (ops@example.com)")))
+                .build();
+
+        List<String> head = requestHead(config);
+
+        assertThat(head).contains("Authorization: Bearer abc", "User-Agent: my-crawler/2.0 (ops@example.com)");
+        assertThat(head).filteredOn(l -> l.startsWith("User-Agent:")).hasSize(1);
+    }
+
+    /** Runs one URL against a bare socket server and returns the request head it received. */
+    private List<String> requestHead(SluiceConfig config) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<List<String>> head = CompletableFuture.supplyAsync(() -> serveOnce(server));
+            new Harness(dir).run(config, List.of("http://127.0.0.1:" + server.getLocalPort() + "/h"));
+            return head.get();
+        }
+    }
+
+    private static List<String> serveOnce(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            List<String> lines = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                lines.add(line);
+            }
+            OutputStream out = s.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return lines;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
