@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * Collects one response's (decoded) body into memory, aborting it as soon as it would exceed
  * {@code maxBytes}: by Content-Length when declared, else while bytes arrive.
  *
+ * <p>Never blocks: the HTTP client is told so (invocation type NON_BLOCKING) and runs it on its selector
+ * thread. Keep it that way: copying bytes, aborting, completing a future.
+ *
  * <p>Threading: Jetty calls the listener methods one at a time, in order, from its I/O threads, with
  * happens-before between successive calls, so the buffer fields need no lock. The waiting fetch
  * thread sees the body through {@link #done()}, whose completion is the hand-off edge.
