@@ -127,7 +127,8 @@ public final class Pipeline {
         boolean replacing = config.resumeMode() != dev.sluice.ResumeMode.SKIP_DONE;
         Writer writer = new Writer(store, replacing, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
                 config.writeBatchDelay(), new StoredResults());
-        ProcessStage process = new ProcessStage(config.processThreads(), 4 * config.processThreads(), processor,
+        // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more threads.
+        ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()), processor,
                 config.storeBodies(), clock, writer::put);
         try (HttpFetcher fetcher = new HttpFetcher(config, clock)) {
             RetryPolicy retry = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CPU stage: a fixed pool of platform threads ({@code sluice-process-N}) that turn fetched bodies
@@ -22,7 +23,8 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>Queue: bounded ({@code capacity}); producers are the fetch threads, consumers this pool's
  * threads. Full means the producer blocks in {@link #submit} while still holding its fetch slot:
- * slow processing slows fetching instead of piling bodies up in memory.
+ * slow processing slows fetching instead of piling bodies up in memory. Under load the consumers
+ * look at the queue every half millisecond rather than being woken per body; idle, they block.
  *
  * <p>Whatever the processor throws becomes a failed result ({@code process}); nothing thrown here is
  * lost. Thread-safe.
@@ -43,6 +45,8 @@ public final class ProcessStage {
 
     private static final Job END = new Job(null, 0, 0);
     private static final int DRAIN = 16;
+    private static final long LINGER_NANOS = 500_000;
+    private static final int IDLE_LOOKS = 20;
 
     private final BlockingQueue<Job> queue;
     private final Processor processor;
@@ -89,10 +93,22 @@ public final class ProcessStage {
     private void work() {
         MessageDigest sha256 = newSha256();
         List<Job> jobs = new ArrayList<>(DRAIN);
+        int idleLooks = 0;
         try {
             while (true) {
-                // Take what has queued up in one go: fewer wake-ups of this thread when bodies arrive fast.
-                jobs.add(queue.take());
+                // Under load, look at the queue every LINGER instead of waiting on it, so producers do not
+                // wake this thread for every body (a futex call and a context switch each); after IDLE_LOOKS
+                // empty looks, wait to be woken. Then take what has queued up in one go.
+                Job first = queue.poll();
+                if (first == null) {
+                    if (idleLooks++ < IDLE_LOOKS) {
+                        LockSupport.parkNanos(this, LINGER_NANOS);
+                        continue;
+                    }
+                    first = queue.take();
+                }
+                idleLooks = 0;
+                jobs.add(first);
                 queue.drainTo(jobs, DRAIN - 1);
                 for (int i = 0; i < jobs.size(); i++) {
                     if (jobs.get(i) == END) {
