@@ -3,6 +3,7 @@ package dev.sluice.pipeline;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -12,8 +13,8 @@ import java.util.function.BooleanSupplier;
  * those that are only waiting at once and those mid-request after the grace period, and so the run
  * can wait for all of them to end.
  *
- * <p>Thread-safe: the set is concurrent; the count and its condition are guarded by {@code lock}
- * (a {@link ReentrantLock}, because virtual threads wait on it).
+ * <p>Thread-safe: the set is concurrent, the count atomic; waiting for zero uses {@code lock} and its
+ * condition (a {@link ReentrantLock}, because virtual threads may take it).
  */
 final class LiveJobs {
     /** Where a fetch thread is; only requests in {@link #FETCHING} are allowed the grace period. */
@@ -22,27 +23,24 @@ final class LiveJobs {
     private final Set<UrlJob> jobs = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private int count; // guarded by lock
+    /** Live jobs. Changed without the lock; the lock is taken only to wake waiters when it reaches zero. */
+    private final AtomicInteger count = new AtomicInteger();
 
     void started(UrlJob job) {
         jobs.add(job);
-        lock.lock();
-        try {
-            count++;
-        } finally {
-            lock.unlock();
-        }
+        count.incrementAndGet();
     }
 
     void ended(UrlJob job) {
         jobs.remove(job);
-        lock.lock();
-        try {
-            if (--count == 0) {
+        if (count.decrementAndGet() == 0) {
+            // A waiter checks the count under the lock before it waits, so this signal cannot slip past it.
+            lock.lock();
+            try {
                 changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -72,10 +70,10 @@ final class LiveJobs {
     boolean awaitZeroOrStop(BooleanSupplier stopping) throws InterruptedException {
         lock.lock();
         try {
-            while (count > 0 && !stopping.getAsBoolean()) {
+            while (count.get() > 0 && !stopping.getAsBoolean()) {
                 changed.await();
             }
-            return count == 0;
+            return count.get() == 0;
         } finally {
             lock.unlock();
         }
@@ -86,10 +84,10 @@ final class LiveJobs {
         long nanos = unit.toNanos(timeout);
         lock.lock();
         try {
-            while (count > 0 && nanos > 0) {
+            while (count.get() > 0 && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
-            return count == 0;
+            return count.get() == 0;
         } finally {
             lock.unlock();
         }
