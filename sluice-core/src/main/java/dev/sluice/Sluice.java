@@ -1,10 +1,13 @@
 package dev.sluice;
 
+import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.pipeline.Pipeline;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -12,54 +15,67 @@ import java.util.concurrent.atomic.AtomicReference;
  * store every outcome through one batching writer.
  *
  * <pre>{@code
- * try (Store store = SqliteStore.open(Path.of("results.db"))) {
- *     Sluice sluice = Sluice.builder(store)
- *             .config(SluiceConfig.builder().concurrency(50).build())
- *             .processor(JqProcessor.compile(".items[]"))
- *             .build();
- *     RunSummary summary = sluice.run(LineSource.ofLines(urls));
+ * try (Sluice sluice = Sluice.builder()
+ *         .config(SluiceConfig.builder().concurrency(50).build())
+ *         .processor(JqProcessor.compile(".items[]"))
+ *         .build();
+ *      Store store = SqliteStore.open(Path.of("results.db"))) {
+ *     RunSummary summary = sluice.run(store, LineSource.ofLines(urls));
  * }
  * }</pre>
  *
+ * <p>A Sluice owns its HTTP client (connections are kept alive from one run to the next); the client
+ * starts in the background as soon as the Sluice is built, while the caller opens its store.
+ * {@link #close()} ends it. Each run's own threads end before {@link #run} returns.
+ *
  * <p>Thread-safe: one run at a time ({@link #run} blocks its caller); {@link #stop} and
- * {@link #progress} from any thread. A run leaves no thread of its own behind when it returns.
+ * {@link #progress} from any thread.
  */
-public final class Sluice {
+public final class Sluice implements AutoCloseable {
     private final SluiceConfig config;
-    private final Store store;
     private final Processor processor;
     private final Clock clock;
+    private final CompletableFuture<HttpFetcher> fetcher;
     private final AtomicReference<Pipeline> current = new AtomicReference<>();
     /** Set by a stop() that found no run: the next run stops at once (a signal can arrive just before a run starts). */
     private volatile boolean stopBeforeRun;
 
     private Sluice(Builder b) {
         this.config = b.config;
-        this.store = b.store;
         this.processor = b.processor;
         this.clock = b.clock;
+        this.fetcher = new CompletableFuture<>();
+        Thread.ofVirtual().name("sluice-http-start").start(() -> {
+            try {
+                fetcher.complete(new HttpFetcher(config, clock));
+            } catch (Throwable t) {
+                fetcher.completeExceptionally(t);
+            }
+        });
     }
 
-    public static Builder builder(Store store) {
-        return new Builder(store);
+    public static Builder builder() {
+        return new Builder();
     }
 
     public SluiceConfig config() {
         return config;
     }
 
-    /** Runs over {@code source} until it ends or {@link #stop} is called. */
-    public RunSummary run(UrlSource source) throws StoreException, IOException, InterruptedException {
-        return run(source, -1);
+    /** Runs over {@code source} into {@code store} until the source ends or {@link #stop} is called. */
+    public RunSummary run(Store store, UrlSource source) throws StoreException, IOException, InterruptedException {
+        return run(store, source, -1);
     }
 
     /**
-     * As {@link #run(UrlSource)}, with the number of URL lines expected (for progress), or -1.
+     * As {@link #run(Store, UrlSource)}, with the number of URL lines expected (for progress), or -1.
      *
      * @throws StoreException when the store failed for good; rows committed before stay
      * @throws IOException    when the input could not be read; rows committed before stay
      */
-    public RunSummary run(UrlSource source, long expectedLines) throws StoreException, IOException, InterruptedException {
+    public RunSummary run(Store store, UrlSource source, long expectedLines)
+            throws StoreException, IOException, InterruptedException {
+        Objects.requireNonNull(store, "store");
         Pipeline pipeline = new Pipeline(config, store, processor, clock);
         pipeline.expectTotal(expectedLines);
         if (!current.compareAndSet(null, pipeline)) {
@@ -69,10 +85,18 @@ public final class Sluice {
             pipeline.stop();
         }
         try {
-            return pipeline.run(source);
+            return pipeline.run(source, httpFetcher());
         } finally {
             current.set(null);
             stopBeforeRun = false; // consumed by this run
+        }
+    }
+
+    private HttpFetcher httpFetcher() throws InterruptedException {
+        try {
+            return fetcher.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the HTTP client could not start", e.getCause());
         }
     }
 
@@ -94,15 +118,23 @@ public final class Sluice {
         return p == null ? null : p.progress();
     }
 
+    /** Ends the HTTP client and its threads. Call it when no run is in progress. */
+    @Override
+    public void close() {
+        try {
+            fetcher.join().close();
+        } catch (java.util.concurrent.CompletionException neverStarted) {
+            // nothing to end; run() already reported why
+        }
+    }
+
     /** Builds a {@link Sluice}. Not thread-safe. */
     public static final class Builder {
-        private final Store store;
         private SluiceConfig config = SluiceConfig.builder().build();
         private Processor processor = Processor.NONE;
         private Clock clock = Clock.systemUTC();
 
-        private Builder(Store store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder() {
         }
 
         /** Default: {@code SluiceConfig.builder().build()}. */
@@ -123,6 +155,7 @@ public final class Sluice {
             return this;
         }
 
+        /** Builds the Sluice and starts its HTTP client in the background. */
         public Sluice build() {
             return new Sluice(this);
         }

@@ -27,8 +27,9 @@ final class Harness {
     }
 
     RunSummary run(SluiceConfig config, Processor processor, List<String> lines) throws Exception {
-        try (Store store = SqliteStore.open(db)) {
-            return Sluice.builder(store).config(config).processor(processor).build().run(LineSource.ofLines(lines));
+        try (Sluice sluice = Sluice.builder().config(config).processor(processor).build();
+             Store store = SqliteStore.open(db)) {
+            return sluice.run(store, LineSource.ofLines(lines));
         }
     }
 

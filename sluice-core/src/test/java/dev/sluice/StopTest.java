@@ -25,11 +25,11 @@ class StopTest {
 
     @Test
     void stopLetsRequestsInFlightFinishAndStoresThem() throws Exception {
-        try (Origin origin = Origin.start(); Store store = SqliteStore.open(dir.resolve("s.db"))) {
+        try (Origin origin = Origin.start(); Store store = SqliteStore.open(dir.resolve("s.db"));
+             Sluice sluice = Sluice.builder().config(Harness.config().concurrency(10).build()).build()) {
             List<String> urls = IntStream.range(0, 500).mapToObj(i -> origin.uri("/s/" + i + "?latency=300").toString()).toList();
-            Sluice sluice = Sluice.builder(store).config(Harness.config().concurrency(10).build()).build();
 
-            CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> call(() -> sluice.run(LineSource.ofLines(urls))));
+            CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> call(() -> sluice.run(store, LineSource.ofLines(urls))));
             await().atMost(Duration.ofSeconds(10)).until(() -> origin.inFlight() == 10);
             sluice.stop();
             RunSummary summary = run.get();
@@ -44,14 +44,14 @@ class StopTest {
 
     @Test
     void interruptingTheCallerStopsTheRunAndKeepsTheInterrupt() throws Exception {
-        try (Origin origin = Origin.start(); Store store = SqliteStore.open(dir.resolve("i.db"))) {
+        try (Origin origin = Origin.start(); Store store = SqliteStore.open(dir.resolve("i.db"));
+             Sluice sluice = Sluice.builder().config(Harness.config().concurrency(5).build()).build()) {
             List<String> urls = IntStream.range(0, 500).mapToObj(i -> origin.uri("/i/" + i + "?latency=200").toString()).toList();
-            Sluice sluice = Sluice.builder(store).config(Harness.config().concurrency(5).build()).build();
             CompletableFuture<RunSummary> result = new CompletableFuture<>();
             AtomicBoolean stillInterrupted = new AtomicBoolean();
             Thread caller = Thread.ofPlatform().start(() -> {
                 try {
-                    result.complete(sluice.run(LineSource.ofLines(urls)));
+                    result.complete(sluice.run(store, LineSource.ofLines(urls)));
                     stillInterrupted.set(Thread.currentThread().isInterrupted());
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
@@ -70,7 +70,7 @@ class StopTest {
 
     @Test
     void anInputThatFailsFailsTheRun() throws Exception {
-        try (Store store = SqliteStore.open(dir.resolve("f.db"))) {
+        try (Store store = SqliteStore.open(dir.resolve("f.db")); Sluice sluice = Sluice.builder().build()) {
             UrlSource broken = new UrlSource() {
                 @Override
                 public Line next() throws IOException {
@@ -81,9 +81,7 @@ class StopTest {
                 public void close() {
                 }
             };
-            Sluice sluice = Sluice.builder(store).build();
-
-            assertThatThrownBy(() -> sluice.run(broken)).isInstanceOf(IOException.class).hasMessage("disk on fire");
+            assertThatThrownBy(() -> sluice.run(store, broken)).isInstanceOf(IOException.class).hasMessage("disk on fire");
         }
     }
 

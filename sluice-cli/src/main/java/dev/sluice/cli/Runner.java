@@ -39,15 +39,16 @@ final class Runner {
     int run(Job job) throws StoreException, IOException, InterruptedException {
         StatusLine line = job.progress() && console.terminal() ? new StatusLine(console.err()) : null;
         Logging.configure(logOptions, console.err(), line);
-        try (SqliteStore store = SqliteStore.open(job.db())) {
-            Sluice sluice = Sluice.builder(store).config(job.config()).processor(job.processor()).build();
+        // The Sluice starts its HTTP client in the background while this thread opens the database.
+        try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor()).build();
+             SqliteStore store = SqliteStore.open(job.db())) {
             AtomicLong total = new AtomicLong(-1);
             Thread.ofVirtual().name("sluice-count").start(() -> total.set(job.countLines().getAsLong()));
             RunSummary summary;
             try (Signals signals = console.signals() ? Signals.install(sluice, job.config().grace()) : null;
                  ProgressReporter progress = logOptions.quiet ? null
                          : new ProgressReporter(sluice::progress, line, total)) {
-                summary = sluice.run(job.source());
+                summary = sluice.run(store, job.source());
             }
             Logging.configure(logOptions, console.err(), null);
             Summary.print(summary, store.location(), console.out());

@@ -49,8 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: admission ({@code sluice-input}, platform, daemon: it may block on standard input),
  * fetch threads (virtual, {@code sluice-fetch}), CPU threads ({@code sluice-process-N}), the writer
- * ({@code sluice-writer}), Jetty's ({@code sluice-http*}). All are ended before {@link #run} returns,
- * except an admission thread still blocked reading an input that will not end.
+ * ({@code sluice-writer}). All are ended before {@link #run} returns, except an admission thread
+ * still blocked reading an input that will not end. The HTTP client (and Jetty's threads) belong to
+ * the caller, which keeps it from run to run.
  *
  * <p>Used once: {@link #run} on one thread; {@link #stop} and {@link #progress} from any thread.
  */
@@ -116,11 +117,12 @@ public final class Pipeline {
     }
 
     /**
-     * Runs the pipeline over {@code source} until it is exhausted or the run is stopped; returns when
+     * Runs the pipeline over {@code source}, fetching with {@code fetcher}, until the source is exhausted
+     * or the run is stopped; returns when
      * every admitted URL is stored or cancelled. Throws when the store failed for good (what was
      * committed stays) or the input could not be read.
      */
-    public RunSummary run(UrlSource source) throws StoreException, IOException, InterruptedException {
+    public RunSummary run(UrlSource source, HttpFetcher fetcher) throws StoreException, IOException, InterruptedException {
         Instant runStart = clock.instant();
         boolean callerInterrupted = false;
         // Only a run that fetches stored URLs again can replace rows.
@@ -130,7 +132,7 @@ public final class Pipeline {
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more threads.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()), processor,
                 config.storeBodies(), clock, writer::put);
-        try (HttpFetcher fetcher = new HttpFetcher(config, clock)) {
+        try {
             RetryPolicy retry = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
             JobContext ctx = new JobContext(limits, fetcher, retry, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled);
