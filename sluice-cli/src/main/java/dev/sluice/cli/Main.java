@@ -28,9 +28,6 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && (args[0].equals("run") || args[0].equals("demo"))) {
-            Runner.warmUpInBackground();
-        }
         System.exit(execute(args, System.in, System.out, System.err, StatusLine.stderrIsTerminal(), true));
     }
 

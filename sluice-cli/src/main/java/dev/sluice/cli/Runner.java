@@ -58,19 +58,4 @@ final class Runner {
             return summary.failed() > 0 ? ExitCode.FAILURES : ExitCode.OK;
         }
     }
-
-    /**
-     * Loads the HTTP client's and TLS's classes (and the default trust store) on another core while the
-     * main thread parses the command line and opens the database: a tenth of a second off every run's start.
-     */
-    static void warmUpInBackground() {
-        Thread.ofVirtual().name("sluice-warm-up").start(() -> {
-            try {
-                javax.net.ssl.SSLContext.getDefault();
-                new org.eclipse.jetty.client.HttpClient().getContentDecoderFactories();
-            } catch (Exception | LinkageError e) {
-                log.debug("warm-up failed (harmless: the run loads the same classes itself): {}", e.toString());
-            }
-        });
-    }
 }
