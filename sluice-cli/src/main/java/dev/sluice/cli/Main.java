@@ -11,6 +11,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@code sluice} command. Exit codes are mapped here and only here: see {@link ExitCode}.
@@ -35,12 +38,21 @@ public final class Main implements Runnable {
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal,
                               boolean realProcess) {
         CliContext context = new CliContext(in, out, err, terminal, realProcess);
-        CommandLine cmd = new CommandLine(new Main())
-                .addSubcommand(new RunCommand(context))
-                .addSubcommand(new DemoCommand(context))
-                .addSubcommand(new StatusCommand(context))
-                .addSubcommand(new ExportCommand(context))
-                .addSubcommand(new CommandLine.HelpCommand());
+        // Building a command's model by reflection costs 20-40 ms each: build only the one asked for,
+        // or all of them when none is named (help, usage errors).
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("run", () -> new RunCommand(context));
+        commands.put("demo", () -> new DemoCommand(context));
+        commands.put("status", () -> new StatusCommand(context));
+        commands.put("export", () -> new ExportCommand(context));
+        CommandLine cmd = new CommandLine(new Main());
+        String named = args.length > 0 ? args[0] : "";
+        if (commands.containsKey(named)) {
+            cmd.addSubcommand(named, commands.get(named).get());
+        } else {
+            commands.forEach((name, command) -> cmd.addSubcommand(name, command.get()));
+        }
+        cmd.addSubcommand(new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setParameterExceptionHandler((e, a) -> {
