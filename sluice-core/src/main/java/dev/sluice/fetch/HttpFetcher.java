@@ -59,7 +59,7 @@ public final class HttpFetcher implements AutoCloseable {
         client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         client.setExecutor(executor);
-        client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", false));
+        client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", true));
         client.setFollowRedirects(false);
         client.setUserAgentField(null); // ours comes with the request headers
         client.setConnectTimeout(timeoutMillis);

@@ -65,7 +65,8 @@ public final class SqliteStore implements Store {
                     content_type = excluded.content_type, sha256 = excluded.sha256,
                     elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at""");
         deleteRecords = writer.prepareStatement("DELETE FROM records WHERE url = ?");
-        insertRecord = writer.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?)");
+        // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
+        insertRecord = writer.prepareStatement("INSERT OR REPLACE INTO records (url, seq, data) VALUES (?, ?, ?)");
         deleteBody = writer.prepareStatement("DELETE FROM bodies WHERE url = ?");
         upsertBody = writer.prepareStatement(
                 "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
