@@ -55,20 +55,22 @@ class LimitsTest {
     @Test
     void theRateSpacesRequestStarts() throws Exception {
         try (Origin origin = Origin.start()) {
-            List<String> paths = IntStream.range(0, 30).mapToObj(i -> "/rate/" + i).toList();
+            List<String> paths = IntStream.range(0, 45).mapToObj(i -> "/rate/" + i).toList();
 
-            new Harness(dir).run(Harness.config().concurrency(30).ratePerSecond(20).build(),
+            new Harness(dir).run(Harness.config().concurrency(45).ratePerSecond(20).build(),
                     paths.stream().map(p -> origin.uri(p).toString()).toList());
 
             List<Instant> arrivals = paths.stream().flatMap(p -> origin.arrivals(p).stream()).sorted().toList();
-            assertThat(arrivals).hasSize(30);
-            // 30 smooth permits at 20/s span at least 29 intervals of 50 ms
-            assertThat(Duration.between(arrivals.get(0), arrivals.get(29))).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
-            // and no one-second window holds more than 20 starts (+1 for the window's edge)
-            for (Instant from : arrivals) {
+            assertThat(arrivals).hasSize(45);
+            // Measured at the server, as a polite client is judged. The first requests also open connections,
+            // which delays their arrival by varying amounts, so the rate is taken from the fifth arrival on:
+            // 40 intervals of 50 ms, within 10 %. Without the limit all 45 would arrive within a few ms.
+            double seconds = Duration.between(arrivals.get(4), arrivals.get(44)).toNanos() / 1e9;
+            assertThat(40 / seconds).as("requests per second at the server").isBetween(18.0, 22.0);
+            for (Instant from : arrivals.subList(4, arrivals.size())) {
                 Instant to = from.plusSeconds(1);
                 assertThat(arrivals.stream().filter(a -> !a.isBefore(from) && a.isBefore(to)).count())
-                        .as("requests in the second from %s", from).isLessThanOrEqualTo(21);
+                        .as("requests in the second from %s", from).isLessThanOrEqualTo(22);
             }
         }
     }
