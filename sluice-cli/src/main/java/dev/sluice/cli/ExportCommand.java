@@ -16,7 +16,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,8 +30,8 @@ final class ExportCommand implements Callable<Integer> {
     static final String[] COLUMNS = {"url", "status", "http_status", "attempts", "error", "detail", "bytes",
             "content_type", "sha256", "elapsed_ms", "fetched_at"};
 
-    @Option(names = "--db", paramLabel = "PATH", defaultValue = "sluice.db", description = "SQLite database file. Default: ${DEFAULT-VALUE}.")
-    Path db;
+    @Mixin
+    ExistingDatabase database;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl", description = "jsonl or csv. Default: ${DEFAULT-VALUE}.")
     Format format;
@@ -52,7 +51,6 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(log, context.err(), null);
-        ExistingDatabase.require(db);
         UrlResult.Status only = status == null ? null : status == Status.ok ? UrlResult.Status.OK : UrlResult.Status.FAILED;
         OutputStream out = new BufferedOutputStream(context.out(), 1 << 16);
         // One value per write: CSV with its header only before the first row, JSON with a newline after each.
@@ -60,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
                 .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         ObjectWriter nextRows = format == Format.csv ? csvWriter(false).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET) : firstRow;
         boolean[] first = {true};
-        try (SqliteStore store = SqliteStore.open(db)) {
+        try (SqliteStore store = database.open()) {
             store.scan(only, r -> {
                 try {
                     (first[0] ? firstRow : nextRows).writeValue(out, row(r));

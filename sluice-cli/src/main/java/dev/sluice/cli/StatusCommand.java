@@ -4,18 +4,16 @@ import dev.sluice.Store;
 import dev.sluice.store.SqliteStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Count the stored results: ok, failed, and failed by error.")
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--db", paramLabel = "PATH", defaultValue = "sluice.db", description = "SQLite database file. Default: ${DEFAULT-VALUE}.")
-    Path db;
+    @Mixin
+    ExistingDatabase database;
 
     @Mixin
     LogOptions log;
@@ -29,8 +27,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(log, context.err(), null);
-        ExistingDatabase.require(db);
-        try (SqliteStore store = SqliteStore.open(db)) {
+        try (SqliteStore store = database.open()) {
             Store.Counts c = store.counts();
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "%s: %,d URLs%n", store.location(), c.total());
