@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,17 +95,18 @@ class CrashAndStopTest {
         assertEveryUrlExactlyOnceAndWhole();
     }
 
-    @Test
-    void sigintStopsGracefullyWithExit130AndTheRerunCompletes() throws Exception {
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"INT", "TERM"})
+    void aSignalStopsGracefullyWithExit130AndTheRerunCompletes(String signal) throws Exception {
         Process first = start();
         await().atMost(Duration.ofSeconds(30)).until(() -> rows() >= 60);
-        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, Long.toString(first.pid())).start().waitFor();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         assertThat(first.exitValue()).isEqualTo(ExitCode.INTERRUPTED);
         String out = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
         assertThat(out).contains("Stopped before the end").contains("stored");
-        assertThat(Files.readString(dir.resolve("err.txt"))).contains("SIGINT received: stopping");
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("SIG" + signal + " received: stopping");
         assertThat(rows()).isLessThan(URLS);
 
         Process second = start();
