@@ -193,10 +193,15 @@ class PipelineTest {
         String three = url("/r?redirect=3");
         String loop = url("/loop?redirect=loop");
         String ftp = url("/away?location=ftp%3A%2F%2Fexample.com%2Fx");
+        String noHost = url("/nohost?location=http%3A%2F%2F%2Fx");
+        String badPort = url("/badport?location=http%3A%2F%2F127.0.0.1%3A99999%2Fx");
         Harness h = new Harness(dir);
 
-        h.run(Harness.config().build(), List.of(three, loop, ftp));
+        h.run(Harness.config().build(), List.of(three, loop, ftp, noHost, badPort));
 
+        assertThat(h.result(noHost)).containsEntry("error", "redirects").containsEntry("attempts", 1);
+        assertThat(h.result(badPort)).containsEntry("error", "redirects");
+        assertThat((String) h.result(badPort).get("detail")).contains("port 99999 is out of range");
         assertThat(h.result(three)).containsEntry("status", "ok");
         assertThat(h.result(loop)).containsEntry("error", "redirects").containsEntry("attempts", 1);
         assertThat(origin.requests("/loop?redirect=loop")).isEqualTo(6); // the first request and 5 redirects
@@ -275,13 +280,17 @@ class PipelineTest {
             if (body.url().endsWith("/5")) {
                 throw new AssertionError("not even an Exception");
             }
+            if (body.url().endsWith("/7")) {
+                return java.util.Arrays.asList("{}", null); // a broken processor: a null record
+            }
             return List.of("{}");
         };
         Harness h = new Harness(dir);
 
         RunSummary summary = h.run(Harness.config().build(), explosive, urls);
 
-        assertThat(summary.ok()).isEqualTo(8);
+        assertThat(summary.ok()).isEqualTo(7);
+        assertThat(h.result(urls.get(7))).containsEntry("error", "process").containsEntry("detail", "the processor returned a null record");
         assertThat(h.result(urls.get(3))).containsEntry("error", "process").containsEntry("detail", "kaboom on " + urls.get(3));
         assertThat(h.result(urls.get(5))).containsEntry("error", "process").containsEntry("detail", "not even an Exception");
     }

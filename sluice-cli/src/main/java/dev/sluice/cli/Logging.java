@@ -60,7 +60,7 @@ final class Logging {
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         root.setLevel(options.quiet ? Level.ERROR : options.verbose ? Level.DEBUG : Level.INFO);
-        Level libraries = options.verbose ? Level.INFO : Level.WARN;
+        Level libraries = options.quiet ? Level.ERROR : options.verbose ? Level.INFO : Level.WARN;
         ctx.getLogger("org.eclipse.jetty").setLevel(libraries);
     }
 

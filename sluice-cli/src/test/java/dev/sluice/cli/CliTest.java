@@ -102,6 +102,26 @@ class CliTest {
     }
 
     @Test
+    void aNamedPipeIsReadOnceAndWhole() throws Exception {
+        Path fifo = dir.resolve("urls.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        List<String> lines = IntStream.range(0, 300).mapToObj(i -> origin.uri("/fifo/" + i).toString()).toList();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                Files.write(fifo, lines); // blocks until the run opens the pipe
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        Cli.Result r = Cli.run("run", fifo.toString(), "--db", db());
+
+        writer.join();
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(300);
+    }
+
+    @Test
     void badDurationsAndSizesAreUsageErrorsNamingTheOptionAndTheForms() throws Exception {
         Path in = urls("/x");
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class BodyCollector implements Response.Listener {
     private static final byte[] EMPTY = new byte[0];
+    private static final int PREALLOCATE_MAX = 64 << 10;
 
     /** The response and its whole body. */
     record Collected(Response response, byte[] body) {
@@ -45,7 +46,9 @@ final class BodyCollector implements Response.Listener {
         if (declared > maxBytes) {
             response.abort(new BodyTooLargeException(maxBytes, declared));
         } else if (declared > 0 && response.getHeaders().get(HttpHeader.CONTENT_ENCODING) == null) {
-            buffer = new byte[(int) declared];
+            // Sized up front only up to 64 KiB: a declared length is a promise, not bytes in hand, and many
+            // slow responses declaring 16 MiB each must not reserve it all before anything arrives.
+            buffer = new byte[(int) Math.min(declared, PREALLOCATE_MAX)];
         }
     }
 

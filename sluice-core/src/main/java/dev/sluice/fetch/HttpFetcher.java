@@ -2,6 +2,7 @@ package dev.sluice.fetch;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
+import dev.sluice.input.UrlParser;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -16,7 +17,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,11 +61,8 @@ public final class HttpFetcher implements AutoCloseable {
         client.setExecutor(executor);
         client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", true));
         client.setFollowRedirects(false);
-        // Connect on the fetch thread itself (virtual: blocking is cheap) rather than queue every new
-        // connection on the one selector thread: a burst of first requests starts 20-30 ms sooner.
-        client.setConnectBlocking(true);
         client.setUserAgentField(null); // ours comes with the request headers
-        client.setConnectTimeout(timeoutMillis);
+        client.setConnectTimeout(Math.min(timeoutMillis, Integer.MAX_VALUE));
         client.setIdleTimeout(Math.max(timeoutMillis, 30_000));
         // No host can have more in flight than the global cap (or its per-host cap): never queue inside Jetty.
         int perDestination = config.perHost() > 0 ? Math.min(config.perHost(), config.concurrency()) : config.concurrency();
@@ -101,17 +98,11 @@ public final class HttpFetcher implements AutoCloseable {
                     return new Attempt.Failure(ErrorKind.REDIRECTS,
                             "more than " + maxRedirects + " redirects (last to " + location + ")", status, false, null);
                 }
-                URI next;
                 try {
-                    next = current.resolve(location.trim());
-                } catch (IllegalArgumentException e) {
-                    return new Attempt.Failure(ErrorKind.REDIRECTS, "redirect to an invalid URL: " + location, status, false, null);
+                    current = UrlParser.parse(current.resolve(location.trim()).toString()).uri();
+                } catch (IllegalArgumentException | UrlParser.InvalidUrlException e) {
+                    return new Attempt.Failure(ErrorKind.REDIRECTS, "redirect to " + location + ": " + e.getMessage(), status, false, null);
                 }
-                String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-                if (!scheme.equals("http") && !scheme.equals("https")) {
-                    return new Attempt.Failure(ErrorKind.REDIRECTS, "redirect to a non-http(s) URL: " + location, status, false, null);
-                }
-                current = next;
                 continue;
             }
             if (status >= 200 && status < 300) {

@@ -88,10 +88,11 @@ public final class LineSource implements UrlSource {
 
     /**
      * Counts the URL lines of the inputs when all are regular files (for progress totals); empty
-     * when any is standard input. Reads the files once, streaming.
+     * otherwise: standard input, a pipe or a device can be read only once, by the run. Reads the
+     * files once, streaming.
      */
     public static OptionalLong countLines(List<String> inputs) {
-        if (inputs.isEmpty() || inputs.contains(STDIN)) {
+        if (inputs.isEmpty() || !inputs.stream().allMatch(in -> !in.equals(STDIN) && Files.isRegularFile(Path.of(in)))) {
             return OptionalLong.empty();
         }
         long total = 0;

@@ -38,6 +38,9 @@ public final class UrlParser {
         if (host == null || host.isEmpty()) {
             throw new InvalidUrlException("no host: " + text);
         }
+        if (uri.getPort() > 65535) {
+            throw new InvalidUrlException("port " + uri.getPort() + " is out of range: " + text);
+        }
         int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         return new Parsed(uri, host.toLowerCase(Locale.ROOT) + ":" + port);
     }

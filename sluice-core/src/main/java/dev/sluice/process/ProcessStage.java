@@ -118,7 +118,7 @@ public final class ProcessStage {
                         }
                         return;
                     }
-                    output.put(process(jobs.get(i), sha256));
+                    output.put(processGuarded(jobs.get(i), sha256));
                 }
                 jobs.clear();
             }
@@ -128,16 +128,32 @@ public final class ProcessStage {
         }
     }
 
+    /** Never throws: a failure of ours becomes the URL's failed row too, so no job is left without one. */
+    private UrlResult processGuarded(Job job, MessageDigest sha256) {
+        try {
+            return process(job, sha256);
+        } catch (RuntimeException | Error e) {
+            log.error("processing {} failed unexpectedly", job.fetched().url(), e);
+            FetchedBody f = job.fetched();
+            return UrlResult.failed(f.url(), ErrorKind.PROCESS, "unexpected failure: " + e, f.httpStatus(), job.attempts(),
+                    (System.nanoTime() - job.startNanos()) / 1_000_000, clock.instant());
+        }
+    }
+
     private UrlResult process(Job job, MessageDigest sha256) {
         FetchedBody f = job.fetched();
         String digest = HEX.formatHex(sha256.digest(f.body()));
         List<String> records;
         String failure = null;
         try {
-            records = processor.process(f);
-            if (records == null) {
+            List<String> produced = processor.process(f);
+            if (produced == null) {
                 throw new IllegalStateException("the processor returned null instead of a list");
             }
+            if (produced.stream().anyMatch(java.util.Objects::isNull)) { // (List.of().contains(null) would throw)
+                throw new IllegalStateException("the processor returned a null record");
+            }
+            records = List.copyOf(produced);
         } catch (Throwable e) { // whatever user code throws, even an AssertionError, becomes this URL's row
             records = List.of();
             failure = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
