@@ -59,9 +59,4 @@ public final class HostLimiter {
     private void unuse(String host) {
         slots.computeIfPresent(host, (h, s) -> --s.users == 0 ? null : s);
     }
-
-    /** Hosts currently known (holding or awaiting a slot). */
-    public int hosts() {
-        return slots.size();
-    }
 }

@@ -82,14 +82,6 @@ public final class ProcessStage {
         }
     }
 
-    /** Stops the threads now, dropping what is queued (used only when the run is abandoned). */
-    public void abandon() throws InterruptedException {
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
-            t.join();
-        }
-    }
-
     private void work() {
         MessageDigest sha256 = newSha256();
         List<Job> jobs = new ArrayList<>(DRAIN);
@@ -123,7 +115,7 @@ public final class ProcessStage {
                 jobs.clear();
             }
         } catch (InterruptedException e) {
-            // abandoned: the run is over and what was queued is not stored (a re-run fetches it again)
+            // nobody interrupts these threads; if someone does, what is queued is not stored (a re-run fetches it)
             Thread.currentThread().interrupt();
         }
     }
