@@ -2,7 +2,9 @@ package dev.sluice.origin;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,25 +13,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * What an origin counts: requests overall and per URL (path and raw query, as sent), their arrival
  * times, and requests in flight overall and per {@code Host} header.
  *
- * <p>Thread-safe. {@link #reset()} is not atomic with respect to requests arriving meanwhile: call it
- * while the origin is quiet. Arrival times are kept until reset, one {@link Instant} per request.
+ * <p>Thread-safe. Arrivals are recorded under one lock, so that the overall list and each URL's list
+ * agree on one order, the order of their times. {@link #reset()} is not atomic with respect to requests
+ * arriving meanwhile: call it while the origin is quiet. Arrival times are kept until reset, one
+ * {@link Instant} per request, shared by the overall list and its URL's list.
  */
 final class Counters {
     /** A request's number overall and among requests for its URL, both counted from 1. */
     record Arrival(long number, int numberForUrl) {}
 
     private final AtomicLong requests = new AtomicLong();
-    private final ConcurrentMap<String, List<Instant>> arrivals = new ConcurrentHashMap<>();
+    /** Arrival times of all requests; also the lock for both arrival lists. */
+    private final List<Instant> arrivals = new ArrayList<>();
+    /** Arrival times per URL, guarded by the lock of {@link #arrivals}. */
+    private final Map<String, List<Instant>> arrivalsByUrl = new HashMap<>();
     private final Gauge inFlight = new Gauge();
     private final ConcurrentMap<String, Gauge> inFlightByHost = new ConcurrentHashMap<>();
 
     Arrival arrive(String pathAndQuery) {
-        long number = requests.incrementAndGet();
-        List<Instant> times = arrivals.computeIfAbsent(pathAndQuery, url -> new ArrayList<>());
-        // Time and position are taken under one lock so the list stays in arrival order.
-        synchronized (times) {
-            times.add(Instant.now());
-            return new Arrival(number, times.size());
+        // Time and positions are taken under one lock so that both lists stay in arrival order.
+        synchronized (arrivals) {
+            Instant now = Instant.now();
+            arrivals.add(now);
+            List<Instant> times = arrivalsByUrl.computeIfAbsent(pathAndQuery, url -> new ArrayList<>());
+            times.add(now);
+            return new Arrival(requests.incrementAndGet(), times.size());
         }
     }
 
@@ -51,13 +59,15 @@ final class Counters {
         return arrivals(pathAndQuery).size();
     }
 
-    List<Instant> arrivals(String pathAndQuery) {
-        List<Instant> times = arrivals.get(pathAndQuery);
-        if (times == null) {
-            return List.of();
+    List<Instant> arrivals() {
+        synchronized (arrivals) {
+            return List.copyOf(arrivals);
         }
-        synchronized (times) {
-            return List.copyOf(times);
+    }
+
+    List<Instant> arrivals(String pathAndQuery) {
+        synchronized (arrivals) {
+            return List.copyOf(arrivalsByUrl.getOrDefault(pathAndQuery, List.of()));
         }
     }
 
@@ -75,8 +85,11 @@ final class Counters {
     }
 
     void reset() {
-        requests.set(0);
-        arrivals.clear();
+        synchronized (arrivals) {
+            requests.set(0);
+            arrivals.clear();
+            arrivalsByUrl.clear();
+        }
         // Gauges stay: requests in flight still leave through them.
         inFlight.resetMax();
         inFlightByHost.values().forEach(Gauge::resetMax);

@@ -106,6 +106,15 @@ public final class Origin implements AutoCloseable {
     }
 
     /**
+     * Arrival times of all requests, whatever their URL and {@code Host} header, in order of arrival: what
+     * reached this port, e.g. to check a pause or a rate measured at the server. Each is the same
+     * {@link Instant} as in {@link #arrivals(String)} for its URL.
+     */
+    public List<Instant> arrivals() {
+        return counters.arrivals();
+    }
+
+    /**
      * Forgets requests and arrivals, and restarts the high-water marks from the requests in flight.
      * Since {@code fail=K} counts requests per URL, each URL fails its first K requests afresh.
      * Call it while the origin is quiet: it is not atomic with respect to arriving requests.

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -271,6 +272,23 @@ class OriginTest {
         assertThat(origin.arrivals("/a?fail=1")).isEmpty();
         assertThat(origin.maxInFlight()).isZero();
         assertThat(get("/a?fail=1").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void recordsArrivalsOfAllUrlsInOneOrder() throws Exception {
+        get("/a");
+        get("/b?status=500");
+        CLIENT.send(HttpRequest.newBuilder(origin.uri("localhost", "/a")).build(), BodyHandlers.ofString());
+
+        List<Instant> all = origin.arrivals();
+        assertThat(all).hasSize(3).isSorted();
+        assertThat(all).containsExactly(
+                origin.arrivals("/a").get(0), origin.arrivals("/b?status=500").get(0), origin.arrivals("/a").get(1));
+
+        awaitUntil(() -> origin.inFlight() == 0);
+        origin.resetCounters();
+
+        assertThat(origin.arrivals()).isEmpty();
     }
 
     @Test
