@@ -41,9 +41,10 @@ final class Counters {
         }
     }
 
-    void enter(String host) {
+    /** Counts a request in flight; returns how many are in flight for its host, this one included. */
+    int enter(String host) {
         inFlight.enter();
-        inFlightByHost.computeIfAbsent(host, h -> new Gauge()).enter();
+        return inFlightByHost.computeIfAbsent(host, h -> new Gauge()).enter();
     }
 
     void exit(String host) {

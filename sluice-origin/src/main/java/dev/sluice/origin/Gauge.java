@@ -7,8 +7,11 @@ final class Gauge {
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
 
-    void enter() {
-        max.accumulateAndGet(current.incrementAndGet(), Math::max);
+    /** Counts a request in; returns the requests in progress, this one included. */
+    int enter() {
+        int now = current.incrementAndGet();
+        max.accumulateAndGet(now, Math::max);
+        return now;
     }
 
     void exit() {

@@ -38,7 +38,7 @@ final class OriginHandler implements HttpHandler {
         // In flight means arrived and not yet answered: the count is left just before the answer goes out,
         // because a client that has its answer may send its next request before this thread runs on. So the
         // count never exceeds what clients really have outstanding, which is what cap tests compare.
-        counters.enter(host);
+        int inFlightAtHost = counters.enter(host);
         boolean inFlight = true;
         try {
             Plan plan = null;
@@ -50,7 +50,7 @@ final class OriginHandler implements HttpHandler {
                 reply = Reply.badRequest(e.getMessage());
             }
             if (plan != null) {
-                Thread.sleep(plan.latencyMs());
+                Thread.sleep(plan.delayMs(inFlightAtHost));
                 if (plan.hang()) {
                     Thread.sleep(plan.hangMs());
                     throw new IOException("hang over: dropping the connection unanswered");

@@ -15,7 +15,15 @@ import java.util.regex.Pattern;
  * {@code latency} and {@code hang} apply before any of them, {@code type}, {@code chunked} and
  * {@code truncate} to all of them.
  *
+ * <p>Latency that grows with load: with {@code knee=N} and {@code kneeStep=MS} the delay is {@code latency}
+ * plus {@code max(0, inFlight - N) * kneeStep} ms, where inFlight counts the requests in flight for the
+ * same {@code Host} header when this one arrives, itself included. {@code ?latency=20&knee=8&kneeStep=20}
+ * answers in 20 ms up to 8 in flight, 40 ms at 9, 60 ms at 10. Both default to 0: {@code kneeStep} alone
+ * adds its step for every request in flight, {@code knee} alone adds nothing.
+ *
  * @param latencyMs delay before answering, a range already drawn
+ * @param knee      requests in flight at the same host that add no delay
+ * @param kneeStep  delay added per request in flight beyond the knee
  * @param size      exact body length, or -1 for the default body
  * @param redirects redirects still to answer before a normal answer
  * @param location  a redirect target passed verbatim, or null
@@ -24,6 +32,8 @@ import java.util.regex.Pattern;
 record Plan(
         Query query,
         long latencyMs,
+        int knee,
+        int kneeStep,
         boolean hang,
         long hangMs,
         int status,
@@ -54,6 +64,8 @@ record Plan(
         return new Plan(
                 q,
                 latency(q.get("latency")),
+                number(q, "knee", 0),
+                number(q, "kneeStep", 0),
                 q.has("hang"),
                 number(q, "hangMs", 120_000),
                 status(q, "status", 200),
@@ -68,6 +80,15 @@ record Plan(
                 headerValue(q, "location"),
                 q.has("truncate") ? Reply.Framing.TRUNCATED
                         : q.has("chunked") ? Reply.Framing.CHUNKED : Reply.Framing.FIXED);
+    }
+
+    /**
+     * How long to wait before answering.
+     *
+     * @param inFlightAtHost requests in flight for the same {@code Host} header, this one included
+     */
+    long delayMs(int inFlightAtHost) {
+        return latencyMs + Math.max(0, inFlightAtHost - knee) * (long) kneeStep;
     }
 
     /**

@@ -255,6 +255,22 @@ class OriginTest {
     }
 
     @Test
+    void delaysBeyondTheKneeByRequestsInFlightForTheSameHost() throws Exception {
+        // Two requests held in flight for 127.0.0.1 until the origin closes.
+        IntStream.range(0, 2).forEach(i -> CLIENT.sendAsync(request("/held/" + i + "?hang"), BodyHandlers.ofString()));
+        awaitUntil(() -> origin.inFlight() == 2);
+
+        long start = System.nanoTime();
+        assertThat(get("/k?knee=2&kneeStep=300").statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+
+        // At the knee, or counted at another host, a minute's step would time the request out.
+        assertThat(send(builder("/k?knee=3&kneeStep=60000")).statusCode()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(origin.uri("localhost", "/k?knee=1&kneeStep=60000"))).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void recordsArrivalsInOrderAndResets() throws Exception {
         get("/a?fail=1");
         get("/a?fail=1");
@@ -302,8 +318,17 @@ class OriginTest {
         return HttpRequest.newBuilder(origin.uri(pathAndQuery)).build();
     }
 
+    private HttpRequest.Builder builder(String pathAndQuery) {
+        return HttpRequest.newBuilder(origin.uri(pathAndQuery));
+    }
+
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return CLIENT.send(request(pathAndQuery), BodyHandlers.ofString());
+    }
+
+    /** Sends with a 5 s timeout, for answers that must come without a delay asked for. */
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return CLIENT.send(request.timeout(Duration.ofSeconds(5)).build(), BodyHandlers.ofString());
     }
 
     /** Polls the origin's own counters; used only where no completion signal exists. */

@@ -1,0 +1,40 @@
+package dev.sluice.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PlanTest {
+    @Test
+    void delayGrowsByKneeStepPerRequestInFlightBeyondTheKnee() {
+        Plan plan = plan("latency=20&knee=8&kneeStep=20");
+
+        assertThat(plan.delayMs(1)).isEqualTo(20);
+        assertThat(plan.delayMs(8)).isEqualTo(20);
+        assertThat(plan.delayMs(9)).isEqualTo(40);
+        assertThat(plan.delayMs(10)).isEqualTo(60);
+    }
+
+    @Test
+    void kneeDefaultsToZeroAndKneeStepToNothing() {
+        assertThat(plan("kneeStep=5").delayMs(3)).isEqualTo(15);
+        assertThat(plan("knee=2").delayMs(30)).isZero();
+        assertThat(plan("latency=7").delayMs(1000)).isEqualTo(7);
+    }
+
+    @Test
+    void kneeDelayDoesNotOverflow() {
+        assertThat(plan("knee=0&kneeStep=999999999").delayMs(1000)).isEqualTo(999_999_999_000L);
+    }
+
+    @Test
+    void rejectsBadKneeParameters() {
+        assertThatThrownBy(() -> plan("knee=-1")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("knee");
+        assertThatThrownBy(() -> plan("kneeStep=x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kneeStep");
+    }
+
+    private static Plan plan(String rawQuery) {
+        return Plan.of(Query.parse(rawQuery));
+    }
+}
