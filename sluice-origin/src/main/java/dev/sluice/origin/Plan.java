@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  * What one request asked for through its query parameters, and the answer that follows. Immutable.
  *
  * <p>The answer is the first that applies: {@code location}, {@code redirect=loop}, {@code redirect=N}
- * with N &gt; 0, {@code fail}, {@code status} &ge; 400, then a normal body with {@code status} (default 200).
+ * with N &gt; 0, {@code fail} or {@code throttle}, {@code status} &ge; 400, then a normal body with
+ * {@code status} (default 200). {@code fail=K} fails the first K requests for the URL, {@code throttle=P}
+ * (a decimal 0..1) each request with probability P, drawn afresh per request; both answer
+ * {@code failStatus} (default 503) with {@code Retry-After: retryAfter} if given.
  * {@code latency} and {@code hang} apply before any of them, {@code type}, {@code chunked} and
  * {@code truncate} to all of them.
  *
@@ -24,6 +27,7 @@ import java.util.regex.Pattern;
  * @param latencyMs delay before answering, a range already drawn
  * @param knee      requests in flight at the same host that add no delay
  * @param kneeStep  delay added per request in flight beyond the knee
+ * @param throttled whether {@code throttle} drew this request to fail
  * @param size      exact body length, or -1 for the default body
  * @param redirects redirects still to answer before a normal answer
  * @param location  a redirect target passed verbatim, or null
@@ -38,6 +42,7 @@ record Plan(
         long hangMs,
         int status,
         int fail,
+        boolean throttled,
         int failStatus,
         String retryAfter,
         int size,
@@ -53,6 +58,7 @@ record Plan(
 
     private static final Pattern LATENCY = Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,9}");
+    private static final Pattern PROBABILITY = Pattern.compile("[01]?\\.\\d{1,9}|[01]");
 
     /** Reads the parameters; throws {@link IllegalArgumentException} naming the first bad one. */
     static Plan of(Query q) {
@@ -70,6 +76,7 @@ record Plan(
                 number(q, "hangMs", 120_000),
                 status(q, "status", 200),
                 number(q, "fail", 0),
+                throttled(q.get("throttle")),
                 status(q, "failStatus", 503),
                 headerValue(q, "retryAfter"),
                 size,
@@ -107,7 +114,7 @@ record Plan(
         if (redirects > 0) {
             return redirect(here + query.with("redirect", Integer.toString(redirects - 1)));
         }
-        if (arrival.numberForUrl() <= fail) {
+        if (arrival.numberForUrl() <= fail || throttled) {
             return failure(failStatus);
         }
         if (status >= 400) {
@@ -151,6 +158,18 @@ record Plan(
             throw new IllegalArgumentException("latency range must be LO-HI with LO <= HI: " + value);
         }
         return ThreadLocalRandom.current().nextLong(lo, hi + 1);
+    }
+
+    private static boolean throttled(String value) {
+        if (value == null) {
+            return false;
+        }
+        double p = PROBABILITY.matcher(value).matches() ? Double.parseDouble(value) : -1;
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException("throttle must be a decimal 0..1: " + value);
+        }
+        // nextDouble() is below 1 and at least 0: 1 always throttles, 0 never.
+        return ThreadLocalRandom.current().nextDouble() < p;
     }
 
     private static int number(Query q, String name, int absent) {

@@ -96,6 +96,30 @@ class OriginTest {
     }
 
     @Test
+    void throttlesWithFailStatusAndRetryAfter() throws Exception {
+        HttpResponse<String> always = get("/x?throttle=1&failStatus=429&retryAfter=2");
+        HttpResponse<String> never = get("/x?throttle=0&failStatus=429&retryAfter=2");
+
+        assertThat(always.statusCode()).isEqualTo(429);
+        assertThat(always.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(always.body()).isEqualTo("{\"error\":429}");
+        assertThat(never.statusCode()).isEqualTo(200);
+        assertThat(get("/x?throttle=1").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void throttlesAboutTheAskedShareOfRequests() throws Exception {
+        int throttled = 0;
+        for (int i = 0; i < 100; i++) {
+            throttled += get("/half?throttle=0.5&failStatus=429").statusCode() == 429 ? 1 : 0;
+        }
+
+        // 6 standard deviations either side: a correct origin fails this less than once in a billion runs.
+        assertThat(throttled).isBetween(20, 80);
+        assertThat(origin.requests("/half?throttle=0.5&failStatus=429")).isEqualTo(100);
+    }
+
+    @Test
     void passesRetryAfterDateVerbatim() throws Exception {
         HttpResponse<String> response = get("/x?status=503&retryAfter=Wed%2C%2021%20Oct%202015%2007%3A28%3A00%20GMT");
 

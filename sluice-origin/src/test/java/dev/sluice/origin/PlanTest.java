@@ -34,6 +34,26 @@ class PlanTest {
         assertThatThrownBy(() -> plan("kneeStep=x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kneeStep");
     }
 
+    @Test
+    void throttleOfOneAlwaysFailsAndOfZeroNever() {
+        for (String p : new String[] {"1", "1.0", "1.000"}) {
+            assertThat(plan("throttle=" + p).throttled()).as(p).isTrue();
+        }
+        for (String p : new String[] {"0", "0.0", ".0"}) {
+            assertThat(plan("throttle=" + p).throttled()).as(p).isFalse();
+        }
+        assertThat(plan("").throttled()).isFalse();
+    }
+
+    @Test
+    void rejectsThrottleOutsideZeroToOne() {
+        for (String p : new String[] {"1.5", "2", "-0.1", "0.5x", "half", ".", "", "1e-3", "NaN"}) {
+            assertThatThrownBy(() -> plan("throttle=" + p)).as(p)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("throttle");
+        }
+    }
+
     private static Plan plan(String rawQuery) {
         return Plan.of(Query.parse(rawQuery));
     }
