@@ -30,6 +30,7 @@ public final class Origin implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService handlers;
     private final Counters counters = new Counters();
+    private final Switches switches = new Switches();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Origin(int port) throws IOException {
@@ -37,7 +38,7 @@ public final class Origin implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(loopback, port), BACKLOG);
         handlers = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(handlers);
-        server.createContext("/", new OriginHandler(counters, port()));
+        server.createContext("/", new OriginHandler(counters, switches, port()));
         server.start();
     }
 
@@ -121,6 +122,18 @@ public final class Origin implements AutoCloseable {
      */
     public void resetCounters() {
         counters.reset();
+    }
+
+    /**
+     * Overloads the whole origin: every request arriving from now on is answered {@code status} (400..599)
+     * with a JSON error body, after its {@code latency} (and knee) but with no other misbehaviour its query
+     * asks for; {@code 0} ends it. Requests are counted as usual; a query with bad parameters is still
+     * answered 400. Not reset by {@link #resetCounters()}.
+     *
+     * @throws IllegalArgumentException if status is neither 0 nor 400..599
+     */
+    public void overload(int status) {
+        switches.overload(status);
     }
 
     /**

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Answers every request as its query asks: counts it, waits, then sends the planned reply.
- * Thread-safe: holds no state of its own beyond the thread-safe {@link Counters}; runs on one virtual
- * thread per exchange.
+ * Answers every request as its query and the origin's {@link Switches} ask: counts it, waits, then sends
+ * the planned reply. Thread-safe: holds no state of its own beyond the thread-safe {@link Counters} and
+ * {@link Switches}; runs on one virtual thread per exchange.
  *
  * <p>To drop a connection without a complete answer it throws out of {@link #handle}: the JDK server
  * then closes the connection and forgets it.
@@ -21,10 +21,12 @@ final class OriginHandler implements HttpHandler {
     private static final int TRUNCATED_SENT = 10;
 
     private final Counters counters;
+    private final Switches switches;
     private final String defaultAuthority;
 
-    OriginHandler(Counters counters, int port) {
+    OriginHandler(Counters counters, Switches switches, int port) {
         this.counters = counters;
+        this.switches = switches;
         this.defaultAuthority = "127.0.0.1:" + port;
     }
 
@@ -34,6 +36,8 @@ final class OriginHandler implements HttpHandler {
         String path = uri.getRawPath();
         String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         String host = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Host"), "");
+        // Read on arrival: a request that arrived before the switch was flipped is answered as before.
+        int overload = switches.overload();
         Counters.Arrival arrival = counters.arrive(pathAndQuery);
         // In flight means arrived and not yet answered: the count is left just before the answer goes out,
         // because a client that has its answer may send its next request before this thread runs on. So the
@@ -51,11 +55,15 @@ final class OriginHandler implements HttpHandler {
             }
             if (plan != null) {
                 Thread.sleep(plan.delayMs(inFlightAtHost));
-                if (plan.hang()) {
-                    Thread.sleep(plan.hangMs());
-                    throw new IOException("hang over: dropping the connection unanswered");
+                if (overload != 0) {
+                    reply = Reply.error(overload);
+                } else {
+                    if (plan.hang()) {
+                        Thread.sleep(plan.hangMs());
+                        throw new IOException("hang over: dropping the connection unanswered");
+                    }
+                    reply = plan.reply(path, host.isEmpty() ? defaultAuthority : host, arrival);
                 }
-                reply = plan.reply(path, host.isEmpty() ? defaultAuthority : host, arrival);
             }
             counters.exit(host);
             inFlight = false;

@@ -22,6 +22,11 @@ record Reply(int status, Map<String, String> headers, byte[] body, Framing frami
         headers = Map.copyOf(headers);
     }
 
+    /** A JSON error answer that depends on no request. */
+    static Reply error(int status) {
+        return new Reply(status, Map.of("Content-Type", "application/json"), Bodies.error(status), Framing.FIXED);
+    }
+
     static Reply badRequest(String message) {
         return new Reply(400, Map.of("Content-Type", "application/json"), Bodies.error(400, message), Framing.FIXED);
     }

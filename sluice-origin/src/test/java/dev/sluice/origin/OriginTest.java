@@ -295,6 +295,40 @@ class OriginTest {
     }
 
     @Test
+    void overloadAnswersEveryRequestWithItsStatusUntilSwitchedOff() throws Exception {
+        origin.overload(503);
+
+        HttpResponse<String> plain = get("/x");
+        assertThat(plain.statusCode()).isEqualTo(503);
+        assertThat(plain.body()).isEqualTo("{\"error\":503}");
+        assertThat(send(builder("/x?hang&redirect=2")).statusCode()).isEqualTo(503);
+        assertThat(get("/x?latency=soon").statusCode()).isEqualTo(400);
+        assertThat(origin.requests()).isEqualTo(3);
+
+        origin.overload(0);
+
+        assertThat(get("/x").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void overloadKeepsTheLatency() throws Exception {
+        origin.overload(429);
+
+        long start = System.nanoTime();
+        assertThat(get("/x?latency=200").statusCode()).isEqualTo(429);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void rejectsOverloadStatusesOtherThanFailures() {
+        for (int status : new int[] {-1, 200, 399, 600}) {
+            assertThatThrownBy(() -> origin.overload(status)).as("status %d", status)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("overload");
+        }
+    }
+
+    @Test
     void recordsArrivalsInOrderAndResets() throws Exception {
         get("/a?fail=1");
         get("/a?fail=1");
