@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What an origin counts: requests overall and per URL (path and raw query, as sent), their arrival
- * times, and requests in flight overall and per {@code Host} header.
+ * times, and requests in flight overall and per {@code Host} header; apart from them, requests for
+ * {@code /robots.txt}.
  *
  * <p>Thread-safe. Arrivals are recorded under one lock, so that the overall list and each URL's list
  * agree on one order, the order of their times. {@link #reset()} is not atomic with respect to requests
@@ -23,6 +24,7 @@ final class Counters {
     record Arrival(long number, int numberForUrl) {}
 
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong robotsRequests = new AtomicLong();
     /** Arrival times of all requests; also the lock for both arrival lists. */
     private final List<Instant> arrivals = new ArrayList<>();
     /** Arrival times per URL, guarded by the lock of {@link #arrivals}. */
@@ -50,6 +52,14 @@ final class Counters {
     void exit(String host) {
         inFlightByHost.get(host).exit();
         inFlight.exit();
+    }
+
+    void robotsRequested() {
+        robotsRequests.incrementAndGet();
+    }
+
+    long robotsRequests() {
+        return robotsRequests.get();
     }
 
     long requests() {
@@ -91,6 +101,7 @@ final class Counters {
             arrivals.clear();
             arrivalsByUrl.clear();
         }
+        robotsRequests.set(0);
         // Gauges stay: requests in flight still leave through them.
         inFlight.resetMax();
         inFlightByHost.values().forEach(Gauge::resetMax);

@@ -116,7 +116,7 @@ public final class Origin implements AutoCloseable {
     }
 
     /**
-     * Forgets requests and arrivals, and restarts the high-water marks from the requests in flight.
+     * Forgets requests (robots.txt ones too) and arrivals, and restarts the high-water marks from the requests in flight.
      * Since {@code fail=K} counts requests per URL, each URL fails its first K requests afresh.
      * Call it while the origin is quiet: it is not atomic with respect to arriving requests.
      */
@@ -125,15 +125,41 @@ public final class Origin implements AutoCloseable {
     }
 
     /**
-     * Overloads the whole origin: every request arriving from now on is answered {@code status} (400..599)
-     * with a JSON error body, after its {@code latency} (and knee) but with no other misbehaviour its query
-     * asks for; {@code 0} ends it. Requests are counted as usual; a query with bad parameters is still
-     * answered 400. Not reset by {@link #resetCounters()}.
+     * Overloads the whole origin: every request arriving from now on, except for {@code /robots.txt}, is
+     * answered {@code status} (400..599) with a JSON error body, after its {@code latency} (and knee) but
+     * with no other misbehaviour its query asks for; {@code 0} ends it. Requests are counted as usual; a
+     * query with bad parameters is still answered 400. Not reset by {@link #resetCounters()}.
      *
      * @throws IllegalArgumentException if status is neither 0 nor 400..599
      */
     public void overload(int status) {
         switches.overload(status);
+    }
+
+    /**
+     * Serves this text at {@code /robots.txt}: 200, {@code text/plain; charset=utf-8}. Until this or
+     * {@link #robotsStatus(int)} is called, {@code /robots.txt} answers 404. The last call wins.
+     */
+    public void robots(String text) {
+        switches.robots(text);
+    }
+
+    /**
+     * Answers {@code /robots.txt} with this status (200..599, e.g. 404 or 500) and no body instead.
+     *
+     * @throws IllegalArgumentException if status is outside 200..599
+     */
+    public void robotsStatus(int status) {
+        switches.robotsStatus(status);
+    }
+
+    /**
+     * Requests for {@code /robots.txt} (any query) received since start or the last {@link #resetCounters()}.
+     * They are answered at once, even when overloaded, and counted only here: not in {@link #requests()},
+     * {@link #arrivals()} or the in-flight figures.
+     */
+    public long robotsRequests() {
+        return counters.robotsRequests();
     }
 
     /**

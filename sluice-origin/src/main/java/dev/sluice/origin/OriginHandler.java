@@ -19,6 +19,7 @@ import java.util.Objects;
 final class OriginHandler implements HttpHandler {
     private static final int TRUNCATED_LENGTH = 1000;
     private static final int TRUNCATED_SENT = 10;
+    private static final String ROBOTS_PATH = "/robots.txt";
 
     private final Counters counters;
     private final Switches switches;
@@ -32,6 +33,28 @@ final class OriginHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getRawPath().equals(ROBOTS_PATH)) {
+            robots(exchange);
+        } else {
+            answer(exchange);
+        }
+    }
+
+    /**
+     * Answers {@code /robots.txt} as switched, at once, whatever the query and the overload: a crawler's
+     * robots.txt requests are counted apart, so that they disturb neither the counts nor the in-flight
+     * figures of the URLs a test fetches.
+     */
+    private void robots(HttpExchange exchange) throws IOException {
+        counters.robotsRequested();
+        try {
+            send(exchange, switches.robots());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath();
         String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();

@@ -329,6 +329,60 @@ class OriginTest {
     }
 
     @Test
+    void robotsTxtIsMissingUntilSet() throws Exception {
+        HttpResponse<String> missing = get("/robots.txt");
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).isEmpty();
+    }
+
+    @Test
+    void servesTheRobotsTxtSet() throws Exception {
+        origin.robots("User-agent: *\nDisallow: /private\n");
+
+        HttpResponse<String> robots = get("/robots.txt");
+
+        assertThat(robots.statusCode()).isEqualTo(200);
+        assertThat(robots.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        assertThat(robots.body()).isEqualTo("User-agent: *\nDisallow: /private\n");
+    }
+
+    @Test
+    void answersRobotsTxtWithTheStatusSetLastCallWinning() throws Exception {
+        origin.robots("User-agent: *\n");
+        origin.robotsStatus(500);
+
+        assertThat(get("/robots.txt").statusCode()).isEqualTo(500);
+        assertThatThrownBy(() -> origin.robotsStatus(199)).isInstanceOf(IllegalArgumentException.class);
+
+        origin.robots("");
+
+        assertThat(get("/robots.txt").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void countsRobotsTxtRequestsApartAndServesThemWhenOverloaded() throws Exception {
+        origin.robots("User-agent: *\n");
+        // A request held in flight: robots.txt must be answered at once all the same.
+        CLIENT.sendAsync(request("/held?hang"), BodyHandlers.ofString());
+        awaitUntil(() -> origin.inFlight() == 1);
+        origin.overload(503);
+
+        assertThat(send(builder("/robots.txt?latency=60000&hang")).statusCode()).isEqualTo(200);
+        assertThat(get("/robots.txt").statusCode()).isEqualTo(200);
+
+        assertThat(origin.robotsRequests()).isEqualTo(2);
+        assertThat(origin.requests()).isEqualTo(1);
+        assertThat(origin.requests("/robots.txt")).isZero();
+        assertThat(origin.arrivals()).hasSize(1);
+        assertThat(origin.maxInFlight()).isEqualTo(1);
+
+        origin.resetCounters();
+
+        assertThat(origin.robotsRequests()).isZero();
+    }
+
+    @Test
     void recordsArrivalsInOrderAndResets() throws Exception {
         get("/a?fail=1");
         get("/a?fail=1");
