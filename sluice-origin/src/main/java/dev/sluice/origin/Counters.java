@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What an origin counts: requests overall and per URL (path and raw query, as sent), their arrival
- * times, and requests in flight overall and per {@code Host} header; apart from them, requests for
- * {@code /robots.txt}.
+ * times, the conditional headers of each URL's last request, requests in flight overall and per
+ * {@code Host} header, and 304 answers; apart from them, requests for {@code /robots.txt}.
  *
  * <p>Thread-safe. Arrivals are recorded under one lock, so that the overall list and each URL's list
  * agree on one order, the order of their times. {@link #reset()} is not atomic with respect to requests
@@ -23,23 +23,30 @@ final class Counters {
     /** A request's number overall and among requests for its URL, both counted from 1. */
     record Arrival(long number, int numberForUrl) {}
 
+    /** What one URL received. Guarded by the lock of {@link #arrivals}. */
+    private static final class UrlLog {
+        final List<Instant> times = new ArrayList<>();
+        Conditions lastConditions = Conditions.NONE;
+    }
+
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong robotsRequests = new AtomicLong();
-    /** Arrival times of all requests; also the lock for both arrival lists. */
+    private final AtomicLong notModified = new AtomicLong();
+    /** Arrival times of all requests; also the lock for {@link #urls}. */
     private final List<Instant> arrivals = new ArrayList<>();
-    /** Arrival times per URL, guarded by the lock of {@link #arrivals}. */
-    private final Map<String, List<Instant>> arrivalsByUrl = new HashMap<>();
+    private final Map<String, UrlLog> urls = new HashMap<>();
     private final Gauge inFlight = new Gauge();
     private final ConcurrentMap<String, Gauge> inFlightByHost = new ConcurrentHashMap<>();
 
-    Arrival arrive(String pathAndQuery) {
+    Arrival arrive(String pathAndQuery, Conditions conditions) {
         // Time and positions are taken under one lock so that both lists stay in arrival order.
         synchronized (arrivals) {
             Instant now = Instant.now();
             arrivals.add(now);
-            List<Instant> times = arrivalsByUrl.computeIfAbsent(pathAndQuery, url -> new ArrayList<>());
-            times.add(now);
-            return new Arrival(requests.incrementAndGet(), times.size());
+            UrlLog url = urls.computeIfAbsent(pathAndQuery, u -> new UrlLog());
+            url.times.add(now);
+            url.lastConditions = conditions;
+            return new Arrival(requests.incrementAndGet(), url.times.size());
         }
     }
 
@@ -62,6 +69,14 @@ final class Counters {
         return robotsRequests.get();
     }
 
+    void answeredNotModified() {
+        notModified.incrementAndGet();
+    }
+
+    long notModified() {
+        return notModified.get();
+    }
+
     long requests() {
         return requests.get();
     }
@@ -78,7 +93,16 @@ final class Counters {
 
     List<Instant> arrivals(String pathAndQuery) {
         synchronized (arrivals) {
-            return List.copyOf(arrivalsByUrl.getOrDefault(pathAndQuery, List.of()));
+            UrlLog url = urls.get(pathAndQuery);
+            return url == null ? List.of() : List.copyOf(url.times);
+        }
+    }
+
+    /** The conditional headers of the last request for this URL; none when there was none. */
+    Conditions lastConditions(String pathAndQuery) {
+        synchronized (arrivals) {
+            UrlLog url = urls.get(pathAndQuery);
+            return url == null ? Conditions.NONE : url.lastConditions;
         }
     }
 
@@ -99,9 +123,10 @@ final class Counters {
         synchronized (arrivals) {
             requests.set(0);
             arrivals.clear();
-            arrivalsByUrl.clear();
+            urls.clear();
         }
         robotsRequests.set(0);
+        notModified.set(0);
         // Gauges stay: requests in flight still leave through them.
         inFlight.resetMax();
         inFlightByHost.values().forEach(Gauge::resetMax);

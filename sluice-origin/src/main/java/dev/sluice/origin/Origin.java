@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -116,8 +117,28 @@ public final class Origin implements AutoCloseable {
     }
 
     /**
-     * Forgets requests (robots.txt ones too) and arrivals, and restarts the high-water marks from the requests in flight.
-     * Since {@code fail=K} counts requests per URL, each URL fails its first K requests afresh.
+     * 304 answers sent since start or the last {@link #resetCounters()}: to conditional requests
+     * ({@code etag}, {@code lastModified}) and to {@code status=304}.
+     */
+    public long notModified() {
+        return counters.notModified();
+    }
+
+    /**
+     * A conditional header of the last request for this exact path and query: {@code If-None-Match} or
+     * {@code If-Modified-Since} (any case), as sent, repeated lines joined with ", ". Empty when that request
+     * did not send it, or no request came.
+     *
+     * @throws IllegalArgumentException for any other header name: only these two are recorded
+     */
+    public Optional<String> lastRequestHeader(String pathAndQuery, String name) {
+        return counters.lastConditions(pathAndQuery).header(name);
+    }
+
+    /**
+     * Forgets requests (robots.txt ones too), arrivals, recorded request headers and 304 answers, and
+     * restarts the high-water marks from the requests in flight. Since {@code fail=K} counts requests per
+     * URL, each URL fails its first K requests afresh. Settings ({@link #overload(int)}, robots.txt) stay.
      * Call it while the origin is quiet: it is not atomic with respect to arriving requests.
      */
     public void resetCounters() {

@@ -1,11 +1,13 @@
 package dev.sluice.origin;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -58,10 +60,12 @@ final class OriginHandler implements HttpHandler {
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath();
         String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-        String host = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Host"), "");
+        Headers headers = exchange.getRequestHeaders();
+        String host = Objects.requireNonNullElse(headers.getFirst("Host"), "");
+        Conditions conditions = Conditions.of(joined(headers, "If-None-Match"), joined(headers, "If-Modified-Since"));
         // Read on arrival: a request that arrived before the switch was flipped is answered as before.
         int overload = switches.overload();
-        Counters.Arrival arrival = counters.arrive(pathAndQuery);
+        Counters.Arrival arrival = counters.arrive(pathAndQuery, conditions);
         // In flight means arrived and not yet answered: the count is left just before the answer goes out,
         // because a client that has its answer may send its next request before this thread runs on. So the
         // count never exceeds what clients really have outstanding, which is what cap tests compare.
@@ -85,11 +89,15 @@ final class OriginHandler implements HttpHandler {
                         Thread.sleep(plan.hangMs());
                         throw new IOException("hang over: dropping the connection unanswered");
                     }
-                    reply = plan.reply(path, host.isEmpty() ? defaultAuthority : host, arrival);
+                    reply = plan.reply(path, host.isEmpty() ? defaultAuthority : host, arrival, conditions);
                 }
             }
             counters.exit(host);
             inFlight = false;
+            if (reply.status() == 304) {
+                // Counted before the answer goes out, so that a client holding it sees the count.
+                counters.answeredNotModified();
+            }
             send(exchange, reply);
         } catch (InterruptedException e) {
             // Only close() interrupts: drop the exchange so that the origin can stop.
@@ -101,6 +109,12 @@ final class OriginHandler implements HttpHandler {
                 counters.exit(host);
             }
         }
+    }
+
+    /** All values of a request header, in order, joined as one list; null when it was not sent. */
+    private static String joined(Headers headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null ? null : String.join(", ", values);
     }
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {

@@ -1,5 +1,6 @@
 package dev.sluice.origin;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,13 @@ import java.util.regex.Pattern;
  * {@code status} (default 200). {@code fail=K} fails the first K requests for the URL, {@code throttle=P}
  * (a decimal 0..1) each request with probability P, drawn afresh per request; both answer
  * {@code failStatus} (default 503) with {@code Retry-After: retryAfter} if given.
+ *
+ * <p>Conditional requests: with {@code etag=V} a 2xx answer carries {@code ETag: "V"}, with
+ * {@code lastModified=EPOCHSECONDS} {@code Last-Modified} as an HTTP date; a request those validators
+ * leave {@linkplain Conditions#notModified unmodified} ({@code If-None-Match} matching {@code "V"}, or,
+ * when no {@code If-None-Match} was sent, {@code If-Modified-Since} not earlier than {@code lastModified})
+ * is answered 304 with the same validators and no body instead. Without them the conditional headers
+ * are ignored.
  * {@code latency} and {@code hang} apply before any of them, {@code type}, {@code chunked} and
  * {@code truncate} to all of them.
  *
@@ -32,6 +40,8 @@ import java.util.regex.Pattern;
  * @param redirects redirects still to answer before a normal answer
  * @param location  a redirect target passed verbatim, or null
  * @param retryAfter value of {@code Retry-After} on failures, or null
+ * @param etag       entity tag of 2xx answers, unquoted, or null
+ * @param lastModified {@code Last-Modified} of 2xx answers, or null
  */
 record Plan(
         Query query,
@@ -45,6 +55,8 @@ record Plan(
         boolean throttled,
         int failStatus,
         String retryAfter,
+        String etag,
+        Instant lastModified,
         int size,
         boolean malformed,
         String type,
@@ -58,6 +70,10 @@ record Plan(
 
     private static final Pattern LATENCY = Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,9}");
+    /** Visible ASCII but the quote, which ends an entity tag, and the comma, which separates them. */
+    private static final Pattern ETAG = Pattern.compile("[\\x21\\x23-\\x2b\\x2d-\\x7e]+");
+    /** Up to year 5138: within the four-digit years of an HTTP date. */
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,11}");
     private static final Pattern PROBABILITY = Pattern.compile("[01]?\\.\\d{1,9}|[01]");
 
     /** Reads the parameters; throws {@link IllegalArgumentException} naming the first bad one. */
@@ -79,6 +95,8 @@ record Plan(
                 throttled(q.get("throttle")),
                 status(q, "failStatus", 503),
                 headerValue(q, "retryAfter"),
+                etag(q.get("etag")),
+                lastModified(q.get("lastModified")),
                 size,
                 malformed(q.get("body")),
                 Objects.requireNonNullElse(headerValue(q, "type"), "application/json"),
@@ -101,9 +119,10 @@ record Plan(
     /**
      * The answer to a request for {@code path} with this query.
      *
-     * @param authority host and port the client addressed, for redirects that keep it
+     * @param authority  host and port the client addressed, for redirects that keep it
+     * @param conditions the request's conditional headers
      */
-    Reply reply(String path, String authority, Counters.Arrival arrival) {
+    Reply reply(String path, String authority, Counters.Arrival arrival, Conditions conditions) {
         if (location != null) {
             return redirect(location);
         }
@@ -120,10 +139,25 @@ record Plan(
         if (status >= 400) {
             return failure(status);
         }
+        Map<String, String> validators = status < 300 ? validators() : Map.of();
+        if (!validators.isEmpty() && conditions.notModified(etag, lastModified)) {
+            return answer(304, validators, new byte[0]);
+        }
         byte[] body = malformed ? Bodies.malformed()
                 : size >= 0 ? Bodies.padded(size)
                 : Bodies.item(path, arrival.number());
-        return answer(status, Map.of(), body);
+        return answer(status, validators, body);
+    }
+
+    private Map<String, String> validators() {
+        Map<String, String> headers = new HashMap<>();
+        if (etag != null) {
+            headers.put("ETag", "\"" + etag + "\"");
+        }
+        if (lastModified != null) {
+            headers.put("Last-Modified", Conditions.httpDate(lastModified));
+        }
+        return headers;
     }
 
     private Reply redirect(String target) {
@@ -170,6 +204,23 @@ record Plan(
         }
         // nextDouble() is below 1 and at least 0: 1 always throttles, 0 never.
         return ThreadLocalRandom.current().nextDouble() < p;
+    }
+
+    private static String etag(String value) {
+        if (value != null && !ETAG.matcher(value).matches()) {
+            throw new IllegalArgumentException("etag must be visible ASCII without '\"' or ',': " + value);
+        }
+        return value;
+    }
+
+    private static Instant lastModified(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!EPOCH_SECONDS.matcher(value).matches()) {
+            throw new IllegalArgumentException("lastModified must be epoch seconds, at most 11 digits: " + value);
+        }
+        return Instant.ofEpochSecond(Long.parseLong(value));
     }
 
     private static int number(Query q, String name, int absent) {

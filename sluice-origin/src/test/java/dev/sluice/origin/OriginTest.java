@@ -383,6 +383,80 @@ class OriginTest {
     }
 
     @Test
+    void carriesValidatorsOnSuccessesOnly() throws Exception {
+        HttpResponse<String> ok = get("/x?etag=v1&lastModified=1445412480");
+        HttpResponse<String> failed = get("/x?etag=v1&lastModified=1445412480&status=500");
+
+        assertThat(ok.headers().firstValue("ETag")).hasValue("\"v1\"");
+        assertThat(ok.headers().firstValue("Last-Modified")).hasValue("Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(failed.headers().firstValue("ETag")).isEmpty();
+        assertThat(failed.headers().firstValue("Last-Modified")).isEmpty();
+        assertThat(get("/x").headers().firstValue("ETag")).isEmpty();
+    }
+
+    @Test
+    void answersNotModifiedToAMatchingIfNoneMatch() throws Exception {
+        String url = "/doc?etag=v1&lastModified=1445412480";
+
+        HttpResponse<String> response = conditional(url, "If-None-Match", "\"v0\", W/\"v1\"");
+
+        assertThat(response.statusCode()).isEqualTo(304);
+        assertThat(response.body()).isEmpty();
+        assertThat(response.headers().firstValue("ETag")).hasValue("\"v1\"");
+        assertThat(response.headers().firstValue("Last-Modified")).hasValue("Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(conditional(url, "If-None-Match", "*").statusCode()).isEqualTo(304);
+        assertThat(conditional(url, "If-None-Match", "\"v2\"").statusCode()).isEqualTo(200);
+        assertThat(origin.notModified()).isEqualTo(2);
+        assertThat(origin.requests(url)).isEqualTo(3);
+    }
+
+    @Test
+    void answersNotModifiedToAnIfModifiedSinceNotEarlier() throws Exception {
+        String url = "/doc?lastModified=1445412480";
+
+        assertThat(conditional(url, "If-Modified-Since", "Wed, 21 Oct 2015 07:28:00 GMT").statusCode()).isEqualTo(304);
+        assertThat(conditional(url, "If-Modified-Since", "Wed, 21 Oct 2015 07:27:59 GMT").statusCode()).isEqualTo(200);
+        assertThat(origin.notModified()).isEqualTo(1);
+    }
+
+    @Test
+    void ignoresConditionalHeadersWithoutValidatorsOrOnFailures() throws Exception {
+        assertThat(conditional("/x", "If-None-Match", "*").statusCode()).isEqualTo(200);
+        assertThat(conditional("/x?etag=v1&fail=1", "If-None-Match", "\"v1\"").statusCode()).isEqualTo(503);
+        assertThat(conditional("/x?etag=v1&status=302", "If-None-Match", "\"v1\"").statusCode()).isEqualTo(302);
+        assertThat(origin.notModified()).isZero();
+    }
+
+    @Test
+    void recordsTheConditionalHeadersOfEachUrlsLastRequest() throws Exception {
+        String url = "/doc?etag=v1";
+        conditional(url, "If-None-Match", "\"v1\"");
+
+        assertThat(origin.lastRequestHeader(url, "if-none-match")).hasValue("\"v1\"");
+        assertThat(origin.lastRequestHeader(url, "If-Modified-Since")).isEmpty();
+        assertThat(origin.lastRequestHeader("/other", "If-None-Match")).isEmpty();
+        assertThatThrownBy(() -> origin.lastRequestHeader(url, "Accept")).isInstanceOf(IllegalArgumentException.class);
+
+        get(url);
+
+        assertThat(origin.lastRequestHeader(url, "If-None-Match")).isEmpty();
+    }
+
+    @Test
+    void joinsRepeatedIfNoneMatchLinesAndResetsWithTheCounters() throws Exception {
+        String url = "/doc?etag=v1";
+        HttpRequest twoLines = builder(url).header("If-None-Match", "\"v0\"").header("If-None-Match", "\"v1\"").build();
+
+        assertThat(CLIENT.send(twoLines, BodyHandlers.ofString()).statusCode()).isEqualTo(304);
+        assertThat(origin.lastRequestHeader(url, "If-None-Match")).hasValue("\"v0\", \"v1\"");
+
+        origin.resetCounters();
+
+        assertThat(origin.notModified()).isZero();
+        assertThat(origin.lastRequestHeader(url, "If-None-Match")).isEmpty();
+    }
+
+    @Test
     void recordsArrivalsInOrderAndResets() throws Exception {
         get("/a?fail=1");
         get("/a?fail=1");
@@ -436,6 +510,11 @@ class OriginTest {
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return CLIENT.send(request(pathAndQuery), BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> conditional(String pathAndQuery, String header, String value)
+            throws IOException, InterruptedException {
+        return CLIENT.send(builder(pathAndQuery).header(header, value).build(), BodyHandlers.ofString());
     }
 
     /** Sends with a 5 s timeout, for answers that must come without a delay asked for. */

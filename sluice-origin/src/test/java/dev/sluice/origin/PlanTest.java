@@ -54,6 +54,21 @@ class PlanTest {
         }
     }
 
+    @Test
+    void rejectsEtagsThatCannotBeQuotedAndDatesBeyondHttpDates() {
+        for (String query : new String[] {"etag=", "etag=a%22b", "etag=a,b", "etag=a%20b", "etag=caf%C3%A9"}) {
+            assertThatThrownBy(() -> plan(query)).as(query)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("etag");
+        }
+        for (String query : new String[] {"lastModified=", "lastModified=-1", "lastModified=123456789012", "lastModified=x"}) {
+            assertThatThrownBy(() -> plan(query)).as(query)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lastModified");
+        }
+        assertThat(plan("etag=W/v1-%7Bx%7D&lastModified=99999999999").etag()).isEqualTo("W/v1-{x}");
+    }
+
     private static Plan plan(String rawQuery) {
         return Plan.of(Query.parse(rawQuery));
     }
