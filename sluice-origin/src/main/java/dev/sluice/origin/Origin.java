@@ -2,17 +2,22 @@ package dev.sluice.origin;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * A loopback HTTP origin that misbehaves on purpose, as each request's query parameters ask
@@ -27,6 +32,10 @@ public final class Origin implements AutoCloseable {
     private static final int BACKLOG = 1024;
     /** How long close() waits for interrupted handlers to finish. */
     private static final long HANDLER_EXIT_MS = 500;
+    private static final int MAX_PORT = 65_535;
+    /** Most origins {@code --ports} starts, so that a typo cannot start tens of thousands. */
+    private static final int MAX_PORTS = 1000;
+    private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
 
     private final HttpServer server;
     private final ExecutorService handlers;
@@ -202,18 +211,83 @@ public final class Origin implements AutoCloseable {
         }
     }
 
-    /** Runs an origin until the process is killed: {@code --port N}, default 0 (a free port). */
+    /**
+     * Runs origins until the process is killed: {@code --port N} one (default 0, a free port),
+     * {@code --ports A-B} one per port from A to B, each a distinct host to clients that limit requests per
+     * host and port, all in this JVM. Prints {@code origin listening on http://127.0.0.1:PORT} for each, in
+     * port order, as soon as it listens. Exits 2 on bad arguments, 1 when a port cannot be listened on.
+     */
     public static void main(String[] args) throws InterruptedException {
-        int port = 0;
-        if (args.length == 2 && args[0].equals("--port") && args[1].matches("\\d{1,5}")) {
-            port = Integer.parseInt(args[1]);
-        } else if (args.length != 0) {
-            System.err.println("usage: Origin [--port N]");
+        List<Integer> ports;
+        try {
+            ports = ports(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("origin: " + e.getMessage());
+            System.err.println("usage: Origin [--port N | --ports A-B]");
             System.exit(2);
+            return;
         }
-        Origin origin = start(port);
-        System.out.println("origin listening on http://127.0.0.1:" + origin.port());
-        System.out.flush();
+        try {
+            listen(ports, System.out);
+        } catch (UncheckedIOException e) {
+            System.err.println("origin: " + e.getMessage() + ": " + e.getCause());
+            System.exit(1);
+        }
         Thread.currentThread().join();
+    }
+
+    /**
+     * The ports {@link #main}'s arguments ask for.
+     *
+     * @throws IllegalArgumentException naming what is wrong with them
+     */
+    static List<Integer> ports(String... args) {
+        if (args.length == 0) {
+            return List.of(0);
+        }
+        if (args.length == 2 && args[0].equals("--port")) {
+            return List.of(port(args[1]));
+        }
+        if (args.length == 2 && args[0].equals("--ports")) {
+            Matcher range = PORT_RANGE.matcher(args[1]);
+            if (range.matches()) {
+                int first = port(range.group(1));
+                int last = port(range.group(2));
+                if (first > 0 && first <= last && last - first < MAX_PORTS) {
+                    return IntStream.rangeClosed(first, last).boxed().toList();
+                }
+            }
+            throw new IllegalArgumentException("--ports must be A-B with 0 < A <= B < A + " + MAX_PORTS + ": " + args[1]);
+        }
+        throw new IllegalArgumentException("unexpected arguments: " + String.join(" ", args));
+    }
+
+    private static int port(String value) {
+        int port = value.matches("\\d{1,5}") ? Integer.parseInt(value) : -1;
+        if (port < 0 || port > MAX_PORT) {
+            throw new IllegalArgumentException("a port must be 0.." + MAX_PORT + ": " + value);
+        }
+        return port;
+    }
+
+    /**
+     * Starts an origin on each port in order, printing its line to {@code out} as soon as it listens.
+     *
+     * @throws UncheckedIOException if one cannot start, after closing those started
+     */
+    static List<Origin> listen(List<Integer> ports, PrintStream out) {
+        List<Origin> started = new ArrayList<>();
+        try {
+            for (int port : ports) {
+                Origin origin = start(port);
+                started.add(origin);
+                out.println("origin listening on http://127.0.0.1:" + origin.port());
+                out.flush();
+            }
+        } catch (UncheckedIOException e) {
+            started.forEach(Origin::close);
+            throw e;
+        }
+        return started;
     }
 }
