@@ -20,9 +20,32 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * A loopback HTTP origin that misbehaves on purpose, as each request's query parameters ask
- * ({@code latency}, {@code status}, {@code fail}, {@code hang}, {@code redirect}, {@code truncate}, ...),
- * counting what it receives. Every distinct path and query is a distinct URL.
+ * A loopback HTTP origin that misbehaves on purpose, as each request's query parameters ask, counting
+ * what it receives. Every distinct path and query is a distinct URL. The parameters (values URL-decoded; a
+ * bad value is answered 400 with a message naming the parameter):
+ * <ul>
+ *   <li>{@code latency=MS} or {@code latency=LO-HI}: wait before answering. {@code knee=N&kneeStep=MS} add
+ *       {@code max(0, inFlight - N) * kneeStep} ms, where inFlight counts the requests in flight for the same
+ *       {@code Host} header when this one arrives, itself included: latency that grows with load.
+ *   <li>{@code hang}, {@code hangMs} (default 120000): drop the connection unanswered after that long.
+ *   <li>{@code location=URL}, {@code redirect=N}, {@code redirect=loop}: answer 302.
+ *   <li>{@code fail=K}: fail the first K requests for the URL; {@code throttle=P}: fail each request with
+ *       probability P (a decimal 0..1). Both answer {@code failStatus} (default 503), with
+ *       {@code Retry-After} if {@code retryAfter} is given.
+ *   <li>{@code status=CODE}: answer that status, with a JSON error body from 400 on.
+ *   <li>{@code size=BYTES}, {@code body=malformed}, {@code type=MEDIATYPE}: the body; {@code chunked},
+ *       {@code truncate}: its framing.
+ *   <li>{@code etag=V}, {@code lastModified=EPOCHSECONDS}: 2xx answers carry {@code ETag: "V"} and
+ *       {@code Last-Modified}; a request with a matching {@code If-None-Match} (quoted tags, a list, weak
+ *       tags or {@code *}) or, without one, an {@code If-Modified-Since} not earlier, is answered 304
+ *       Not Modified with those headers and no body.
+ * </ul>
+ * Redirects come first, then failures, then {@code status}, then the normal answer.
+ *
+ * <p>For the whole origin at once: {@link #overload(int)} answers every request with one status, and
+ * {@link #robots(String)} or {@link #robotsStatus(int)} set the answer to {@code /robots.txt} (404 until
+ * then), whose requests are counted apart. {@link #main(String[])} runs one origin per port of a range, for
+ * benchmarks that need many hosts.
  *
  * <p>Thread-safe: any thread may read the counters, reset them or close the origin while requests are
  * being handled, each on its own virtual thread.
@@ -257,7 +280,8 @@ public final class Origin implements AutoCloseable {
                     return IntStream.rangeClosed(first, last).boxed().toList();
                 }
             }
-            throw new IllegalArgumentException("--ports must be A-B with 0 < A <= B < A + " + MAX_PORTS + ": " + args[1]);
+            throw new IllegalArgumentException(
+                    "--ports must be A-B with 0 < A <= B < A + " + MAX_PORTS + ": " + args[1]);
         }
         throw new IllegalArgumentException("unexpected arguments: " + String.join(" ", args));
     }

@@ -13,18 +13,12 @@ import java.util.regex.Pattern;
  *
  * <p>The answer is the first that applies: {@code location}, {@code redirect=loop}, {@code redirect=N}
  * with N &gt; 0, {@code fail} or {@code throttle}, {@code status} &ge; 400, then a normal body with
- * {@code status} (default 200). {@code fail=K} fails the first K requests for the URL, {@code throttle=P}
- * (a decimal 0..1) each request with probability P, drawn afresh per request; both answer
- * {@code failStatus} (default 503) with {@code Retry-After: retryAfter} if given.
+ * {@code status} (default 200). {@code latency} and {@code hang} apply before any of them, {@code type},
+ * {@code chunked} and {@code truncate} to all of them.
  *
- * <p>Conditional requests: with {@code etag=V} a 2xx answer carries {@code ETag: "V"}, with
- * {@code lastModified=EPOCHSECONDS} {@code Last-Modified} as an HTTP date; a request those validators
- * leave {@linkplain Conditions#notModified unmodified} ({@code If-None-Match} matching {@code "V"}, or,
- * when no {@code If-None-Match} was sent, {@code If-Modified-Since} not earlier than {@code lastModified})
- * is answered 304 with the same validators and no body instead. Without them the conditional headers
- * are ignored.
- * {@code latency} and {@code hang} apply before any of them, {@code type}, {@code chunked} and
- * {@code truncate} to all of them.
+ * <p>Failures: {@code fail=K} fails the first K requests for the URL, {@code throttle=P} (a decimal 0..1)
+ * each request with probability P, drawn afresh per request; both answer {@code failStatus} (default 503)
+ * with {@code Retry-After: retryAfter} if given.
  *
  * <p>Latency that grows with load: with {@code knee=N} and {@code kneeStep=MS} the delay is {@code latency}
  * plus {@code max(0, inFlight - N) * kneeStep} ms, where inFlight counts the requests in flight for the
@@ -32,16 +26,23 @@ import java.util.regex.Pattern;
  * answers in 20 ms up to 8 in flight, 40 ms at 9, 60 ms at 10. Both default to 0: {@code kneeStep} alone
  * adds its step for every request in flight, {@code knee} alone adds nothing.
  *
- * @param latencyMs delay before answering, a range already drawn
- * @param knee      requests in flight at the same host that add no delay
- * @param kneeStep  delay added per request in flight beyond the knee
- * @param throttled whether {@code throttle} drew this request to fail
- * @param size      exact body length, or -1 for the default body
- * @param redirects redirects still to answer before a normal answer
- * @param location  a redirect target passed verbatim, or null
- * @param retryAfter value of {@code Retry-After} on failures, or null
- * @param etag       entity tag of 2xx answers, unquoted, or null
+ * <p>Conditional requests: with {@code etag=V} a 2xx answer carries {@code ETag: "V"}, with
+ * {@code lastModified=EPOCHSECONDS} {@code Last-Modified} as an HTTP date. A request that these validators
+ * leave {@linkplain Conditions#notModified not modified} ({@code If-None-Match} matching {@code "V"} or, when
+ * no {@code If-None-Match} was sent, {@code If-Modified-Since} not earlier than {@code lastModified}) is
+ * answered 304 with the same validators and no body instead. Without validators the conditional headers
+ * are ignored.
+ *
+ * @param latencyMs    delay before answering, a range already drawn
+ * @param knee         requests in flight at the same host that add no delay
+ * @param kneeStep     delay added per request in flight beyond the knee
+ * @param throttled    whether {@code throttle} drew this request to fail
+ * @param retryAfter   value of {@code Retry-After} on failures, or null
+ * @param etag         entity tag of 2xx answers, unquoted, or null
  * @param lastModified {@code Last-Modified} of 2xx answers, or null
+ * @param size         exact body length, or -1 for the default body
+ * @param redirects    redirects still to answer before a normal answer
+ * @param location     a redirect target passed verbatim, or null
  */
 record Plan(
         Query query,

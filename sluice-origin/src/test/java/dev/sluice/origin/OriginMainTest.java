@@ -72,15 +72,16 @@ class OriginMainTest {
     @Test
     void closesTheOriginsStartedWhenAPortIsTaken() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
         try (Origin taken = Origin.start()) {
-            assertThatThrownBy(() -> Origin.listen(List.of(0, taken.port()), new PrintStream(out, true, StandardCharsets.UTF_8)))
+            assertThatThrownBy(() -> Origin.listen(List.of(0, taken.port()), printer))
                     .isInstanceOf(UncheckedIOException.class);
         }
         List<Integer> printed = printedPorts(out);
 
         assertThat(printed).hasSize(1);
-        assertThatThrownBy(() -> CLIENT.send(HttpRequest.newBuilder(uri(printed.get(0))).build(), BodyHandlers.ofString()))
-                .isInstanceOf(ConnectException.class);
+        HttpRequest toClosed = HttpRequest.newBuilder(uri(printed.get(0))).build();
+        assertThatThrownBy(() -> CLIENT.send(toClosed, BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
     }
 
     private static List<Integer> printedPorts(ByteArrayOutputStream out) {

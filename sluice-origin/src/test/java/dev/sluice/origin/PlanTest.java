@@ -30,8 +30,12 @@ class PlanTest {
 
     @Test
     void rejectsBadKneeParameters() {
-        assertThatThrownBy(() -> plan("knee=-1")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("knee");
-        assertThatThrownBy(() -> plan("kneeStep=x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kneeStep");
+        assertThatThrownBy(() -> plan("knee=-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("knee");
+        assertThatThrownBy(() -> plan("kneeStep=x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kneeStep");
     }
 
     @Test
@@ -61,7 +65,8 @@ class PlanTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("etag");
         }
-        for (String query : new String[] {"lastModified=", "lastModified=-1", "lastModified=123456789012", "lastModified=x"}) {
+        String[] badDates = {"lastModified=", "lastModified=-1", "lastModified=123456789012", "lastModified=x"};
+        for (String query : badDates) {
             assertThatThrownBy(() -> plan(query)).as(query)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("lastModified");
