@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Latency-bound benchmark: URLS distinct URLs on the test Origin, each answered after LATENCY_MS,
-# fetched by `bin/sluice run urls.txt -c CONC`. The wall time of the whole command (JVM start
+# fetched by `bin/sluice run urls.txt -c CONC --per-host CONC` (one host). The wall time of the whole command (JVM start
 # included) must be <= 1.15 x the ideal URLS x LATENCY / CONC (2,000 x 100 ms / 50 = 4.0 s).
 # The origin is a JVM: cold, it answers its first requests late. The ideal assumes a server that takes
 # LATENCY_MS, so one untimed run on other URLs warms it (and the page cache) before the timed runs.
@@ -18,14 +18,14 @@ bench_warmup
 bench_start_origin
 SUFFIX="?latency=$LATENCY_MS" bench_urls "$URLS" "http://127.0.0.1:$ORIGIN_PORT/lat" "$BENCH_TMP/urls.txt"
 SUFFIX="?latency=$LATENCY_MS" bench_urls "$URLS" "http://127.0.0.1:$ORIGIN_PORT/warm" "$BENCH_TMP/warm.txt"
-"$SLUICE" run "$BENCH_TMP/warm.txt" -c "$CONC" --db "$BENCH_TMP/warm.db" --no-progress -q >/dev/null 2>&1 || true
+"$SLUICE" run "$BENCH_TMP/warm.txt" -c "$CONC" --per-host "$CONC" --db "$BENCH_TMP/warm.db" --no-progress -q >/dev/null 2>&1 || true
 say "warm-up     one untimed run of $URLS other URLs (origin JIT, page cache)"
 
 walls=() failed=0
 for i in $(seq 1 "$RUNS"); do
   db="$BENCH_TMP/run$i.db"
   BENCH_DB=$db BENCH_LIMIT=120 bench_timed_sluice "$BENCH_TMP/run$i.out" \
-    run "$BENCH_TMP/urls.txt" -c "$CONC" --db "$db" --no-progress -q
+    run "$BENCH_TMP/urls.txt" -c "$CONC" --per-host "$CONC" --db "$db" --no-progress -q
   read -r total ok < <(bench_db_counts "$db")
   say "run $i       wall ${BENCH_WALL} s  exit ${BENCH_RC}  stored ${total}/${URLS} ok ${ok}  | sluice: $(bench_sluice_line "$BENCH_TMP/run$i.out")"
   if [ "$BENCH_RC" -ne 0 ] || [ "$total" -ne "$URLS" ] || [ "$ok" -ne "$URLS" ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory benchmark: peak RSS (GNU time %M) of `bin/sluice run urls.txt -c 64` over N_SMALL and
+# Memory benchmark: peak RSS (GNU time %M) of `bin/sluice run urls.txt -c 64 --per-host 64` (one host) over N_SMALL and
 # N_LARGE distinct URLs of a 1 KiB JSON document served by a 1-worker nginx on loopback.
 # Goal: peak RSS for N_LARGE <= 400 MB and <= 1.20 x the peak RSS for N_SMALL.
 # (MB = 10^6 bytes; GNU time reports KiB.) Every URL must also be stored ok.
@@ -23,7 +23,7 @@ measure() { # N LABEL -> sets RSS_MB
   bench_urls "$n" "http://127.0.0.1:$NGINX_PORT/doc" "$BENCH_TMP/$label.txt"
   BENCH_PREFIX=(/usr/bin/time -f '%M' -o "$BENCH_TMP/$label.rss")
   BENCH_DB=$db BENCH_LIMIT=$LIMIT bench_timed_sluice "$BENCH_TMP/$label.out" \
-    run "$BENCH_TMP/$label.txt" -c "$CONC" --db "$db" --no-progress -q
+    run "$BENCH_TMP/$label.txt" -c "$CONC" --per-host "$CONC" --db "$db" --no-progress -q
   BENCH_PREFIX=()
   rss_kib=$(tail -n 1 "$BENCH_TMP/$label.rss" 2>/dev/null | tr -dc '0-9')
   RSS_MB=$(awk -v k="${rss_kib:-0}" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')

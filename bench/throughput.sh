@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput-bound benchmark: N distinct URLs of a 1 KiB JSON document served by a 1-worker nginx on
 # loopback. Reference: `wrk -t1 -c64 -d10s` against the same nginx in the same run (req/s). Then
-# `bin/sluice run urls.txt -c 64`; whole-command URLs/s = N / wall seconds (JVM start included),
+# `bin/sluice run urls.txt -c 64 --per-host 64` (one host); whole-command URLs/s = N / wall seconds (JVM start included),
 # and every URL must be stored ok. Goal: Sluice URLs/s >= 40 % of wrk req/s.
 # nginx, wrk and sluice share the machine's cores.
 # Env: N (500000), CONC (64), WRK_SECONDS (10), GOAL (0.40), LIMIT (seconds allowed for sluice, 1200).
@@ -28,7 +28,7 @@ say "wrk         ${wrk_rps} req/s (wrk -t1 -c$CONC -d${WRK_SECONDS}s)${wrk_err:+
 # sluice
 db="$BENCH_TMP/throughput.db"
 BENCH_DB=$db BENCH_LIMIT=$LIMIT bench_timed_sluice "$BENCH_TMP/sluice.out" \
-  run "$BENCH_TMP/urls.txt" -c "$CONC" --db "$db" --no-progress -q
+  run "$BENCH_TMP/urls.txt" -c "$CONC" --per-host "$CONC" --db "$db" --no-progress -q
 read -r total ok < <(bench_db_counts "$db")
 rate=$(awk -v n="$N" -v w="$BENCH_WALL" 'BEGIN { printf "%.0f", n / w }')
 say "sluice      wall ${BENCH_WALL} s  exit ${BENCH_RC}  -> ${rate} URLs/s whole command"

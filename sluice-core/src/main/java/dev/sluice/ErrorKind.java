@@ -22,7 +22,11 @@ public enum ErrorKind {
     /** Too many redirects, or a redirect to a scheme other than http(s). */
     REDIRECTS,
     /** The body was fetched but could not be processed (e.g. not JSON for a jq expression). */
-    PROCESS;
+    PROCESS,
+    /** Not sent: the host's breaker is open after requests in a row could not reach it. */
+    HOST_DOWN,
+    /** Not sent: the host's robots.txt disallows it (with {@code --respect-robots}), or could not be read. */
+    ROBOTS;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -8,10 +8,18 @@ package dev.sluice;
  * @param ok          stored ok this run
  * @param failed      stored failed this run
  * @param inFlight    requests in flight now
+ * @param limit       under an adaptive limit, the concurrency it allows now (summed over the hosts with work,
+ *                    at most the global cap); -1 under fixed limits
  * @param requests    requests started so far (attempts, retries included)
  * @param elapsedNanos time since the run started
  */
-public record Progress(long settled, long total, long ok, long failed, int inFlight, long requests, long elapsedNanos) {
+public record Progress(long settled, long total, long ok, long failed, int inFlight, int limit, long requests,
+                       long elapsedNanos) {
+
+    /** The same snapshot with the number of URL lines expected. */
+    public Progress withTotal(long total) {
+        return new Progress(settled, total, ok, failed, inFlight, limit, requests, elapsedNanos);
+    }
 
     /** Seconds until done at the average rate so far, or -1 when unknown. */
     public long etaSeconds() {

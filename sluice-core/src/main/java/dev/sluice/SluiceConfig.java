@@ -12,13 +12,19 @@ import java.util.Objects;
  * The defaults (stated on each builder method) are the CLI's defaults.
  *
  * <p>The policies wrap each other in this order, outermost first:
- * {@code retry(back-off) ( per-host slot ( global slot ( rate ( timeout ( fetch ))))) }. A URL waiting
- * out its back-off holds no slot.
+ * {@code retry(back-off) ( host: breaker, back-off, pace, slot ( global slot ( rate ( timeout ( fetch ))))) }.
+ * A URL waiting for its host or out its back-off holds no slot.
  */
 public record SluiceConfig(
         int concurrency,
+        boolean adaptive,
         int perHost,
+        HostKey hostKey,
         double ratePerSecond,
+        double perHostRate,
+        int breakerFailures,
+        Duration breakerCooldown,
+        boolean respectRobots,
         Duration timeout,
         long maxBodyBytes,
         int maxRedirects,
@@ -34,6 +40,9 @@ public record SluiceConfig(
         int window,
         int writeBatchRows,
         Duration writeBatchDelay) {
+
+    /** Requests in flight to one host at once unless {@code perHost} says otherwise (see {@link Builder#perHost}). */
+    public static final int DEFAULT_PER_HOST = 8;
 
     /** The User-Agent sent unless a header overrides it. */
     public static final String DEFAULT_USER_AGENT = "Sluice/0.1 (concurrent HTTP data pipeline)";
@@ -62,6 +71,15 @@ public record SluiceConfig(
         headers = List.copyOf(headers);
     }
 
+    /**
+     * The cap on requests in flight to one host: {@code perHost} when set, else {@link #DEFAULT_PER_HOST}
+     * (or, under an adaptive limit, the global cap); never above the global cap.
+     */
+    public int perHostLimit() {
+        int cap = perHost > 0 ? perHost : adaptive ? concurrency : DEFAULT_PER_HOST;
+        return Math.min(cap, concurrency);
+    }
+
     /** The headers every request carries: the default User-Agent unless overridden, then the user's. */
     public List<Header> effectiveHeaders() {
         boolean hasAgent = headers.stream().anyMatch(h -> h.name().toLowerCase(Locale.ROOT).equals("user-agent"));
@@ -84,8 +102,14 @@ public record SluiceConfig(
     /** Builds a {@link SluiceConfig}. Not thread-safe. {@link #build()} validates every value. */
     public static final class Builder {
         private int concurrency = 5;
+        private boolean adaptive = false;
         private int perHost = 0;
+        private HostKey hostKey = HostKey.HOST;
         private double ratePerSecond = 0;
+        private double perHostRate = 0;
+        private int breakerFailures = 5;
+        private Duration breakerCooldown = Duration.ofSeconds(30);
+        private boolean respectRobots = false;
         private Duration timeout = Duration.ofSeconds(10);
         private long maxBodyBytes = 16L << 20;
         private int maxRedirects = 5;
@@ -107,8 +131,14 @@ public record SluiceConfig(
 
         private Builder(SluiceConfig c) {
             concurrency = c.concurrency;
+            adaptive = c.adaptive;
             perHost = c.perHost;
+            hostKey = c.hostKey;
             ratePerSecond = c.ratePerSecond;
+            perHostRate = c.perHostRate;
+            breakerFailures = c.breakerFailures;
+            breakerCooldown = c.breakerCooldown;
+            respectRobots = c.respectRobots;
             timeout = c.timeout;
             maxBodyBytes = c.maxBodyBytes;
             maxRedirects = c.maxRedirects;
@@ -126,14 +156,42 @@ public record SluiceConfig(
             writeBatchDelay = c.writeBatchDelay;
         }
 
-        /** Most requests in flight at once, over all hosts. Default 5. */
+        /** Most requests in flight at once, over all hosts; under {@link #adaptive} the ceiling. Default 5. */
         public Builder concurrency(int n) { concurrency = n; return this; }
 
-        /** Most requests in flight at once to one host (host:port); 0 = only the global cap. Default 0. */
+        /**
+         * Each host's in-flight limit follows the server (see {@code AdaptiveLimit}), between 1 and the
+         * per-host cap, which defaults to the global cap. Default false.
+         */
+        public Builder adaptive(boolean b) { adaptive = b; return this; }
+
+        /**
+         * Most requests in flight at once to one host; 0 = the default, {@value SluiceConfig#DEFAULT_PER_HOST}
+         * (Scrapy's default too: a browser opens 6 connections to a host, so 8 is a load no site notices),
+         * or the global cap under {@link #adaptive}. Default 0.
+         */
         public Builder perHost(int n) { perHost = n; return this; }
+
+        /** What counts as one host for the per-host limits. Default {@link HostKey#HOST}. */
+        public Builder hostKey(HostKey k) { hostKey = k; return this; }
 
         /** Most requests started per second over all hosts (smooth); 0 = unlimited. Default 0. */
         public Builder ratePerSecond(double r) { ratePerSecond = r; return this; }
+
+        /** Most requests started per second to one host (smooth); 0 = unlimited. Default 0. */
+        public Builder perHostRate(double r) { perHostRate = r; return this; }
+
+        /**
+         * After this many requests in a row could not reach a host (connect failures, timeouts), its URLs fail
+         * at once with {@code host_down} until a probe gets through; 0 = never. Default 5.
+         */
+        public Builder breakerFailures(int n) { breakerFailures = n; return this; }
+
+        /** How long a host that is down is left alone before one probe tries it again. Default 30 s. */
+        public Builder breakerCooldown(Duration d) { breakerCooldown = d; return this; }
+
+        /** Fetch each host's robots.txt first; skip what it disallows, pace by its Crawl-delay. Default false. */
+        public Builder respectRobots(boolean b) { respectRobots = b; return this; }
 
         /** Bound on one attempt: connect, headers and the whole body. Default 10 s. */
         public Builder timeout(Duration d) { timeout = d; return this; }
@@ -186,9 +244,11 @@ public record SluiceConfig(
         public SluiceConfig build() {
             positive("concurrency", concurrency);
             atLeast("perHost", perHost, 0);
-            if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
-                throw new IllegalArgumentException("rate must be a number >= 0 (0 = unlimited), was " + ratePerSecond);
-            }
+            Objects.requireNonNull(hostKey, "hostKey");
+            rate("rate", ratePerSecond);
+            rate("perHostRate", perHostRate);
+            atLeast("breakerFailures", breakerFailures, 0);
+            positive("breakerCooldown", breakerCooldown);
             positive("timeout", timeout);
             if (maxBodyBytes < 1) {
                 throw new IllegalArgumentException("maxBody must be at least 1 byte, was " + maxBodyBytes);
@@ -214,9 +274,16 @@ public record SluiceConfig(
             positive("writeBatchRows", writeBatchRows);
             positive("writeBatchDelay", writeBatchDelay);
             int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
-            return new SluiceConfig(concurrency, perHost, ratePerSecond, timeout, maxBodyBytes, maxRedirects,
+            return new SluiceConfig(concurrency, adaptive, perHost, hostKey, ratePerSecond, perHostRate, breakerFailures,
+                    breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
                     headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, resumeMode,
                     storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay);
+        }
+
+        private static void rate(String name, double value) {
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException(name + " must be a number >= 0 (0 = unlimited), was " + value);
+            }
         }
 
         private static void positive(String name, int value) {

@@ -26,7 +26,7 @@ class StopTest {
     @Test
     void stopLetsRequestsInFlightFinishAndStoresThem() throws Exception {
         try (Origin origin = Origin.start(); Store store = SqliteStore.open(dir.resolve("s.db"));
-             Sluice sluice = Sluice.builder().config(Harness.config().concurrency(10).build()).build()) {
+             Sluice sluice = Sluice.builder().config(Harness.config().concurrency(10).perHost(10).build()).build()) {
             List<String> urls = IntStream.range(0, 500).mapToObj(i -> origin.uri("/s/" + i + "?latency=300").toString()).toList();
 
             CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> call(() -> sluice.run(store, LineSource.ofLines(urls))));

@@ -60,7 +60,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1, was " + concurrency);
         }
         Path file = freshDatabase();
-        SluiceConfig config = SluiceConfig.builder().concurrency(concurrency).timeout(Duration.ofSeconds(1)).build();
+        // The demo origin is one host on loopback, ours: the per-host cap is lifted to show the whole concurrency.
+        SluiceConfig config = SluiceConfig.builder().concurrency(concurrency).perHost(concurrency)
+                .timeout(Duration.ofSeconds(1)).build();
         int code;
         try (Origin origin = Origin.start()) {
             List<String> list = plan(origin, urls);

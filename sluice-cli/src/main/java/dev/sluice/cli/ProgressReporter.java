@@ -56,7 +56,7 @@ final class ProgressReporter implements AutoCloseable {
 
     private String format(Progress p) {
         long known = total.get();
-        Progress withTotal = new Progress(p.settled(), known, p.ok(), p.failed(), p.inFlight(), p.requests(), p.elapsedNanos());
+        Progress withTotal = p.withTotal(known);
         double seconds = (p.elapsedNanos() - lastNanos) / 1e9;
         if (seconds > 0) {
             double instant = (p.requests() - lastRequests) / seconds;
@@ -73,6 +73,9 @@ final class ProgressReporter implements AutoCloseable {
         }
         b.append(String.format(Locale.ROOT, " · ok %,d · failed %,d · %,.0f req/s · %d in flight",
                 p.ok(), p.failed(), requestsPerSecond, p.inFlight()));
+        if (p.limit() >= 0) {
+            b.append(String.format(Locale.ROOT, " (limit %d)", p.limit()));
+        }
         long eta = withTotal.etaSeconds();
         if (eta >= 0) {
             b.append(String.format(Locale.ROOT, " · ETA %d:%02d", eta / 60, eta % 60));

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.HostKey;
 import dev.sluice.Processor;
 import dev.sluice.ResumeMode;
 import dev.sluice.SluiceConfig;
@@ -18,17 +19,45 @@ final class RunOptions {
             description = "SQLite database file (created if missing). Default: ${DEFAULT-VALUE}.")
     Path db;
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "5",
-            description = "Most requests in flight at once. Default: ${DEFAULT-VALUE}.")
-    int concurrency;
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N|auto[:N]", defaultValue = "5", converter = Concurrency.Converter.class,
+            description = "Most requests in flight at once, over all hosts; 'auto' lets each host's limit follow the server "
+                    + "(adaptive), up to N over all hosts (default " + Concurrency.AUTO_CEILING + "). Default: ${DEFAULT-VALUE}.")
+    Concurrency concurrency;
 
-    @Option(names = "--per-host", paramLabel = "N", defaultValue = "0",
-            description = "Most requests in flight to one host (host:port); 0 = no per-host cap. Default: ${DEFAULT-VALUE}.")
-    int perHost;
+    @Option(names = "--per-host", paramLabel = "N",
+            description = "Most requests in flight to one host. Default: " + SluiceConfig.DEFAULT_PER_HOST
+                    + " (with -c auto: the ceiling).")
+    Integer perHost;
+
+    @Option(names = "--per-host-key", paramLabel = "host|domain|ip", defaultValue = "host", converter = HostKeyConverter.class,
+            description = "What counts as one host for the per-host limits: host name and port, registrable domain, "
+                    + "or IP address. Default: ${DEFAULT-VALUE}.")
+    HostKey hostKey;
 
     @Option(names = "--rate", paramLabel = "R", defaultValue = "0",
             description = "Most requests started per second, smoothly spaced; 0 = unlimited. Default: ${DEFAULT-VALUE}.")
     double rate;
+
+    @Option(names = "--per-host-rate", paramLabel = "R", defaultValue = "0",
+            description = "Most requests started per second to one host, smoothly spaced; 0 = unlimited. Default: ${DEFAULT-VALUE}.")
+    double perHostRate;
+
+    @Option(names = "--max-retry-after", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
+            description = "A 429/503 Retry-After holds its whole host back at most this long. Default: ${DEFAULT-VALUE}.")
+    Duration maxRetryAfter;
+
+    @Option(names = "--breaker", paramLabel = "K", defaultValue = "5",
+            description = "After K requests in a row cannot reach a host (connect failures, timeouts), its URLs fail at once "
+                    + "with host_down until a probe gets through; 0 = never. Default: ${DEFAULT-VALUE}.")
+    int breaker;
+
+    @Option(names = "--breaker-cooldown", paramLabel = "DURATION", defaultValue = "30s", converter = Units.DurationConverter.class,
+            description = "How long a host that is down is left alone before one probe. Default: ${DEFAULT-VALUE}.")
+    Duration breakerCooldown;
+
+    @Option(names = "--respect-robots",
+            description = "Fetch each host's robots.txt first; skip what it disallows (error robots), pace by its Crawl-delay.")
+    boolean respectRobots;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Units.DurationConverter.class,
             description = "Bound on each attempt: connect, headers and the whole body (500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
@@ -72,18 +101,19 @@ final class RunOptions {
 
     /** The run's configuration; a bad combination is a usage error naming the option. */
     SluiceConfig config(CommandLine cmd) {
-        atLeast(cmd, "--concurrency", concurrency, 1);
-        atLeast(cmd, "--per-host", perHost, 0);
+        if (perHost != null) {
+            atLeast(cmd, "--per-host", perHost, 1);
+        }
         atLeast(cmd, "--retries", retries, 0);
+        atLeast(cmd, "--breaker", breaker, 0);
         if (processThreads != null) {
             atLeast(cmd, "--process-threads", processThreads, 1);
         }
-        if (!(rate >= 0) || Double.isInfinite(rate)) {
-            throw new CommandLine.ParameterException(cmd, "--rate must be a number of requests per second >= 0 (0 = unlimited), was " + rate);
-        }
-        if (timeout.isZero()) {
-            throw new CommandLine.ParameterException(cmd, "--timeout must be longer than 0");
-        }
+        rate(cmd, "--rate", rate);
+        rate(cmd, "--per-host-rate", perHostRate);
+        positive(cmd, "--timeout", timeout);
+        positive(cmd, "--max-retry-after", maxRetryAfter);
+        positive(cmd, "--breaker-cooldown", breakerCooldown);
         if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
         }
@@ -99,9 +129,16 @@ final class RunOptions {
             }
         }
         SluiceConfig.Builder b = SluiceConfig.builder()
-                .concurrency(concurrency)
-                .perHost(perHost)
+                .concurrency(concurrency.ceiling())
+                .adaptive(concurrency.adaptive())
+                .perHost(perHost == null ? 0 : perHost)
+                .hostKey(hostKey)
                 .ratePerSecond(rate)
+                .perHostRate(perHostRate)
+                .maxRetryAfter(maxRetryAfter)
+                .breakerFailures(breaker)
+                .breakerCooldown(breakerCooldown)
+                .respectRobots(respectRobots)
                 .timeout(timeout)
                 .maxBodyBytes(maxBody)
                 .retries(retries)
@@ -124,6 +161,30 @@ final class RunOptions {
             return JqProcessor.compile(jq);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--jq: " + e.getMessage());
+        }
+    }
+
+    private static void rate(CommandLine cmd, String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new CommandLine.ParameterException(cmd, option + " must be a number of requests per second >= 0 (0 = unlimited), was " + value);
+        }
+    }
+
+    private static void positive(CommandLine cmd, String option, Duration value) {
+        if (value.isZero()) {
+            throw new CommandLine.ParameterException(cmd, option + " must be longer than 0");
+        }
+    }
+
+    /** {@code host}, {@code domain} or {@code ip}, in any case. */
+    static final class HostKeyConverter implements CommandLine.ITypeConverter<HostKey> {
+        @Override
+        public HostKey convert(String value) {
+            try {
+                return HostKey.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not one of host, domain, ip");
+            }
         }
     }
 

@@ -65,7 +65,7 @@ public final class HttpFetcher implements AutoCloseable {
         client.setConnectTimeout(Math.min(timeoutMillis, Integer.MAX_VALUE));
         client.setIdleTimeout(Math.max(timeoutMillis, 30_000));
         // No host can have more in flight than the global cap (or its per-host cap): never queue inside Jetty.
-        int perDestination = config.perHost() > 0 ? Math.min(config.perHost(), config.concurrency()) : config.concurrency();
+        int perDestination = config.perHostLimit();
         client.setMaxConnectionsPerDestination(perDestination);
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.concurrency() * 2));
         try {

@@ -2,7 +2,7 @@ package dev.sluice.pipeline;
 
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
-import dev.sluice.limit.Limits;
+import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
 
 import java.util.function.BooleanSupplier;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * @param cancelled told about a URL that ends without a row (stopped mid-way)
  */
 record JobContext(
-        Limits limits,
+        Scheduler scheduler,
         HttpFetcher fetcher,
         RetryPolicy retryPolicy,
         int retries,

@@ -9,17 +9,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * The fetch threads of a run that have not ended, each with its phase, so that a stop can interrupt
- * those that are only waiting at once and those mid-request after the grace period, and so the run
- * can wait for all of them to end.
+ * The URL jobs of a run that have not ended (waiting in the scheduler or running an attempt), so that
+ * a stop can interrupt the attempts still running after the grace period, and so the run can wait for
+ * all of them to end.
  *
  * <p>Thread-safe: the set is concurrent, the count atomic; waiting for zero uses {@code lock} and its
  * condition (a {@link ReentrantLock}, because virtual threads may take it).
  */
 final class LiveJobs {
-    /** Where a fetch thread is; only requests in {@link #FETCHING} are allowed the grace period. */
-    enum Phase { WAITING, FETCHING }
-
     private final Set<UrlJob> jobs = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -44,13 +41,9 @@ final class LiveJobs {
         }
     }
 
-    /** Interrupts the jobs in {@code phase} (all of them when null). */
-    void interrupt(Phase phase) {
-        for (UrlJob job : jobs) {
-            if (phase == null || job.phase() == phase) {
-                job.interrupt();
-            }
-        }
+    /** Interrupts the attempts running now. */
+    void interruptRunning() {
+        jobs.forEach(UrlJob::interrupt);
     }
 
     /**

@@ -12,7 +12,7 @@ import dev.sluice.UrlSource;
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.input.UrlParser;
-import dev.sluice.limit.Limits;
+import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
 import dev.sluice.store.Writer;
 import org.slf4j.Logger;
@@ -37,21 +37,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * One run of the pipeline, assembled here top to bottom:
  *
  * <pre>
- *  input ─▶ admission ──▶ fetch threads ──▶ CPU stage ──▶ writer ─▶ store
- *           (1 thread)     (virtual, one     (bounded       (1 thread,
- *           dedupe, skip   per URL, under    platform       batched
- *           done, window)  Limits)           pool)          transactions)
+ *  input ─▶ admission ──▶ scheduler ──▶ fetch threads ──▶ CPU stage ──▶ writer ─▶ store
+ *           (1 thread)     (per-host      (virtual, one     (bounded       (1 thread,
+ *           dedupe, skip   queues, no     per attempt)      platform       batched
+ *           done, window)  threads)                         pool)          transactions)
  * </pre>
  *
  * <p>Every hand-off is bounded: the <em>window</em> (URLs admitted and not yet stored), the global and
  * per-host slots, the CPU queue, the writer queue. A URL leaves the window only when its row is
  * committed (or it is cancelled), so memory does not grow with the input and nothing is lost.
  *
- * <p>Threads: admission ({@code sluice-input}, platform, daemon: it may block on standard input),
- * fetch threads (virtual, {@code sluice-fetch}), CPU threads ({@code sluice-process-N}), the writer
- * ({@code sluice-writer}). All are ended before {@link #run} returns, except an admission thread
- * still blocked reading an input that will not end. The HTTP client (and Jetty's threads) belong to
- * the caller, which keeps it from run to run.
+ * <p>Threads: admission ({@code sluice-input}, platform, daemon: it may block on standard input), the
+ * scheduler's timer ({@code sluice-timer}), fetch threads (virtual, {@code sluice-fetch}, one per
+ * granted attempt), CPU threads ({@code sluice-process-N}), the writer ({@code sluice-writer}). All are
+ * ended before {@link #run} returns, except an admission thread still blocked reading an input that
+ * will not end. The HTTP client (and Jetty's threads) belong to the caller, which keeps it from run to run.
  *
  * <p>Used once: {@link #run} on one thread; {@link #stop} and {@link #progress} from any thread.
  */
@@ -65,7 +65,8 @@ public final class Pipeline {
     private final Clock clock;
     private final RunStats stats = new RunStats();
     private final LiveJobs live = new LiveJobs();
-    private final Limits limits;
+    private final RetryPolicy retryPolicy;
+    private final Scheduler scheduler;
     /** URLs admitted and not yet stored or cancelled: the in-run de-duplication set. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Semaphore window;
@@ -83,7 +84,8 @@ public final class Pipeline {
         this.store = store;
         this.processor = processor;
         this.clock = clock;
-        this.limits = new Limits(config);
+        this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
+        this.scheduler = new Scheduler(config, retryPolicy);
         this.window = new Semaphore(config.window());
     }
 
@@ -93,7 +95,7 @@ public final class Pipeline {
     }
 
     public Progress progress() {
-        return stats.progress(limits::inFlight);
+        return stats.progress(scheduler.inFlight(), config.adaptive() ? scheduler.limit() : -1);
     }
 
     /**
@@ -133,8 +135,7 @@ public final class Pipeline {
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()), processor,
                 config.storeBodies(), clock, writer::put);
         try {
-            RetryPolicy retry = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
-            JobContext ctx = new JobContext(limits, fetcher, retry, config.retries(), process, writer::put, stats, live,
+            JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled);
             Thread admission = Thread.ofPlatform().name("sluice-input").daemon(true)
                     .unstarted(() -> admit(source, ctx, writer, runStart));
@@ -143,6 +144,7 @@ public final class Pipeline {
             callerInterrupted = awaitJobs();
         } finally {
             // Teardown is not interruptible: the writer must get to commit what is queued.
+            cancelWaiting(); // none left unless the run was stopped; also ends the scheduler's timer
             finishUninterruptibly(process::finish);
             finishUninterruptibly(writer::finish);
         }
@@ -198,19 +200,26 @@ public final class Pipeline {
         }
     }
 
-    /** Waits for every fetch thread to end; once stopping, interrupts waiters now and requests after the grace. */
+    /** Waits for every URL job to end; once stopping, cancels those waiting now and aborts requests after the grace. */
     private void drainJobs() throws InterruptedException {
         if (live.awaitZeroOrStop(() -> stopping)) {
             return;
         }
-        live.interrupt(LiveJobs.Phase.WAITING);
+        cancelWaiting();
         long grace = storeFailure != null ? 0 : config.grace().toNanos();
         if (!live.awaitZero(grace, TimeUnit.NANOSECONDS)) {
             log.info("grace period over: aborting the requests still in flight");
-            live.interrupt(null);
+            live.interruptRunning();
             while (!live.awaitZero(1, TimeUnit.SECONDS)) {
-                live.interrupt(null);
+                live.interruptRunning();
             }
+        }
+    }
+
+    /** Ends scheduling: URLs still waiting for their host or a retry end without a row. */
+    private void cancelWaiting() {
+        for (Scheduler.Task task : scheduler.shutdown()) {
+            ((UrlJob) task).cancel();
         }
     }
 

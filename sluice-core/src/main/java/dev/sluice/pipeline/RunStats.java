@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.IntSupplier;
 
 /**
  * Counters of one run. Counters are {@link LongAdder}s, bumped from any thread; the latency
@@ -66,10 +65,11 @@ final class RunStats {
         }
     }
 
-    Progress progress(IntSupplier inFlight) {
+    /** {@code limit} is -1 under fixed limits. */
+    Progress progress(int inFlight, int limit) {
         long o = ok.sum();
         long f = failed.sum();
-        return new Progress(o + f + skipped.sum() + duplicates.sum(), total, o, f, inFlight.getAsInt(),
+        return new Progress(o + f + skipped.sum() + duplicates.sum(), total, o, f, inFlight, limit,
                 requests.sum(), System.nanoTime() - startNanos);
     }
 

@@ -4,113 +4,183 @@ import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
 import dev.sluice.UrlResult;
 import dev.sluice.fetch.Attempt;
-import dev.sluice.limit.Limits;
+import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One URL's life on its own virtual thread: take the slots, fetch, and either hand the body to the
- * CPU stage or decide on a retry (holding no slot while backing off) or a failed result.
+ * One URL's life: it waits in the {@link Scheduler} (holding no thread), is granted one attempt at a
+ * time on a fresh virtual thread, and then hands its body to the CPU stage, goes back to the scheduler
+ * for a retry, or becomes a failed result.
  *
- * <p>Ends in exactly one of three ways: body handed to the CPU stage, failed result handed to the
- * writer, or cancelled (the run is stopping; no row, so a re-run fetches it). A bug of ours becomes
- * a failed row too, logged with its trace: nothing thrown here vanishes.
+ * <p>Ends exactly once ({@link LiveJobs#ended}) in one of three ways: body handed to the CPU stage,
+ * failed result handed to the writer, or cancelled (the run is stopping; no row, so a re-run fetches
+ * it). A bug of ours becomes a failed row too, logged with its trace: nothing thrown here vanishes.
+ *
+ * <p>Threading: at most one thread runs a job at a time (the scheduler grants a URL once per
+ * submission), so the attempt count and start time need no lock; they are handed from one attempt's
+ * thread to the next through the scheduler's lock.
  */
-final class UrlJob implements Runnable {
+final class UrlJob implements Scheduler.Task {
     private static final Logger log = LoggerFactory.getLogger(UrlJob.class);
+    /** Statuses with which a host pushes back as a whole: the URL waits for the host, not on its own. */
+    private static final Set<Integer> HOST_THROTTLE = Set.of(429, 503);
 
     private final JobContext ctx;
     private final String url;
     private final URI uri;
-    private final String host;
-    private volatile LiveJobs.Phase phase = LiveJobs.Phase.WAITING;
-    private volatile Thread thread;
+    private final String hostKey;
+    private int attempts;
+    private long start; // set when the first attempt is granted: queueing before that is not the URL's latency
+    /**
+     * The thread running an attempt now, or null while the job waits in the scheduler. Cleared only by
+     * compare-and-set: once an attempt has queued a retry, the next one may already have started.
+     */
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
 
-    UrlJob(JobContext ctx, String url, URI uri, String host) {
+    UrlJob(JobContext ctx, String url, URI uri, String hostKey) {
         this.ctx = ctx;
         this.url = url;
         this.uri = uri;
-        this.host = host;
+        this.hostKey = hostKey;
     }
 
-    /** Starts the job on a new virtual thread. Called by the admission thread. */
+    @Override
+    public String hostKey() {
+        return hostKey;
+    }
+
+    /** Hands the job to the scheduler. Called by the admission thread. */
     void start() {
-        Thread t = Thread.ofVirtual().name("sluice-fetch").unstarted(this);
-        thread = t;
         ctx.live().started(this);
-        t.start();
+        if (!ctx.scheduler().submit(this)) {
+            cancel();
+        }
     }
 
-    LiveJobs.Phase phase() {
-        return phase;
-    }
-
+    /** Interrupts the attempt running now, if any. */
     void interrupt() {
-        Thread t = thread;
+        Thread t = thread.get();
         if (t != null) {
             t.interrupt();
         }
     }
 
+    /** The run is stopping and the URL ends without a row. */
+    void cancel() {
+        ctx.cancelled().accept(url);
+        ctx.live().ended(this);
+    }
+
     @Override
-    public void run() {
-        long start = 0; // set when the first attempt gets its slots: queueing before that is not the URL's latency
-        int attempts = 0;
+    public void granted(Scheduler.Permit permit) {
+        thread.set(Thread.currentThread());
+        boolean ended = true;
         try {
-            while (true) {
-                if (ctx.stopping().getAsBoolean()) {
-                    throw new InterruptedException("the run is stopping");
-                }
-                Attempt attempt;
-                try (Limits.Permit permit = ctx.limits().acquire(host)) {
-                    phase = LiveJobs.Phase.FETCHING;
-                    if (attempts++ == 0) {
-                        start = System.nanoTime();
-                    }
-                    ctx.stats().requestStarted(attempts > 1);
-                    attempt = ctx.fetcher().fetch(uri);
-                    if (attempt instanceof Attempt.Success s) {
-                        // Handed over while the slot is held: a full CPU queue slows fetching (backpressure).
-                        ctx.process().submit(new ProcessStage.Job(
-                                new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), attempts, start));
-                        return;
-                    }
-                } finally {
-                    phase = LiveJobs.Phase.WAITING;
-                }
-                Attempt.Failure f = (Attempt.Failure) attempt;
-                if (f.retryable() && attempts <= ctx.retries()) {
-                    Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
-                    log.debug("{}: {}; retry {} of {} in {} ms", url, f.detail(), attempts, ctx.retries(), delay.toMillis());
-                    if (ctx.stopping().getAsBoolean()) {
-                        throw new InterruptedException("the run is stopping");
-                    }
-                    Thread.sleep(delay);
-                    continue;
-                }
-                ctx.results().put(UrlResult.failed(url, f.kind(), f.detail(), f.httpStatus(), attempts, millisSince(start), ctx.clock().instant()));
-                return;
-            }
+            ended = attempt(permit);
         } catch (InterruptedException e) {
             ctx.cancelled().accept(url);
         } catch (RuntimeException | Error e) {
             log.error("unexpected failure while fetching {}", url, e);
-            try {
-                ctx.results().put(UrlResult.failed(url, ErrorKind.IO, "unexpected failure: " + e, null, attempts,
-                        millisSince(start), ctx.clock().instant()));
-            } catch (InterruptedException stopping) {
-                ctx.cancelled().accept(url);
-            }
+            fail(ErrorKind.IO, "unexpected failure: " + e, null);
         } finally {
+            permit.close();
+            thread.compareAndSet(Thread.currentThread(), null);
+            if (ended) {
+                ctx.live().ended(this);
+            }
+        }
+    }
+
+    /** One attempt, holding the permit. Returns whether the job ended (false: it went back to the scheduler). */
+    private boolean attempt(Scheduler.Permit permit) throws InterruptedException {
+        if (ctx.stopping().getAsBoolean()) {
+            throw new InterruptedException("the run is stopping");
+        }
+        if (attempts++ == 0) {
+            start = System.nanoTime();
+        }
+        ctx.stats().requestStarted(attempts > 1);
+        Attempt attempt = ctx.fetcher().fetch(uri);
+        if (attempt instanceof Attempt.Success s) {
+            permit.report(Scheduler.Signal.ANSWERED, null);
+            // Handed over while the slot is held: a full CPU queue slows fetching (backpressure).
+            ctx.process().submit(new ProcessStage.Job(
+                    new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), attempts, start));
+            return true;
+        }
+        Attempt.Failure f = (Attempt.Failure) attempt;
+        boolean hostThrottle = f.httpStatus() != null && HOST_THROTTLE.contains(f.httpStatus());
+        permit.report(signal(f, hostThrottle), f.retryAfter());
+        permit.close(); // the slot is free before the retry is queued
+        if (f.retryable() && attempts <= ctx.retries()) {
+            return !retry(f, hostThrottle);
+        }
+        ctx.results().put(failed(f.kind(), f.detail(), f.httpStatus()));
+        return true;
+    }
+
+    /** Queues the next attempt; returns false when the run is stopping (the job is then cancelled). */
+    private boolean retry(Attempt.Failure f, boolean hostThrottle) {
+        if (ctx.stopping().getAsBoolean()) {
+            ctx.cancelled().accept(url);
+            return false;
+        }
+        boolean queued;
+        if (hostThrottle) {
+            // The host as a whole waits (Retry-After or its back-off); this URL goes first when it may send again.
+            log.debug("{}: {}; retry {} of {} when the host may be sent to again", url, f.detail(), attempts, ctx.retries());
+            queued = ctx.scheduler().resubmit(this);
+        } else {
+            Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
+            log.debug("{}: {}; retry {} of {} in {} ms", url, f.detail(), attempts, ctx.retries(), delay.toMillis());
+            queued = ctx.scheduler().submitAfter(this, delay);
+        }
+        if (!queued) {
+            ctx.cancelled().accept(url);
+        }
+        return queued;
+    }
+
+    private static Scheduler.Signal signal(Attempt.Failure f, boolean hostThrottle) {
+        if (hostThrottle) {
+            return Scheduler.Signal.THROTTLED;
+        }
+        return switch (f.kind()) {
+            case CONNECT, TIMEOUT -> Scheduler.Signal.UNREACHABLE;
+            case IO -> Scheduler.Signal.NONE; // a broken connection says nothing sure about the host
+            default -> Scheduler.Signal.ANSWERED;
+        };
+    }
+
+    @Override
+    public void refused(ErrorKind kind, String detail) {
+        thread.set(Thread.currentThread());
+        try {
+            fail(kind, detail, null);
+        } finally {
+            thread.set(null);
             ctx.live().ended(this);
         }
     }
 
-    private static long millisSince(long startNanos) {
-        return startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1_000_000;
+    /** Hands a failed result to the writer; a stop while the writer's queue is full cancels the URL instead. */
+    private void fail(ErrorKind kind, String detail, Integer httpStatus) {
+        try {
+            ctx.results().put(failed(kind, detail, httpStatus));
+        } catch (InterruptedException stopping) {
+            ctx.cancelled().accept(url);
+        }
+    }
+
+    private UrlResult failed(ErrorKind kind, String detail, Integer httpStatus) {
+        long elapsedMs = start == 0 ? 0 : (System.nanoTime() - start) / 1_000_000;
+        return UrlResult.failed(url, kind, detail, httpStatus, attempts, elapsedMs, ctx.clock().instant());
     }
 }

@@ -1,0 +1,64 @@
+package dev.sluice.limit;
+
+import java.util.ArrayDeque;
+
+/**
+ * Everything the {@link Scheduler} knows about one host (one politeness key): its queue of URLs
+ * waiting to be sent, what it has in flight, its limit, its pace, its back-off and its breaker.
+ *
+ * <p>Not thread-safe: every field is guarded by the scheduler's lock.
+ */
+final class Host {
+    final String key;
+    /** URLs waiting for this host, in order; a URL sent back for a host-wide back-off goes first. */
+    final ArrayDeque<Scheduler.Task> queue = new ArrayDeque<>();
+    /** The cap on requests in flight, unless {@link #adaptive} sets it. */
+    private final int fixedLimit;
+    final AdaptiveLimit adaptive;
+    final HostBackoff backoff;
+    final HostBreaker breaker;
+    /** Smallest spacing of request starts (per-host rate, Crawl-delay); 0 for none. */
+    long paceNanos;
+    /** Earliest start of the next request under the pace (GCRA: a bucket of depth one). */
+    long nextStart;
+    int inFlight;
+    /** URLs of this host waiting out their own retry delay (not in the queue). */
+    int delayed;
+    /** In the scheduler's ring of hosts that can send now. */
+    boolean inReady;
+    /** The instant a timer will look at this host again, or 0 for none pending. */
+    long wakeAt;
+    /** The adaptive limit last logged, and when: changes are logged at most every few seconds per host. */
+    int loggedLimit;
+    long limitLoggedAt;
+
+    Host(String key, int fixedLimit, AdaptiveLimit adaptive, HostBackoff backoff, HostBreaker breaker, long paceNanos) {
+        this.key = key;
+        this.fixedLimit = fixedLimit;
+        this.adaptive = adaptive;
+        this.backoff = backoff;
+        this.breaker = breaker;
+        this.paceNanos = paceNanos;
+    }
+
+    /** The cap on requests in flight now. */
+    int limit() {
+        return adaptive != null ? adaptive.current() : fixedLimit;
+    }
+
+    /** The cap as learnt (an adaptive limit's probe rounds aside), for progress and logs. */
+    int learntLimit() {
+        return adaptive != null ? adaptive.limit() : fixedLimit;
+    }
+
+    /** The earliest instant a request may start, as far as time is concerned: the pace and the back-off. */
+    long earliestStart() {
+        long blocked = backoff.blockedUntil();
+        return nextStart - blocked >= 0 ? nextStart : blocked;
+    }
+
+    /** Nothing queued, in flight or waiting to come back. */
+    boolean idle() {
+        return queue.isEmpty() && inFlight == 0 && delayed == 0;
+    }
+}

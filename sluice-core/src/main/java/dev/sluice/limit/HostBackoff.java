@@ -1,0 +1,75 @@
+package dev.sluice.limit;
+
+import dev.sluice.fetch.RetryPolicy;
+
+import java.time.Duration;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * One host's throttling state: when the host answers 429 or 503, no request goes to it until
+ * {@link #blockedUntil()}: for as long as its {@code Retry-After} says (capped), or else for an
+ * exponentially growing, jittered time. Each good answer afterwards undoes one step of growth, so the
+ * host recovers gradually instead of being hit at full speed at once.
+ *
+ * <p>Requests already in flight when the host first pushed back answer a moment later, often with the
+ * same 429; those are one event, not many: only a request sent after the block began grows it.
+ *
+ * <p>Not thread-safe: the {@link Scheduler} calls it under its lock. Times are {@code System.nanoTime()}.
+ */
+final class HostBackoff {
+    /** The growth of the block (its ceilings) and the cap on Retry-After: the same as for one URL's retries. */
+    private final RetryPolicy policy;
+    /** Given an exclusive bound b > 0, a uniform value in [0, b). */
+    private final LongUnaryOperator random;
+    private int level;
+    private long blockedSince = Long.MIN_VALUE;
+    private long blockedUntil;
+
+    HostBackoff(RetryPolicy policy, LongUnaryOperator random) {
+        this.policy = policy;
+        this.random = random;
+    }
+
+    /**
+     * The host pushed back on a request sent at {@code sentAt}.
+     *
+     * @param retryAfter what its Retry-After asked for, or null when it sent none
+     */
+    void throttled(long sentAt, Duration retryAfter, long now) {
+        boolean newEvent = sentAt - blockedSince >= 0;
+        long wait;
+        if (retryAfter != null) {
+            wait = policy.delay(1, retryAfter).toNanos(); // capped by --max-retry-after
+        } else if (newEvent) {
+            level = Math.min(level + 1, 62);
+            // "Equal jitter": at least half the step, so a block is never next to nothing.
+            long step = policy.ceiling(level);
+            wait = step / 2 + random.applyAsLong(step / 2 + 1);
+        } else {
+            return; // the same event, answered late
+        }
+        if (newEvent) {
+            blockedSince = now;
+        }
+        if (now + wait - blockedUntil > 0) {
+            blockedUntil = now + wait;
+        }
+    }
+
+    /** The host answered normally: one step of growth undone. */
+    void answered() {
+        if (level > 0) {
+            level--;
+        }
+    }
+
+    /** No request may start before this instant. */
+    long blockedUntil() {
+        return blockedUntil;
+    }
+
+    /** Whether there is state worth keeping while the host is idle. */
+    boolean atRest(long now) {
+        return level == 0 && now - blockedUntil >= 0;
+    }
+}

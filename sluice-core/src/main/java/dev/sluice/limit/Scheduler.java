@@ -1,0 +1,486 @@
+package dev.sluice.limit;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.SluiceConfig;
+import dev.sluice.fetch.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Decides which URL is sent next, and when: the politeness of a run.
+ *
+ * <p>Every host (politeness key) has its own queue, cap (fixed, or {@link AdaptiveLimit adaptive}),
+ * pace (per-host rate, Crawl-delay), {@link HostBackoff back-off} and {@link HostBreaker breaker}; the
+ * global cap and the global rate hold over all hosts. A URL waits in its host's queue, holding no
+ * global slot and no thread, until its host can send and a global slot is free. Hosts that can send
+ * take turns (a ring, one request each per turn), so a host with many URLs cannot crowd out the others,
+ * and a host that is at its cap, pacing or backing off holds no one back.
+ *
+ * <p>Granted URLs run on fresh virtual threads ({@code sluice-fetch}); nothing blocks while the lock is
+ * held, and callbacks are started only after it is released. One timer thread ({@code sluice-timer})
+ * wakes hosts when their pace or back-off ends, and brings URLs back after their own retry delay.
+ *
+ * <p>Thread-safe: all state is guarded by one {@link ReentrantLock} (not {@code synchronized}: virtual
+ * threads take it). Used for one run; {@link #shutdown()} ends it.
+ */
+public final class Scheduler {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** Idle hosts whose state (adaptive limit, back-off, breaker) is kept for when their URLs come back. */
+    private static final int IDLE_HOSTS_KEPT = 10_000;
+    private static final long LIMIT_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(5);
+    /** Where an adaptive limit starts: low enough to be gentle, and slow start doubles it quickly. */
+    private static final int INITIAL_ADAPTIVE_LIMIT = 4;
+
+    /** A URL to send. Its callbacks run on a fresh virtual thread each, never under the scheduler's lock. */
+    public interface Task {
+        /** The politeness key of the URL's host. */
+        String hostKey();
+
+        /** The URL may be sent now. The task must {@link Permit#close() close} the permit exactly once. */
+        void granted(Permit permit);
+
+        /** The URL will not be sent ({@code host_down}); the task holds nothing. */
+        void refused(ErrorKind kind, String detail);
+    }
+
+    /** What an answer tells about its host. */
+    public enum Signal {
+        /** The host answered (any status but 429 and 503). */
+        ANSWERED,
+        /** 429 or 503: the host asks to be left alone for a while. */
+        THROTTLED,
+        /** The host could not be reached: connect failure or timeout. */
+        UNREACHABLE,
+        /** Nothing learnt about the host (cancelled, or failed on our side). */
+        NONE
+    }
+
+    private final int concurrency;
+    private final int perHost;
+    private final boolean adaptive;
+    private final long globalPaceNanos;
+    private final long hostPaceNanos;
+    private final int breakerThreshold;
+    private final long breakerCooldownNanos;
+    private final RetryPolicy retryPolicy;
+    private final ScheduledThreadPoolExecutor timer;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // --- guarded by lock ---
+    private final Map<String, Host> active = new HashMap<>();
+    private final LinkedHashMap<String, Host> idle = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Host> eldest) {
+            return size() > IDLE_HOSTS_KEPT;
+        }
+    };
+    private final ArrayDeque<Host> ready = new ArrayDeque<>();
+    private final Set<Task> delayedTasks = new HashSet<>();
+    private int inFlight;
+    private long globalNextStart;
+    private boolean globalWakePending;
+    private boolean closed;
+
+    public Scheduler(SluiceConfig config, RetryPolicy retryPolicy) {
+        this.concurrency = config.concurrency();
+        this.perHost = config.perHostLimit();
+        this.adaptive = config.adaptive();
+        this.globalPaceNanos = pace(config.ratePerSecond());
+        this.hostPaceNanos = pace(config.perHostRate());
+        this.breakerThreshold = config.breakerFailures();
+        this.breakerCooldownNanos = config.breakerCooldown().toNanos();
+        this.retryPolicy = retryPolicy;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("sluice-timer").daemon(true).unstarted(r));
+        timer.setRemoveOnCancelPolicy(true);
+        long now = System.nanoTime();
+        this.globalNextStart = now;
+    }
+
+    private static long pace(double perSecond) {
+        return perSecond > 0 ? Math.max(1, (long) (TimeUnit.SECONDS.toNanos(1) / perSecond)) : 0;
+    }
+
+    /** Queues a URL for its host. Returns false, queuing nothing, once the scheduler is shut down. */
+    public boolean submit(Task task) {
+        return enqueue(task, false);
+    }
+
+    /**
+     * Puts back a URL whose host pushed back (429/503) at the head of its host's queue: the host-wide
+     * back-off is its wait. Returns false once the scheduler is shut down.
+     */
+    public boolean resubmit(Task task) {
+        return enqueue(task, true);
+    }
+
+    /** Queues a URL after its own retry delay, holding nothing meanwhile. Returns false once shut down. */
+    public boolean submitAfter(Task task, Duration delay) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            host(task.hostKey()).delayed++;
+            delayedTasks.add(task);
+        } finally {
+            lock.unlock();
+        }
+        timer.schedule(() -> comeBack(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    private void comeBack(Task task) {
+        List<Runnable> launches = new ArrayList<>();
+        lock.lock();
+        try {
+            if (!delayedTasks.remove(task)) {
+                return; // taken by shutdown()
+            }
+            Host h = host(task.hostKey());
+            h.delayed--;
+            h.queue.addLast(task);
+            long now = System.nanoTime();
+            consider(h, now, launches);
+            dispatch(now, launches);
+            restIfIdle(h, now);
+        } finally {
+            lock.unlock();
+        }
+        launch(launches);
+    }
+
+    private boolean enqueue(Task task, boolean first) {
+        List<Runnable> launches = new ArrayList<>(1);
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            Host h = host(task.hostKey());
+            if (first) {
+                h.queue.addFirst(task);
+            } else {
+                h.queue.addLast(task);
+            }
+            long now = System.nanoTime();
+            consider(h, now, launches);
+            dispatch(now, launches);
+            restIfIdle(h, now); // its URL may have been refused at once
+        } finally {
+            lock.unlock();
+        }
+        launch(launches);
+        return true;
+    }
+
+    /**
+     * Ends the run's scheduling: nothing is granted any more, and the URLs still waiting (queued or
+     * between retries) are returned, for the caller to account as cancelled. Requests in flight keep
+     * their permits. Idempotent; later calls return nothing.
+     */
+    public List<Task> shutdown() {
+        List<Task> waiting = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return waiting;
+            }
+            closed = true;
+            for (Host h : active.values()) {
+                waiting.addAll(h.queue);
+                h.queue.clear();
+            }
+            waiting.addAll(delayedTasks);
+            delayedTasks.clear();
+            ready.clear();
+        } finally {
+            lock.unlock();
+        }
+        timer.shutdownNow();
+        return waiting;
+    }
+
+    /** Requests in flight now, over all hosts. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sum of the limits of hosts with work (at most the global cap): the concurrency the run may use now. */
+    public int limit() {
+        lock.lock();
+        try {
+            long sum = 0;
+            for (Host h : active.values()) {
+                sum += h.learntLimit();
+            }
+            return (int) Math.min(concurrency, sum);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The right to send one request to one host. Closed exactly once, by the thread the task was
+     * granted on; {@link #report} before closing tells the scheduler what the answer said.
+     */
+    public final class Permit implements AutoCloseable {
+        private final Host host;
+        private final long grantedAt;
+        private final int inFlightAtGrant;
+        private final int limitRound;
+        private final boolean probe;
+        // Written and read only by the task's thread, then handed over under the lock in close().
+        private Signal signal = Signal.NONE;
+        private Duration retryAfter;
+        private long answeredAt;
+        private boolean closed;
+
+        private Permit(Host host, long grantedAt, int inFlightAtGrant, boolean probe) {
+            this.host = host;
+            this.grantedAt = grantedAt;
+            this.inFlightAtGrant = inFlightAtGrant;
+            this.limitRound = host.adaptive != null ? host.adaptive.round() : 0;
+            this.probe = probe;
+        }
+
+        /** What the answer said about the host; {@code retryAfter} is its Retry-After, or null. */
+        public void report(Signal signal, Duration retryAfter) {
+            this.signal = signal;
+            this.retryAfter = retryAfter;
+            this.answeredAt = System.nanoTime();
+        }
+
+        /** Gives the slots back and applies the report. Idempotent. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            release(this);
+        }
+    }
+
+    private void release(Permit p) {
+        List<Runnable> launches = new ArrayList<>();
+        lock.lock();
+        try {
+            Host h = p.host;
+            inFlight--;
+            h.inFlight--;
+            long now = System.nanoTime();
+            learn(h, p, now, launches);
+            consider(h, now, launches);
+            dispatch(now, launches);
+            restIfIdle(h, now);
+        } finally {
+            lock.unlock();
+        }
+        launch(launches);
+    }
+
+    /** Applies what an answer said to its host's back-off, breaker and limit. */
+    private void learn(Host h, Permit p, long now, List<Runnable> launches) {
+        switch (p.signal) {
+            case ANSWERED -> {
+                h.backoff.answered();
+                if (h.breaker.answered()) {
+                    launches.add(() -> log.info("host {} answers again: its URLs are sent again", h.key));
+                }
+            }
+            case THROTTLED -> {
+                h.breaker.answered(); // it did answer
+                h.backoff.throttled(p.grantedAt, p.retryAfter, now);
+            }
+            case UNREACHABLE -> {
+                if (h.breaker.unreachable(now)) {
+                    launches.add(() -> log.warn("host {} is down ({} requests in a row could not reach it): its URLs fail "
+                            + "with host_down for {} s, then one probe tries again", h.key, breakerThreshold,
+                            TimeUnit.NANOSECONDS.toSeconds(breakerCooldownNanos)));
+                }
+            }
+            case NONE -> {
+                if (p.probe) {
+                    h.breaker.probeAbandoned();
+                }
+            }
+        }
+        if (h.adaptive != null && p.signal != Signal.NONE) {
+            h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, p.signal != Signal.ANSWERED);
+            int before = h.loggedLimit;
+            int after = h.adaptive.limit();
+            if (after != before && now - h.limitLoggedAt >= LIMIT_LOG_INTERVAL) {
+                h.loggedLimit = after;
+                h.limitLoggedAt = now;
+                launches.add(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after));
+            }
+        }
+    }
+
+    /**
+     * Looks at one host after something changed: refuses its queue if its breaker is open, puts it in the
+     * ready ring if it can send now, or sets a timer for when its pace or back-off ends.
+     */
+    private void consider(Host h, long now, List<Runnable> launches) {
+        if (h.inReady || h.queue.isEmpty() || closed) {
+            return;
+        }
+        HostBreaker.Admit admit = h.breaker.admit(now);
+        if (admit == HostBreaker.Admit.REFUSE) {
+            String detail = "host " + h.key + " is down: " + breakerThreshold + " requests in a row could not reach it";
+            for (Task t; (t = h.queue.pollFirst()) != null; ) {
+                Task refused = t;
+                launches.add(() -> refused.refused(ErrorKind.HOST_DOWN, detail));
+            }
+            return;
+        }
+        if (admit == HostBreaker.Admit.WAIT || h.inFlight >= h.limit()) {
+            return; // the probe's answer, or a release, looks again
+        }
+        long at = h.earliestStart();
+        if (at - now > 0) {
+            wakeAt(h, at, now);
+            return;
+        }
+        h.inReady = true;
+        ready.addLast(h);
+    }
+
+    /** Grants slots to ready hosts in turn while the global cap and rate allow. */
+    private void dispatch(long now, List<Runnable> launches) {
+        while (inFlight < concurrency && !ready.isEmpty()) {
+            if (globalPaceNanos > 0 && globalNextStart - now > 0) {
+                wakeGlobal(globalNextStart, now);
+                return;
+            }
+            Host h = ready.pollFirst();
+            h.inReady = false;
+            if (h.queue.isEmpty() || h.inFlight >= h.limit() || h.earliestStart() - now > 0) {
+                consider(h, now, launches); // changed since it was put in the ring
+                continue;
+            }
+            HostBreaker.Admit admit = h.breaker.admit(now);
+            if (admit != HostBreaker.Admit.GO && admit != HostBreaker.Admit.PROBE) {
+                consider(h, now, launches);
+                continue;
+            }
+            boolean probe = admit == HostBreaker.Admit.PROBE;
+            if (probe) {
+                h.breaker.probeSent();
+            }
+            Task task = h.queue.pollFirst();
+            inFlight++;
+            h.inFlight++;
+            if (globalPaceNanos > 0) {
+                globalNextStart = (globalNextStart - now > 0 ? globalNextStart : now) + globalPaceNanos;
+            }
+            if (h.paceNanos > 0) {
+                h.nextStart = (h.nextStart - now > 0 ? h.nextStart : now) + h.paceNanos;
+            }
+            Permit permit = new Permit(h, now, h.inFlight, probe);
+            launches.add(() -> task.granted(permit));
+            consider(h, now, launches); // back at the end of the ring: hosts take turns
+        }
+    }
+
+    private void wakeAt(Host h, long at, long now) {
+        if (h.wakeAt != 0 && h.wakeAt - at <= 0) {
+            return; // an earlier wake will look again
+        }
+        h.wakeAt = at;
+        timer.schedule(() -> wake(h, at), at - now, TimeUnit.NANOSECONDS);
+    }
+
+    private void wake(Host h, long at) {
+        List<Runnable> launches = new ArrayList<>();
+        lock.lock();
+        try {
+            if (h.wakeAt != at) {
+                return; // replaced by an earlier wake, which looked already
+            }
+            h.wakeAt = 0;
+            long now = System.nanoTime();
+            consider(h, now, launches);
+            dispatch(now, launches);
+        } finally {
+            lock.unlock();
+        }
+        launch(launches);
+    }
+
+    private void wakeGlobal(long at, long now) {
+        if (globalWakePending) {
+            return;
+        }
+        globalWakePending = true;
+        timer.schedule(() -> {
+            List<Runnable> launches = new ArrayList<>();
+            lock.lock();
+            try {
+                globalWakePending = false;
+                dispatch(System.nanoTime(), launches);
+            } finally {
+                lock.unlock();
+            }
+            launch(launches);
+        }, at - now, TimeUnit.NANOSECONDS);
+    }
+
+    /** The host's state, made on first use (or taken back from the idle hosts). */
+    private Host host(String key) {
+        Host h = active.get(key);
+        if (h == null) {
+            h = idle.remove(key);
+            if (h == null) {
+                h = newHost(key);
+            }
+            active.put(key, h);
+        }
+        return h;
+    }
+
+    private Host newHost(String key) {
+        AdaptiveLimit limit = adaptive ? new AdaptiveLimit(INITIAL_ADAPTIVE_LIMIT, perHost) : null;
+        HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound));
+        Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
+        h.loggedLimit = h.limit();
+        h.limitLoggedAt = System.nanoTime() - LIMIT_LOG_INTERVAL;
+        return h;
+    }
+
+    /** A host with nothing to do leaves the active set; what it learnt is kept a while, or forgotten when plain. */
+    private void restIfIdle(Host h, long now) {
+        if (!h.idle() || closed || active.get(h.key) != h) {
+            return;
+        }
+        active.remove(h.key);
+        if (h.adaptive != null || !h.breaker.atRest() || !h.backoff.atRest(now) || h.nextStart - now > 0) {
+            idle.put(h.key, h);
+        }
+    }
+
+    private static void launch(List<Runnable> launches) {
+        for (Runnable r : launches) {
+            Thread.ofVirtual().name("sluice-fetch").start(r);
+        }
+    }
+}

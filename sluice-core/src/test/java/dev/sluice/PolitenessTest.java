@@ -1,0 +1,220 @@
+package dev.sluice;
+
+import dev.sluice.origin.Origin;
+import dev.sluice.store.SqliteStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Per-host politeness, judged where a polite client is judged: at the servers. Two loopback ports
+ * are two hosts.
+ */
+class PolitenessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHostAskingToWaitWaitsAsAWholeWhileAnotherHostGoesOnAtFullSpeed() throws Exception {
+        try (Origin fast = Origin.start(); Origin throttled = Origin.start()) {
+            // The first URL of the throttled host gets 429 with Retry-After: 2 while the second is still being
+            // answered; the host's other URLs, not yet sent, must then wait 2 s as well.
+            String first = "/t/0?fail=1&failStatus=429&retryAfter=2";
+            List<String> throttledPaths = new ArrayList<>(List.of(first));
+            IntStream.range(1, 10).forEach(i -> throttledPaths.add("/t/" + i + "?latency=100"));
+            List<String> fastPaths = IntStream.range(0, 200).mapToObj(i -> "/f/" + i + "?latency=10").toList();
+            List<String> urls = new ArrayList<>();
+            throttledPaths.forEach(p -> urls.add(throttled.uri(p).toString()));
+            fastPaths.forEach(p -> urls.add(fast.uri(p).toString()));
+
+            RunSummary summary = new Harness(dir).run(Harness.config().concurrency(16).perHost(2).build(), urls);
+
+            assertThat(summary.ok()).isEqualTo(urls.size());
+            Instant throttledAt = throttled.arrivals(first).get(0);
+            List<Instant> sentAfterThe429 = throttledPaths.stream().skip(2)
+                    .map(p -> throttled.arrivals(p).get(0)).sorted().toList();
+            assertThat(sentAfterThe429.get(0)).as("the host's next request")
+                    .isAfterOrEqualTo(throttledAt.plusSeconds(2));
+            assertThat(throttled.arrivals(first).get(1)).as("the throttled URL's retry")
+                    .isAfterOrEqualTo(throttledAt.plusSeconds(2));
+            // 200 URLs at 2 in flight and 10 ms each take about 1 s: the fast host never waited for the other.
+            Instant fastDone = fastPaths.stream().map(p -> fast.arrivals(p).get(0)).max(Instant::compareTo).orElseThrow();
+            assertThat(fastDone).as("the fast host's last request").isBefore(throttledAt.plusSeconds(2));
+            assertThat(fast.maxInFlight()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void thePerHostRateHoldsForEachHostAtTheServer() throws Exception {
+        try (Origin a = Origin.start(); Origin b = Origin.start()) {
+            List<String> paths = IntStream.range(0, 60).mapToObj(i -> "/r/" + i).toList();
+            List<String> urls = new ArrayList<>();
+            for (String p : paths) {
+                urls.add(a.uri(p).toString());
+                urls.add(b.uri(p).toString());
+            }
+
+            new Harness(dir).run(Harness.config().concurrency(20).perHostRate(10).build(), urls);
+
+            for (Origin o : List.of(a, b)) {
+                List<Instant> arrivals = paths.stream().map(p -> o.arrivals(p).get(0)).sorted().toList();
+                // From the fifth arrival on (the first ones also open connections): 50 intervals of 100 ms, over 5 s.
+                double seconds = Duration.between(arrivals.get(5), arrivals.get(55)).toNanos() / 1e9;
+                assertThat(50 / seconds).as("requests per second at port %d", o.port()).isBetween(9.0, 11.0);
+            }
+        }
+    }
+
+    @Test
+    void aHostThatTimesOutTripsTheBreakerAndItsOtherUrlsFailAtOnce() throws Exception {
+        try (Origin origin = Origin.start()) {
+            List<String> urls = IntStream.range(0, 40).mapToObj(i -> origin.uri("/hang/" + i + "?hang").toString()).toList();
+            Duration timeout = Duration.ofSeconds(1);
+            Harness h = new Harness(dir);
+
+            long start = System.nanoTime();
+            RunSummary summary = h.run(Harness.config().concurrency(8).perHost(4).timeout(timeout).retries(0)
+                    .breakerFailures(3).breakerCooldown(Duration.ofMinutes(1)).build(), urls);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            // The first 4 time out together. The slots freed by the first two timeouts go to two more URLs just
+            // before the third opens the breaker: at most 3 - 1 + 4 requests are sent; all the rest fail without one.
+            long timeouts = summary.failedByError().get("timeout");
+            assertThat(timeouts).isBetween(3L, 6L);
+            assertThat(summary.failedByError()).containsEntry("host_down", 40 - timeouts);
+            assertThat(origin.requests()).isEqualTo(timeouts);
+            assertThat(took).as("the whole run: two rounds of timeouts at most").isLessThan(timeout.multipliedBy(3));
+            Map<String, Object> refused = h.result(urls.get(39));
+            assertThat(refused).containsEntry("error", "host_down").containsEntry("attempts", 0);
+            assertThat((String) refused.get("detail")).contains("127.0.0.1:" + origin.port()).contains("is down");
+        }
+    }
+
+    @Test
+    void aHostThatRefusesConnectionsIsLetBackInByAProbeAfterTheCooldown() throws Exception {
+        int port = freePort();
+        Duration cooldown = Duration.ofMillis(500);
+        SluiceConfig config = Harness.config().concurrency(4).perHost(1).retries(0)
+                .breakerFailures(3).breakerCooldown(cooldown).build();
+        FeedSource source = new FeedSource();
+        try (Sluice sluice = Sluice.builder().config(config).build(); Store store = SqliteStore.open(dir.resolve("b.db"))) {
+            CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sluice.run(store, source);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            IntStream.range(0, 10).forEach(i -> source.add("http://127.0.0.1:" + port + "/down/" + i));
+            await().atMost(Duration.ofSeconds(10)).until(() -> sluice.progress().failed() == 10);
+            long openedBy = System.nanoTime();
+
+            try (Origin recovered = Origin.start(port)) {
+                // Let the cool-down pass; the next URL is the probe, and its success lets the rest through.
+                await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - openedBy > cooldown.toNanos());
+                IntStream.range(0, 5).forEach(i -> source.add(recovered.uri("/up/" + i).toString()));
+                source.end();
+                RunSummary summary = run.get();
+
+                assertThat(summary.failedByError()).containsEntry("connect", 3L).containsEntry("host_down", 7L);
+                assertThat(summary.ok()).isEqualTo(5);
+                assertThat(recovered.requests()).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void anAdaptiveLimitSettlesWhereTheServerStartsToQueueAndBacksOffWhenItSheds() throws Exception {
+        try (Origin origin = Origin.start();
+             Store store = SqliteStore.open(dir.resolve("a.db"));
+             Sluice sluice = Sluice.builder().config(Harness.config().adaptive(true).concurrency(64).build()).build()) {
+            // 20 ms up to 8 in flight, then 20 ms more for each request beyond: the server's sweet spot is 8.
+            List<String> urls = IntStream.range(0, 20_000)
+                    .mapToObj(i -> origin.uri("/k/" + i + "?latency=20&knee=8&kneeStep=20").toString()).toList();
+            CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sluice.run(store, dev.sluice.input.LineSource.ofLines(urls));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            // Settled: in range for a whole second (slow start passes through the range on its way up).
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(20)).until(() -> inRange(sluice.progress(), 6, 10));
+            origin.resetCounters();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(sluice.progress().limit()).as("the limit once settled").isBetween(6, 10));
+            assertThat(origin.maxInFlight()).as("in flight at the server once settled").isBetween(6, 10);
+
+            origin.overload(503);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sluice.progress().limit() <= 2);
+            sluice.stop();
+            assertThat(run.get().stopped()).isTrue();
+        }
+    }
+
+    private static boolean inRange(Progress p, int low, int high) {
+        return p != null && p.limit() >= low && p.limit() <= high;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** URLs handed to a running run one by one, until {@link #end()}; then null, as at the end of a file. */
+    private static final class FeedSource implements UrlSource {
+        private static final String END = "";
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private long number;
+        private boolean ended;
+
+        void add(String url) {
+            lines.add(url);
+        }
+
+        void end() {
+            lines.add(END);
+        }
+
+        @Override
+        public Line next() throws IOException {
+            if (ended) {
+                return null;
+            }
+            try {
+                String line = lines.take();
+                ended = line.equals(END);
+                return ended ? null : new Line("feed", ++number, line);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("feed interrupted");
+            }
+        }
+
+        @Override
+        public boolean ready() {
+            return !lines.isEmpty();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
