@@ -26,11 +26,14 @@ final class Harness {
         return db;
     }
 
-    RunSummary run(SluiceConfig config, Processor processor, List<String> lines) throws Exception {
-        try (Sluice sluice = Sluice.builder().config(config).processor(processor).build();
-             Store store = SqliteStore.open(db)) {
+    RunSummary run(Sluice.Builder builder, List<String> lines) throws Exception {
+        try (Sluice sluice = builder.build(); Store store = SqliteStore.open(db)) {
             return sluice.run(store, LineSource.ofLines(lines));
         }
+    }
+
+    RunSummary run(SluiceConfig config, Processor processor, List<String> lines) throws Exception {
+        return run(Sluice.builder().config(config).processor(processor), lines);
     }
 
     RunSummary run(SluiceConfig config, List<String> lines) throws Exception {

@@ -6,17 +6,23 @@ import dev.sluice.input.UrlParser;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +32,10 @@ import java.util.concurrent.TimeUnit;
  * attempt bounded by one deadline, the body bounded in size after decoding. Returns a typed
  * {@link Attempt}; never throws for an HTTP or network problem.
  *
- * <p>Bodies: every request asks for gzip, deflate and br (unless the user's headers say otherwise), and
- * the fetch thread decodes them ({@link BodyDecoder}).
+ * <p>Protocols: https negotiates HTTP/2 by ALPN when the server offers it (one connection per host then
+ * carries every request to it, as concurrent streams), HTTP/1.1 otherwise; plain http is always HTTP/1.1,
+ * over kept-alive connections pooled per host. Bodies: every request asks for gzip, deflate and br
+ * (unless the user's headers say otherwise), and the fetch thread decodes them ({@link BodyDecoder}).
  *
  * <p>Threading: {@link #fetch} blocks its caller, which should be a virtual thread (a fetch thread),
  * and decodes encoded bodies on it; Jetty's own I/O runs on a small pool of platform threads
@@ -44,7 +52,20 @@ public final class HttpFetcher implements AutoCloseable {
     private final int maxRedirects;
     private final Clock clock;
 
+    /** A fetcher whose https connections trust the JDK's default trust store, loaded on the first one. */
     public HttpFetcher(SluiceConfig config, Clock clock) {
+        this(config, clock, new LazyTls());
+    }
+
+    /**
+     * A fetcher whose https connections use {@code tls}: its trust managers decide which servers are
+     * trusted, its key managers what client certificate is shown. Host names are still verified.
+     */
+    public HttpFetcher(SluiceConfig config, Clock clock, SSLContext tls) {
+        this(config, clock, given(tls));
+    }
+
+    private HttpFetcher(SluiceConfig config, Clock clock, SslContextFactory.Client tls) {
         this.headers = config.effectiveHeaders();
         this.timeoutMillis = config.timeout().toMillis();
         this.maxBodyBytes = config.maxBodyBytes();
@@ -58,8 +79,10 @@ public final class HttpFetcher implements AutoCloseable {
         executor.setName("sluice-http");
         executor.setDaemon(true);
         ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new LazyTls());
-        client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        connector.setSslContextFactory(tls);
+        // HTTP/1.1 first: the protocol of plain http. Over TLS both are offered and the server picks.
+        client = new HttpClient(new HttpClientTransportDynamic(connector,
+                HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector))));
         client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         client.setExecutor(executor);
         client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", true));
@@ -79,6 +102,12 @@ public final class HttpFetcher implements AutoCloseable {
         // The start adds the decoders it finds (gzip), which would decode on the selector thread, without
         // our limit, before BodyCollector sees the body. BodyDecoder does it instead.
         client.getContentDecoderFactories().clear();
+    }
+
+    private static SslContextFactory.Client given(SSLContext tls) {
+        SslContextFactory.Client factory = new SslContextFactory.Client();
+        factory.setSslContext(Objects.requireNonNull(tls, "tls"));
+        return factory;
     }
 
     /** Fetches {@code uri} once (following redirects); blocks until done or the timeout. */
