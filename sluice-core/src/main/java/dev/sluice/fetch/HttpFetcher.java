@@ -8,6 +8,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -112,6 +113,16 @@ public final class HttpFetcher implements AutoCloseable {
 
     /** Fetches {@code uri} once (following redirects); blocks until done or the timeout. */
     public Attempt fetch(URI uri) throws InterruptedException {
+        return fetch(uri, Validators.NONE);
+    }
+
+    /**
+     * Fetches {@code uri} once (following redirects), as a conditional request when {@code validators}
+     * has any: a 304 answer is {@link Attempt.NotModified}. They go with the first request only (see
+     * {@link Validators} for why). Blocks until done or the timeout.
+     */
+    public Attempt fetch(URI uri, Validators validators) throws InterruptedException {
+        Objects.requireNonNull(validators, "validators");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         URI current = uri;
         for (int hop = 0; ; hop++) {
@@ -119,9 +130,10 @@ public final class HttpFetcher implements AutoCloseable {
             if (remaining <= 0) {
                 return Failures.timeout(timeoutMillis);
             }
+            Validators sent = hop == 0 ? validators : Validators.NONE;
             BodyCollector.Collected got;
             try {
-                got = exchange(current, remaining);
+                got = exchange(current, remaining, sent);
             } catch (ExecutionException e) {
                 return Failures.classify(e.getCause(), timeoutMillis);
             }
@@ -140,8 +152,13 @@ public final class HttpFetcher implements AutoCloseable {
                 }
                 continue;
             }
+            if (status == 304 && sent.conditional()) {
+                return new Attempt.NotModified(current);
+            }
             if (status >= 200 && status < 300) {
-                return new Attempt.Success(status, response.getHeaders().get(HttpHeader.CONTENT_TYPE), got.body(), current);
+                HttpFields received = response.getHeaders();
+                return new Attempt.Success(status, received.get(HttpHeader.CONTENT_TYPE), got.body(), current,
+                        received.get(HttpHeader.ETAG), received.get(HttpHeader.LAST_MODIFIED));
             }
             return Failures.status(status, response.getReason(),
                     RetryAfter.parse(response.getHeaders().get(HttpHeader.RETRY_AFTER), clock));
@@ -149,11 +166,20 @@ public final class HttpFetcher implements AutoCloseable {
     }
 
     /** One request and its whole (decoded) body. */
-    private BodyCollector.Collected exchange(URI uri, long timeoutMillis) throws InterruptedException, ExecutionException {
+    private BodyCollector.Collected exchange(URI uri, long timeoutMillis, Validators validators)
+            throws InterruptedException, ExecutionException {
         Request request = client.newRequest(uri)
                 .method(HttpMethod.GET)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .headers(h -> headers.forEach(header -> h.put(header.name(), header.value())));
+                .headers(h -> {
+                    headers.forEach(header -> h.put(header.name(), header.value()));
+                    if (validators.etag() != null) {
+                        h.put(HttpHeader.IF_NONE_MATCH, validators.etag());
+                    }
+                    if (validators.lastModified() != null) {
+                        h.put(HttpHeader.IF_MODIFIED_SINCE, validators.lastModified());
+                    }
+                });
         BodyCollector collector = new BodyCollector(maxBodyBytes);
         request.send(collector);
         try {
