@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Receives one response for the fetch thread waiting on {@link #done()}. A body sent as is, it collects
@@ -50,6 +51,8 @@ final class BodyCollector implements Response.Listener {
 
     private final long maxBytes;
     private final CompletableFuture<Received> done = new CompletableFuture<>();
+    /** Counted down when the exchange has ended, whatever its outcome, after Jetty has taken its connection back. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     /** Empty unless the body is a 2xx one with a Content-Encoding. */
     private List<ContentCoding> codings = List.of();
     private byte[] buffer = EMPTY;
@@ -61,6 +64,15 @@ final class BodyCollector implements Response.Listener {
 
     CompletableFuture<Received> done() {
         return done;
+    }
+
+    /**
+     * Waits until the exchange has ended. After an {@link Encoded} hand-over, {@link #done()} does not
+     * say: the fetch thread that has read the body waits here, so that the connection is back in the
+     * pool (HTTP/1.1) before its next request to the host.
+     */
+    void awaitEnd() throws InterruptedException {
+        ended.await();
     }
 
     @Override
@@ -118,5 +130,6 @@ final class BodyCollector implements Response.Listener {
         } else {
             done.complete(new Collected(result.getResponse(), size == buffer.length ? buffer : Arrays.copyOf(buffer, size)));
         }
+        ended.countDown();
     }
 }

@@ -1,10 +1,13 @@
 package dev.sluice.fetch;
 
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -38,7 +41,7 @@ final class BodyDecoder {
      */
     static BodyCollector.Collected read(BodyCollector.Encoded encoded, long maxBytes)
             throws ExecutionException, InterruptedException {
-        try (PushbackInputStream raw = new PushbackInputStream(new Arriving(Content.Source.asInputStream(encoded.content())))) {
+        try (PushbackInputStream raw = new PushbackInputStream(new Arriving(encoded.content()))) {
             int first = raw.read();
             if (first < 0) {
                 return new BodyCollector.Collected(encoded.response(), new byte[0]); // e.g. a 204 that names a coding
@@ -75,48 +78,83 @@ final class BodyDecoder {
     }
 
     /**
-     * The encoded bytes as they arrive. Whatever reading them throws is the exchange's failure (timeout,
-     * reset, abort), and comes out as an {@link ExchangeFailure}: decoders pass it on (br wraps it), and it
-     * is never taken for data in the wrong coding.
+     * The encoded bytes as Jetty's content source delivers them: a read waits (on the fetch thread) until
+     * the source has more, and the source reads more from the network only when asked (demand), once
+     * the chunk in hand is used up. What the exchange fails with (timeout, reset, abort) and an interrupt
+     * come out as an {@link ExchangeFailure}: decoders pass it on (br wraps it), and it is never taken
+     * for data in the wrong coding. Used by the fetch thread only.
      */
     private static final class Arriving extends InputStream {
-        private final InputStream in;
+        private final Content.Source source;
+        private final byte[] one = new byte[1];
+        /** The chunk being read; null when none is in hand. */
+        private Content.Chunk chunk;
 
-        Arriving(InputStream in) {
-            this.in = in;
+        Arriving(Content.Source source) {
+            this.source = source;
         }
 
         @Override
         public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (IOException | RuntimeException e) {
-                throw new ExchangeFailure(e);
-            }
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw new ExchangeFailure(e);
+            if (len == 0) {
+                return 0;
+            }
+            while (true) {
+                if (chunk == null) {
+                    chunk = next();
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    throw new ExchangeFailure(chunk.getFailure());
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                if (bytes.hasRemaining()) {
+                    int n = Math.min(len, bytes.remaining());
+                    bytes.get(b, off, n);
+                    return n;
+                }
+                if (chunk.isLast()) {
+                    return -1;
+                }
+                chunk.release();
+                chunk = null;
             }
         }
 
-        @Override
-        public int available() throws IOException {
-            return in.available();
+        /** The next chunk, waiting until the source has one. */
+        private Content.Chunk next() throws ExchangeFailure {
+            for (Content.Chunk next = source.read(); ; next = source.read()) {
+                if (next != null) {
+                    return next;
+                }
+                CompletableFuture<Void> more = new CompletableFuture<>();
+                // Run by Jetty on its selector thread: it only wakes this one.
+                source.demand(Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> more.complete(null)));
+                try {
+                    more.get();
+                } catch (InterruptedException e) {
+                    throw new ExchangeFailure(e);
+                } catch (ExecutionException never) {
+                    throw new IllegalStateException("completed normally only", never);
+                }
+            }
         }
 
-        /** At the end of the response, nothing; before it, the rest of the response is given up. */
+        /** Releases the chunk in hand; before the end of the body, gives up the rest (the exchange ends). */
         @Override
-        public void close() throws IOException {
-            try {
-                in.close();
-            } catch (IOException | RuntimeException e) {
-                throw new ExchangeFailure(e);
+        public void close() {
+            boolean atEnd = chunk != null && chunk.isLast() && !chunk.hasRemaining();
+            if (chunk != null) {
+                chunk.release();
             }
+            if (!atEnd) {
+                source.fail(new IOException("the rest of the body was not wanted"));
+            }
+            chunk = Content.Chunk.EOF;
         }
     }
 

@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
  * attempt bounded by one deadline, the body bounded in size after decoding. Returns a typed
  * {@link Attempt}; never throws for an HTTP or network problem.
  *
- * <p>Protocols: https negotiates HTTP/2 by ALPN when the server offers it (one connection per host then
- * carries every request to it, as concurrent streams), HTTP/1.1 otherwise; plain http is always HTTP/1.1,
- * over kept-alive connections pooled per host. Bodies: every request asks for gzip, deflate and br
+ * <p>Protocols: https negotiates HTTP/2 by ALPN when the server offers it (then one connection per host,
+ * or a few when many requests start at once, carries them all as concurrent streams), HTTP/1.1
+ * otherwise; plain http is always HTTP/1.1, over kept-alive connections pooled per host. Bodies: every request asks for gzip, deflate and br
  * (unless the user's headers say otherwise), and the fetch thread decodes them ({@link BodyDecoder}).
  *
  * <p>Threading: {@link #fetch} blocks its caller, which should be a virtual thread (a fetch thread),
@@ -187,7 +187,11 @@ public final class HttpFetcher implements AutoCloseable {
             // timer entry per request in the virtual-thread scheduler: 10 % of throughput, measured.
             return switch (collector.done().get()) {
                 case BodyCollector.Collected whole -> whole;
-                case BodyCollector.Encoded encoded -> BodyDecoder.read(encoded, maxBodyBytes);
+                case BodyCollector.Encoded encoded -> {
+                    BodyCollector.Collected decoded = BodyDecoder.read(encoded, maxBodyBytes);
+                    collector.awaitEnd();
+                    yield decoded;
+                }
             };
         } catch (ExecutionException e) {
             request.abort(e.getCause()); // a no-op unless decoding gave up on a body still arriving

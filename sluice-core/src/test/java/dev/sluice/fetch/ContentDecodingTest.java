@@ -73,6 +73,11 @@ class ContentDecodingTest {
         });
     }
 
+    @Test
+    void everyCodingAskedForByDefaultIsOneThatIsDecoded() throws Exception {
+        assertThat(ContentCoding.parse(SluiceConfig.DEFAULT_ACCEPT_ENCODING)).containsExactly(ContentCoding.values());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "x-gzip", "deflate", "deflate (raw)", "br", "deflate, gzip", "identity"})
     void eachCodingIsDecoded(String coding) throws Exception {
