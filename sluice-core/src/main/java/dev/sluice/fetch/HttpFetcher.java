@@ -3,21 +3,13 @@ package dev.sluice.fetch;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
 import dev.sluice.input.UrlParser;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
-import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.Invocable;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
@@ -33,21 +25,23 @@ import java.util.concurrent.TimeUnit;
  * attempt bounded by one deadline, the body bounded in size after decoding. Returns a typed
  * {@link Attempt}; never throws for an HTTP or network problem.
  *
- * <p>Protocols: https negotiates HTTP/2 by ALPN when the server offers it (then one connection per host,
- * or a few when many requests start at once, carries them all as concurrent streams), HTTP/1.1
- * otherwise; plain http is always HTTP/1.1, over kept-alive connections pooled per host. Bodies: every request asks for gzip, deflate and br
- * (unless the user's headers say otherwise), and the fetch thread decodes them ({@link BodyDecoder}).
+ * <p>Protocols: https negotiates HTTP/2 by ALPN when the server offers it (then one connection per
+ * host, or a few when many requests start at once, carries them all as concurrent streams), HTTP/1.1
+ * otherwise; plain http is always HTTP/1.1, over kept-alive connections pooled per host. Bodies: every
+ * request asks for gzip, deflate and br (unless the user's headers say otherwise), and the fetch thread
+ * decodes them ({@link BodyDecoder}).
  *
  * <p>Threading: {@link #fetch} blocks its caller, which should be a virtual thread (a fetch thread),
  * and decodes encoded bodies on it; Jetty's own I/O runs on a small pool of platform threads
- * ({@code sluice-http}), where the selector also runs our non-blocking response listener, and one
- * scheduler thread, all stopped by {@link #close()}. Thread-safe.
+ * ({@code sluice-http}), where the selectors also run our non-blocking response listener, and one
+ * scheduler thread ({@link JettyClients}), all stopped by {@link #close()}. Thread-safe.
  */
 public final class HttpFetcher implements AutoCloseable {
     private static final int[] REDIRECTS = {301, 302, 303, 307, 308};
 
-    private final HttpClient client;
-    private final List<SluiceConfig.Header> headers;
+    private final JettyClients clients;
+    /** Every request's headers, made once: Jetty then copies references, not names it must look up. */
+    private final List<HttpField> headers;
     private final long timeoutMillis;
     private final long maxBodyBytes;
     private final int maxRedirects;
@@ -67,42 +61,12 @@ public final class HttpFetcher implements AutoCloseable {
     }
 
     private HttpFetcher(SluiceConfig config, Clock clock, SslContextFactory.Client tls) {
-        this.headers = config.effectiveHeaders();
+        this.headers = config.effectiveHeaders().stream().map(h -> new HttpField(h.name(), h.value())).toList();
         this.timeoutMillis = config.timeout().toMillis();
         this.maxBodyBytes = config.maxBodyBytes();
         this.maxRedirects = config.maxRedirects();
         this.clock = clock;
-        // Our response listener (BodyCollector) never blocks, so Jetty may run it on the selector thread
-        // itself instead of handing every response to another thread. Measured on 2 cores against nginx:
-        // 36k req/s, against 28k when each response is handed over. (An all-virtual pool gets as far, but
-        // puts the JDK's poller thread in native code, and the JVM then waits 300 ms for it at every exit.)
-        QueuedThreadPool executor = new QueuedThreadPool(Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 2), 1);
-        executor.setName("sluice-http");
-        executor.setDaemon(true);
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        // HTTP/1.1 first: the protocol of plain http. Over TLS both are offered and the server picks.
-        client = new HttpClient(new HttpClientTransportDynamic(connector,
-                HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector))));
-        client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-        client.setExecutor(executor);
-        client.setScheduler(new ScheduledExecutorScheduler("sluice-http-scheduler", true));
-        client.setFollowRedirects(false);
-        client.setUserAgentField(null); // ours comes with the request headers
-        client.setConnectTimeout(Math.min(timeoutMillis, Integer.MAX_VALUE));
-        client.setIdleTimeout(Math.max(timeoutMillis, 30_000));
-        // No host can have more in flight than the global cap (or its per-host cap): never queue inside Jetty.
-        int perDestination = config.perHost() > 0 ? Math.min(config.perHost(), config.concurrency()) : config.concurrency();
-        client.setMaxConnectionsPerDestination(perDestination);
-        client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.concurrency() * 2));
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP client", e);
-        }
-        // The start adds the decoders it finds (gzip), which would decode on the selector thread, without
-        // our limit, before BodyCollector sees the body. BodyDecoder does it instead.
-        client.getContentDecoderFactories().clear();
+        this.clients = new JettyClients(config, tls);
     }
 
     private static SslContextFactory.Client given(SSLContext tls) {
@@ -168,11 +132,11 @@ public final class HttpFetcher implements AutoCloseable {
     /** One request and its whole (decoded) body. */
     private BodyCollector.Collected exchange(URI uri, long timeoutMillis, Validators validators)
             throws InterruptedException, ExecutionException {
-        Request request = client.newRequest(uri)
+        Request request = clients.forUri(uri).newRequest(uri)
                 .method(HttpMethod.GET)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> {
-                    headers.forEach(header -> h.put(header.name(), header.value()));
+                    headers.forEach(h::put);
                     if (validators.etag() != null) {
                         h.put(HttpHeader.IF_NONE_MATCH, validators.etag());
                     }
@@ -213,10 +177,6 @@ public final class HttpFetcher implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            client.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the HTTP client", e);
-        }
+        clients.close();
     }
 }
