@@ -7,6 +7,7 @@ import java.util.Map;
  * What a run did. Immutable.
  *
  * @param ok            URLs stored ok by this run
+ * @param unchanged     of those, URLs a refetch found unchanged (304 Not Modified: the stored data stayed)
  * @param failed        URLs stored failed by this run
  * @param failedByError failed URLs per error code
  * @param skipped       input URLs skipped because the store already had them
@@ -20,6 +21,7 @@ import java.util.Map;
  */
 public record RunSummary(
         long ok,
+        long unchanged,
         long failed,
         Map<String, Long> failedByError,
         long skipped,

@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.pipeline.Pipeline;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
@@ -45,9 +46,10 @@ public final class Sluice implements AutoCloseable {
         this.processor = b.processor;
         this.clock = b.clock;
         this.fetcher = new CompletableFuture<>();
+        SSLContext tls = b.sslContext;
         Thread.ofVirtual().name("sluice-http-start").start(() -> {
             try {
-                fetcher.complete(new HttpFetcher(config, clock));
+                fetcher.complete(tls == null ? new HttpFetcher(config, clock) : new HttpFetcher(config, clock, tls));
             } catch (Throwable t) {
                 fetcher.completeExceptionally(t);
             }
@@ -133,6 +135,8 @@ public final class Sluice implements AutoCloseable {
         private SluiceConfig config = SluiceConfig.builder().build();
         private Processor processor = Processor.NONE;
         private Clock clock = Clock.systemUTC();
+        /** Null: the JDK's default trust, loaded on the first https connection. */
+        private SSLContext sslContext;
 
         private Builder() {
         }
@@ -152,6 +156,16 @@ public final class Sluice implements AutoCloseable {
         /** Wall clock for fetched_at and Retry-After dates. Default: system UTC. */
         public Builder clock(Clock c) {
             clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /**
+         * The TLS context of https connections: its trust managers decide which servers are trusted (e.g.
+         * a private CA), its key managers which client certificate is shown. Host names are verified
+         * either way. Default: the JDK's default trust store, loaded on the first https connection.
+         */
+        public Builder sslContext(SSLContext c) {
+            sslContext = Objects.requireNonNull(c, "sslContext");
             return this;
         }
 

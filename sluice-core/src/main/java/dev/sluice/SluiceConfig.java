@@ -47,6 +47,12 @@ public record SluiceConfig(
     /** The User-Agent sent unless a header overrides it. */
     public static final String DEFAULT_USER_AGENT = "Sluice/0.1 (concurrent HTTP data pipeline)";
 
+    /**
+     * The Accept-Encoding sent unless a header overrides it: every content coding the fetcher decodes.
+     * Bodies are stored, hashed, processed and limited ({@link #maxBodyBytes()}) decoded.
+     */
+    public static final String DEFAULT_ACCEPT_ENCODING = "gzip, deflate, br";
+
     /** One request header, sent with every request. */
     public record Header(String name, String value) {
         public Header {
@@ -80,15 +86,24 @@ public record SluiceConfig(
         return Math.min(cap, concurrency);
     }
 
-    /** The headers every request carries: the default User-Agent unless overridden, then the user's. */
+    /**
+     * The headers every request carries: the default User-Agent and Accept-Encoding, each unless the
+     * user's headers have one, then the user's.
+     */
     public List<Header> effectiveHeaders() {
-        boolean hasAgent = headers.stream().anyMatch(h -> h.name().toLowerCase(Locale.ROOT).equals("user-agent"));
         List<Header> all = new ArrayList<>();
-        if (!hasAgent) {
+        if (!hasHeader("user-agent")) {
             all.add(new Header("User-Agent", DEFAULT_USER_AGENT));
+        }
+        if (!hasHeader("accept-encoding")) {
+            all.add(new Header("Accept-Encoding", DEFAULT_ACCEPT_ENCODING));
         }
         all.addAll(headers);
         return all;
+    }
+
+    private boolean hasHeader(String lowerCaseName) {
+        return headers.stream().anyMatch(h -> h.name().toLowerCase(Locale.ROOT).equals(lowerCaseName));
     }
 
     public static Builder builder() {
@@ -196,13 +211,17 @@ public record SluiceConfig(
         /** Bound on one attempt: connect, headers and the whole body. Default 10 s. */
         public Builder timeout(Duration d) { timeout = d; return this; }
 
-        /** Bodies larger than this fail with {@code too_large}. Default 16 MiB. */
+        /** Bodies larger than this once decoded (gzip, deflate, br) fail with {@code too_large}. Default 16 MiB. */
         public Builder maxBodyBytes(long n) { maxBodyBytes = n; return this; }
 
         /** Redirects followed per attempt. Default 5. */
         public Builder maxRedirects(int n) { maxRedirects = n; return this; }
 
-        /** Extra request headers; a User-Agent here replaces the default one. Default none. */
+        /**
+         * Extra request headers; a User-Agent or Accept-Encoding here replaces the default one (an
+         * Accept-Encoding that lets in a coding other than gzip, deflate or br makes such bodies fail).
+         * Default none.
+         */
         public Builder headers(List<Header> h) { headers = h; return this; }
 
         /** Retries after the first attempt, for transient failures only. Default 3. */

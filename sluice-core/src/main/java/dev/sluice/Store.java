@@ -24,9 +24,16 @@ public interface Store extends AutoCloseable {
     Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException;
 
     /**
+     * Of these URLs, the validators (ETag, Last-Modified) stored with their ok rows, for a refetch to send
+     * back; URLs without a row, failed, or stored without validators are absent.
+     */
+    Map<String, Validators> validators(Collection<String> urls) throws StoreException;
+
+    /**
      * Stores a batch in one transaction: all of it, or none of it. With {@code replacing}, earlier rows of
      * these URLs (results, records, bodies) are replaced; without it the caller knows there are none
-     * (a run that skips stored URLs), which saves the work of looking.
+     * (a run that skips stored URLs), which saves the work of looking. An {@link UrlResult#unchanged()} result
+     * only updates the stored row's fetch time, attempts and elapsed time, and marks it unchanged.
      */
     void write(Collection<UrlResult> batch, boolean replacing) throws StoreException;
 

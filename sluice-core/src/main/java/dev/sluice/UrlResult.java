@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param fetchedAt   when the outcome was decided (UTC)
  * @param records     JSON texts produced by the processor, in order (empty when none)
  * @param body        the raw body when bodies are kept, else null
+ * @param validators  the response's ETag and Last-Modified, kept for a conditional refetch; NONE when it had none
+ *                    or was redirected (they would describe another resource)
+ * @param unchanged   a refetch found the stored result still current (304 Not Modified): only its fetch time,
+ *                    attempts and elapsed time are written, the stored data stays
  */
 public record UrlResult(
         String url,
@@ -35,7 +39,9 @@ public record UrlResult(
         long elapsedMs,
         Instant fetchedAt,
         List<String> records,
-        byte[] body) {
+        byte[] body,
+        Validators validators,
+        boolean unchanged) {
 
     /** The two values of {@code results.status}. */
     public enum Status {
@@ -51,6 +57,7 @@ public record UrlResult(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         records = List.copyOf(records);
+        Objects.requireNonNull(validators, "validators");
         if ((status == Status.FAILED) != (error != null)) {
             throw new IllegalArgumentException("a failed result needs an error, an ok result must have none: " + url);
         }
@@ -64,6 +71,12 @@ public record UrlResult(
     public static UrlResult failed(String url, ErrorKind error, String detail, Integer httpStatus,
                                    int attempts, long elapsedMs, Instant fetchedAt) {
         return new UrlResult(url, Status.FAILED, httpStatus, attempts, error, detail,
-                null, null, null, elapsedMs, fetchedAt, List.of(), null);
+                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, false);
+    }
+
+    /** A refetch answered 304 Not Modified: the stored result stays, with this fetch's time. */
+    public static UrlResult unchanged(String url, int attempts, long elapsedMs, Instant fetchedAt) {
+        return new UrlResult(url, Status.OK, 304, attempts, null, null,
+                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, true);
     }
 }

@@ -26,11 +26,14 @@ final class Harness {
         return db;
     }
 
-    RunSummary run(SluiceConfig config, Processor processor, List<String> lines) throws Exception {
-        try (Sluice sluice = Sluice.builder().config(config).processor(processor).build();
-             Store store = SqliteStore.open(db)) {
+    RunSummary run(Sluice.Builder builder, List<String> lines) throws Exception {
+        try (Sluice sluice = builder.build(); Store store = SqliteStore.open(db)) {
             return sluice.run(store, LineSource.ofLines(lines));
         }
+    }
+
+    RunSummary run(SluiceConfig config, Processor processor, List<String> lines) throws Exception {
+        return run(Sluice.builder().config(config).processor(processor), lines);
     }
 
     RunSummary run(SluiceConfig config, List<String> lines) throws Exception {
@@ -56,6 +59,12 @@ final class Harness {
 
     Map<String, Object> result(String url) throws SQLException {
         return results().get(url);
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     List<Map<String, Object>> query(String sql) throws SQLException {

@@ -13,11 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What goes on the wire: the identifying User-Agent by default, the user's headers when given. */
+/**
+ * What goes on the wire: the identifying User-Agent and the codings Sluice decodes by default, the
+ * user's headers when given.
+ */
 class HeadersTest {
     @TempDir
     Path dir;
@@ -27,6 +31,16 @@ class HeadersTest {
         List<String> head = requestHead(SluiceConfig.builder().build());
 
         assertThat(head).contains("User-Agent: " + SluiceConfig.DEFAULT_USER_AGENT);
+    }
+
+    @Test
+    void gzipDeflateAndBrAreAskedForUnlessTheUserSaysOtherwise() throws Exception {
+        List<String> byDefault = requestHead(SluiceConfig.builder().build());
+        List<String> identity = requestHead(SluiceConfig.builder()
+                .headers(List.of(SluiceConfig.Header.parse("accept-encoding: identity"))).build());
+
+        assertThat(acceptEncoding(byDefault)).containsExactly("gzip, deflate, br");
+        assertThat(acceptEncoding(identity)).containsExactly("identity");
     }
 
     @Test
@@ -40,6 +54,11 @@ class HeadersTest {
 
         assertThat(head).contains("Authorization: Bearer abc", "User-Agent: my-crawler/2.0 (ops@example.com)");
         assertThat(head).filteredOn(l -> l.startsWith("User-Agent:")).hasSize(1);
+    }
+
+    private static List<String> acceptEncoding(List<String> head) {
+        return head.stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("accept-encoding:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).toList();
     }
 
     /** Runs one URL against a bare socket server and returns the request head it received. */

@@ -53,6 +53,21 @@ class LimitsTest {
     }
 
     @Test
+    void keyedByIpTwoNamesOfOneMachineShareOneCap() throws Exception {
+        try (Origin origin = Origin.start()) {
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                urls.add(origin.uri("127.0.0.1", "/ip/" + i + "?latency=100").toString());
+                urls.add(origin.uri("localhost", "/ip/" + i + "?latency=100").toString());
+            }
+
+            new Harness(dir).run(Harness.config().concurrency(10).perHost(2).hostKey(HostKey.IP).build(), urls);
+
+            assertThat(origin.maxInFlight()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void theRateSpacesRequestStarts() throws Exception {
         try (Origin origin = Origin.start()) {
             List<String> paths = IntStream.range(0, 45).mapToObj(i -> "/rate/" + i).toList();

@@ -1,15 +1,40 @@
 package dev.sluice.fetch;
 
+import dev.sluice.Validators;
 import dev.sluice.ErrorKind;
 
 import java.net.URI;
 import java.time.Duration;
 
-/** What one attempt at a URL gave: a 2xx body, or a typed failure. Immutable. */
+/**
+ * What one attempt at a URL gave: a 2xx body, a 304 Not Modified answer to a conditional request, or a
+ * typed failure. Immutable.
+ */
 public sealed interface Attempt {
 
-    /** A 2xx response with its whole body. */
-    record Success(int httpStatus, String contentType, byte[] body, URI finalUri) implements Attempt {
+    /**
+     * A 2xx response with its whole body, decoded.
+     *
+     * @param httpStatus   the 2xx status
+     * @param contentType  the Content-Type header, or null
+     * @param body         the body after Content-Encoding was undone (never null; may be empty)
+     * @param finalUri     the URI the body came from, after redirects
+     * @param etag         the ETag header, raw (quotes and {@code W/} kept), or null
+     * @param lastModified the Last-Modified header, raw, or null
+     */
+    record Success(int httpStatus, String contentType, byte[] body, URI finalUri, String etag, String lastModified)
+            implements Attempt {
+    }
+
+    /**
+     * The server answered 304 to a request sent with {@link Validators}: the stored body is still current.
+     * Not a failure, never retried. Only {@link HttpFetcher#fetch(URI, Validators)} with validators gives
+     * it: a 304 to an unconditional request is a {@link Failure} (kind {@code http}), as any other
+     * unexpected status.
+     *
+     * @param finalUri the URI that answered 304 (validators are sent before any redirect, so the URI asked for)
+     */
+    record NotModified(URI finalUri) implements Attempt {
     }
 
     /**

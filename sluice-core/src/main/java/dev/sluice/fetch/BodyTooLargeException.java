@@ -2,9 +2,23 @@ package dev.sluice.fetch;
 
 /** Aborts a response whose body would exceed the configured maximum. */
 final class BodyTooLargeException extends Exception {
-    BodyTooLargeException(long max, long declared) {
-        super(declared >= 0
-                ? "Content-Length " + declared + " exceeds the maximum body size of " + max + " bytes"
-                : "body exceeds the maximum body size of " + max + " bytes");
+    private BodyTooLargeException(String message) {
+        super(message);
+    }
+
+    /** The response declared more than the maximum in its Content-Length. */
+    static BodyTooLargeException declared(long max, long declared) {
+        return new BodyTooLargeException("Content-Length " + declared + " exceeds the maximum body size of " + max + " bytes");
+    }
+
+    /** More than the maximum arrived. */
+    static BodyTooLargeException arrived(long max) {
+        return new BodyTooLargeException("body exceeds the maximum body size of " + max + " bytes");
+    }
+
+    /** Decoding made more than the maximum, whatever the encoded size. */
+    static BodyTooLargeException decoded(long max, String contentEncoding) {
+        return new BodyTooLargeException("body exceeds the maximum body size of " + max + " bytes once decoded ("
+                + contentEncoding + ")");
     }
 }

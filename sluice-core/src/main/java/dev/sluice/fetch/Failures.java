@@ -34,6 +34,9 @@ final class Failures {
             if (t instanceof BodyTooLargeException) {
                 return Attempt.Failure.of(ErrorKind.TOO_LARGE, t.getMessage(), false);
             }
+            if (t instanceof BodyDecodingException) {
+                return Attempt.Failure.of(ErrorKind.IO, t.getMessage(), false); // the same bytes would come again
+            }
             if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
                 return timeout(timeoutMillis);
             }

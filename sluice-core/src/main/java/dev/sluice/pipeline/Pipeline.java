@@ -3,6 +3,8 @@ package dev.sluice.pipeline;
 import dev.sluice.ErrorKind;
 import dev.sluice.Processor;
 import dev.sluice.Progress;
+import dev.sluice.ResumeMode;
+import dev.sluice.Validators;
 import dev.sluice.RunSummary;
 import dev.sluice.SluiceConfig;
 import dev.sluice.Store;
@@ -12,6 +14,7 @@ import dev.sluice.UrlSource;
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.input.UrlParser;
+import dev.sluice.limit.HostKeys;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
 import dev.sluice.store.Writer;
@@ -67,6 +70,7 @@ public final class Pipeline {
     private final LiveJobs live = new LiveJobs();
     private final RetryPolicy retryPolicy;
     private final Scheduler scheduler;
+    private final HostKeys hostKeys;
     /** URLs admitted and not yet stored or cancelled: the in-run de-duplication set. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Semaphore window;
@@ -86,6 +90,7 @@ public final class Pipeline {
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
         this.scheduler = new Scheduler(config, retryPolicy);
+        this.hostKeys = new HostKeys(config.hostKey());
         this.window = new Semaphore(config.window());
     }
 
@@ -128,7 +133,7 @@ public final class Pipeline {
         Instant runStart = clock.instant();
         boolean callerInterrupted = false;
         // Only a run that fetches stored URLs again can replace rows.
-        boolean replacing = config.resumeMode() != dev.sluice.ResumeMode.SKIP_DONE;
+        boolean replacing = config.resumeMode() != ResumeMode.SKIP_DONE;
         Writer writer = new Writer(store, replacing, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
                 config.writeBatchDelay(), new StoredResults());
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more threads.
@@ -277,6 +282,9 @@ public final class Pipeline {
         }
         // Checked after adding to pending: a row committed before that is seen here; one committed after cannot exist.
         Set<String> done = store.alreadyDone(fresh.keySet(), config.resumeMode(), runStart);
+        // A refetch asks the server whether what is stored is still current (cheap when it is: 304, no body).
+        Map<String, Validators> validators = config.resumeMode() == ResumeMode.REFETCH
+                ? store.validators(fresh.keySet()) : Map.of();
         for (Map.Entry<String, Object> e : fresh.entrySet()) {
             String url = e.getKey();
             if (done.contains(url)) {
@@ -286,7 +294,7 @@ public final class Pipeline {
             }
             window.acquire();
             if (e.getValue() instanceof UrlParser.Parsed parsed) {
-                startJob(new UrlJob(ctx, url, parsed.uri(), parsed.hostKey()));
+                startJob(new UrlJob(ctx, url, parsed.uri(), hostKeys.of(parsed), validators.getOrDefault(url, Validators.NONE)));
             } else {
                 writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, (String) e.getValue(), null, 0, 0, clock.instant()));
             }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class RunStats {
     private final long startNanos = System.nanoTime();
     private final LongAdder ok = new LongAdder();
+    private final LongAdder unchanged = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final Map<String, LongAdder> failedByError = new ConcurrentHashMap<>();
     private final LongAdder skipped = new LongAdder();
@@ -56,6 +57,9 @@ final class RunStats {
     void stored(UrlResult r) {
         if (r.ok()) {
             ok.increment();
+            if (r.unchanged()) {
+                unchanged.increment();
+            }
         } else {
             failed.increment();
             failedByError.computeIfAbsent(r.error().code(), k -> new LongAdder()).increment();
@@ -79,7 +83,7 @@ final class RunStats {
         failedByError.forEach((k, v) -> byError.put(k, v.sum()));
         RunSummary.Latency lat = new RunSummary.Latency(latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(95), latency.getValueAtPercentile(99), latency.getMaxValue());
-        return new RunSummary(ok.sum(), failed.sum(), byError, skipped.sum(), duplicates.sum(), cancelled.sum(),
+        return new RunSummary(ok.sum(), unchanged.sum(), failed.sum(), byError, skipped.sum(), duplicates.sum(), cancelled.sum(),
                 requests.sum(), retries.sum(), lat, Duration.ofNanos(System.nanoTime() - startNanos), stopped);
     }
 }

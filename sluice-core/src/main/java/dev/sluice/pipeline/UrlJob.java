@@ -3,6 +3,7 @@ package dev.sluice.pipeline;
 import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
 import dev.sluice.UrlResult;
+import dev.sluice.Validators;
 import dev.sluice.fetch.Attempt;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
@@ -36,6 +37,8 @@ final class UrlJob implements Scheduler.Task {
     private final String url;
     private final URI uri;
     private final String hostKey;
+    /** What the stored result was validated by, sent back by a refetch; NONE for a plain fetch. */
+    private final Validators validators;
     private int attempts;
     private long start; // set when the first attempt is granted: queueing before that is not the URL's latency
     /**
@@ -44,11 +47,12 @@ final class UrlJob implements Scheduler.Task {
      */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
 
-    UrlJob(JobContext ctx, String url, URI uri, String hostKey) {
+    UrlJob(JobContext ctx, String url, URI uri, String hostKey, Validators validators) {
         this.ctx = ctx;
         this.url = url;
         this.uri = uri;
         this.hostKey = hostKey;
+        this.validators = validators;
     }
 
     @Override
@@ -107,15 +111,24 @@ final class UrlJob implements Scheduler.Task {
             start = System.nanoTime();
         }
         ctx.stats().requestStarted(attempts > 1);
-        Attempt attempt = ctx.fetcher().fetch(uri);
-        if (attempt instanceof Attempt.Success s) {
-            permit.report(Scheduler.Signal.ANSWERED, null);
-            // Handed over while the slot is held: a full CPU queue slows fetching (backpressure).
-            ctx.process().submit(new ProcessStage.Job(
-                    new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), attempts, start));
-            return true;
+        Attempt.Failure f;
+        switch (ctx.fetcher().fetch(uri, validators)) {
+            case Attempt.Success s -> {
+                permit.report(Scheduler.Signal.ANSWERED, null);
+                // Validators of a redirect's target describe that resource, not this URL's: not kept.
+                Validators received = s.finalUri().equals(uri) ? new Validators(s.etag(), s.lastModified()) : Validators.NONE;
+                // Handed over while the slot is held: a full CPU queue slows fetching (backpressure).
+                ctx.process().submit(new ProcessStage.Job(
+                        new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), received, attempts, start));
+                return true;
+            }
+            case Attempt.NotModified unchanged -> {
+                permit.report(Scheduler.Signal.ANSWERED, null);
+                ctx.results().put(UrlResult.unchanged(url, attempts, elapsedMillis(), ctx.clock().instant()));
+                return true;
+            }
+            case Attempt.Failure failure -> f = failure;
         }
-        Attempt.Failure f = (Attempt.Failure) attempt;
         boolean hostThrottle = f.httpStatus() != null && HOST_THROTTLE.contains(f.httpStatus());
         permit.report(signal(f, hostThrottle), f.retryAfter());
         permit.close(); // the slot is free before the retry is queued
@@ -180,7 +193,10 @@ final class UrlJob implements Scheduler.Task {
     }
 
     private UrlResult failed(ErrorKind kind, String detail, Integer httpStatus) {
-        long elapsedMs = start == 0 ? 0 : (System.nanoTime() - start) / 1_000_000;
-        return UrlResult.failed(url, kind, detail, httpStatus, attempts, elapsedMs, ctx.clock().instant());
+        return UrlResult.failed(url, kind, detail, httpStatus, attempts, elapsedMillis(), ctx.clock().instant());
+    }
+
+    private long elapsedMillis() {
+        return start == 0 ? 0 : (System.nanoTime() - start) / 1_000_000;
     }
 }

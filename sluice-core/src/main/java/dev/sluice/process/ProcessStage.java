@@ -4,6 +4,7 @@ import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
 import dev.sluice.Processor;
 import dev.sluice.UrlResult;
+import dev.sluice.Validators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ public final class ProcessStage {
     private static final HexFormat HEX = HexFormat.of();
 
     /** A fetched body on its way to processing, with what the result row needs from the fetch. */
-    public record Job(FetchedBody fetched, int attempts, long startNanos) {
+    public record Job(FetchedBody fetched, Validators validators, int attempts, long startNanos) {
     }
 
     /** Where results go (the writer's queue); may block. */
@@ -43,7 +44,7 @@ public final class ProcessStage {
         void put(UrlResult result) throws InterruptedException;
     }
 
-    private static final Job END = new Job(null, 0, 0);
+    private static final Job END = new Job(null, Validators.NONE, 0, 0);
     private static final int DRAIN = 16;
     private static final long LINGER_NANOS = 500_000;
     private static final int IDLE_LOOKS = 20;
@@ -157,7 +158,7 @@ public final class ProcessStage {
         boolean ok = failure == null;
         return new UrlResult(f.url(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
-                digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null);
+                digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null, job.validators(), false);
     }
 
     private static MessageDigest newSha256() {

@@ -5,6 +5,7 @@ import dev.sluice.ResumeMode;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
+import dev.sluice.Validators;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ public final class SqliteStore implements Store {
     private final Connection reader;
     private final ReentrantLock readLock = new ReentrantLock(); // guards reader
     private final PreparedStatement upsertResult;
+    private final PreparedStatement markUnchanged;
     private final PreparedStatement deleteRecords;
     private final PreparedStatement insertRecord;
     private final PreparedStatement deleteBody;
@@ -57,13 +59,18 @@ public final class SqliteStore implements Store {
         this.reader = reader;
         upsertResult = writer.prepareStatement("""
                 INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
-                                     sha256, elapsed_ms, fetched_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                 ON CONFLICT (url) DO UPDATE SET
                     status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
                     error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
                     content_type = excluded.content_type, sha256 = excluded.sha256,
-                    elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at""");
+                    elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
+                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = 0""");
+        // Only ok rows: a refetch sends validators only from those, so a 304 can only be about one.
+        markUnchanged = writer.prepareStatement("""
+                UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1
+                WHERE url = ? AND status = 'ok'""");
         deleteRecords = writer.prepareStatement("DELETE FROM records WHERE url = ?");
         // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
         insertRecord = writer.prepareStatement("INSERT OR REPLACE INTO records (url, seq, data) VALUES (?, ?, ?)");
@@ -109,12 +116,7 @@ public final class SqliteStore implements Store {
         Set<String> done = new HashSet<>();
         readLock.lock();
         try {
-            Iterator<String> it = urls.iterator();
-            while (it.hasNext()) {
-                List<String> chunk = new java.util.ArrayList<>(IN_CHUNK);
-                while (it.hasNext() && chunk.size() < IN_CHUNK) {
-                    chunk.add(it.next());
-                }
+            for (List<String> chunk : chunks(urls)) {
                 String sql = "SELECT url FROM results WHERE url IN (" + "?,".repeat(chunk.size() - 1) + "?)" + condition;
                 try (PreparedStatement st = reader.prepareStatement(sql)) {
                     int i = 1;
@@ -140,9 +142,63 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public Map<String, Validators> validators(Collection<String> urls) throws StoreException {
+        Map<String, Validators> found = new HashMap<>();
+        readLock.lock();
+        try {
+            for (List<String> chunk : chunks(urls)) {
+                String sql = "SELECT url, etag, last_modified FROM results WHERE url IN (" + "?,".repeat(chunk.size() - 1)
+                        + "?) AND status = 'ok' AND (etag IS NOT NULL OR last_modified IS NOT NULL)";
+                try (PreparedStatement st = reader.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        st.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            found.put(rs.getString(1), new Validators(rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot read stored results", e);
+        } finally {
+            readLock.unlock();
+        }
+        return found;
+    }
+
+    /** {@code urls} in lists of at most {@value #IN_CHUNK}, for {@code IN (...)} queries. */
+    private static List<List<String>> chunks(Collection<String> urls) {
+        List<List<String>> chunks = new java.util.ArrayList<>();
+        List<String> chunk = new java.util.ArrayList<>(IN_CHUNK);
+        for (String u : urls) {
+            if (chunk.size() == IN_CHUNK) {
+                chunks.add(chunk);
+                chunk = new java.util.ArrayList<>(IN_CHUNK);
+            }
+            chunk.add(u);
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    @Override
     public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
         try {
+            List<UrlResult> unchanged = new java.util.ArrayList<>();
             for (UrlResult r : batch) {
+                if (r.unchanged()) {
+                    markUnchanged.setInt(1, r.attempts());
+                    markUnchanged.setLong(2, r.elapsedMs());
+                    markUnchanged.setString(3, Timestamps.format(r.fetchedAt()));
+                    markUnchanged.setString(4, r.url());
+                    markUnchanged.addBatch();
+                    unchanged.add(r);
+                    continue;
+                }
                 bindResult(r);
                 upsertResult.addBatch();
                 if (replacing) {
@@ -170,11 +226,17 @@ public final class SqliteStore implements Store {
             insertRecord.executeBatch();
             deleteBody.executeBatch();
             upsertBody.executeBatch();
+            int[] updated = markUnchanged.executeBatch();
+            for (int i = 0; i < updated.length; i++) {
+                if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
+                    throw new SQLException("no stored ok result to keep for " + unchanged.get(i).url() + " (304 Not Modified)");
+                }
+            }
             writer.commit();
         } catch (SQLException e) {
             try {
                 // A failed executeBatch clears only its own statement: clear all, or a retry would add rows twice.
-                for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody)) {
+                for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody, markUnchanged)) {
                     st.clearBatch();
                 }
                 writer.rollback();
@@ -202,6 +264,8 @@ public final class SqliteStore implements Store {
         st.setString(9, r.sha256());
         st.setLong(10, r.elapsedMs());
         st.setString(11, Timestamps.format(r.fetchedAt()));
+        st.setString(12, r.validators().etag());
+        st.setString(13, r.validators().lastModified());
     }
 
     private static void setNullableInt(PreparedStatement st, int index, Integer value) throws SQLException {
@@ -241,7 +305,7 @@ public final class SqliteStore implements Store {
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
         String sql = "SELECT url, status, http_status, attempts, error, detail, bytes, content_type, sha256, "
-                + "elapsed_ms, fetched_at FROM results" + (status == null ? "" : " WHERE status = ?") + " ORDER BY url";
+                + "elapsed_ms, fetched_at, etag, last_modified, unchanged FROM results" + (status == null ? "" : " WHERE status = ?") + " ORDER BY url";
         readLock.lock();
         try (PreparedStatement st = reader.prepareStatement(sql)) {
             if (status != null) {
@@ -274,7 +338,9 @@ public final class SqliteStore implements Store {
                 rs.getLong(10),
                 Timestamps.parse(rs.getString(11)),
                 List.of(),
-                null);
+                null,
+                new Validators(rs.getString(12), rs.getString(13)),
+                rs.getInt(14) == 1);
     }
 
     private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
