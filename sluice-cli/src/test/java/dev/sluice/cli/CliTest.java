@@ -60,6 +60,21 @@ class CliTest {
     }
 
     @Test
+    void anAdaptiveLimitLogsWhenItChangesAndARefetchCountsUnchangedUrls() throws Exception {
+        String[] paths = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "/auto/" + i + "?latency=5&etag=e" + i)
+                .toArray(String[]::new);
+        Path in = urls(paths);
+
+        Cli.Result first = Cli.run("run", in.toString(), "--db", db(), "-c", "auto:32");
+        Cli.Result again = Cli.run("run", in.toString(), "--db", db(), "--refetch", "-c", "auto:32");
+
+        assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCode.OK);
+        assertThat(first.err()).containsPattern("host 127\\.0\\.0\\.1:\\d+: concurrency limit 4 -> 8");
+        assertThat(again.exitCode()).as(again.err()).isEqualTo(ExitCode.OK);
+        assertThat(again.out()).contains("unchanged   300 of the ok");
+    }
+
+    @Test
     void failuresExitThreeAndAreLoggedOnceEach() throws Exception {
         Path in = urls("/fine", "/nope?status=404", "/also-nope?status=410");
 
@@ -141,7 +156,11 @@ class CliTest {
         Path in = urls("/x");
         assertUsage(Cli.run("run", dir.resolve("missing.txt").toString(), "--db", db()), "input file '" + dir.resolve("missing.txt") + "' does not exist");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--jq", ".items[] |"), "--jq: invalid jq expression");
-        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "0"), "--concurrency must be at least 1, was 0");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "0"), "'--concurrency': must be at least 1, was 0");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "fast"), "'fast' is not a number, 'auto' or 'auto:N'");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host", "0"), "--per-host must be at least 1, was 0");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host-key", "street"), "'street' is not one of host, domain, ip");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host-rate", "-1"), "--per-host-rate must be a number");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--retry-failed", "--refetch"), "exclude each other");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "-H", "no colon here"), "--header: header 'no colon here'");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--bogus"), "Unknown option: '--bogus'");

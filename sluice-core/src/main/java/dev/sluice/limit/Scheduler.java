@@ -214,6 +214,27 @@ public final class Scheduler {
         return waiting;
     }
 
+    /**
+     * Spaces the starts of requests to a host by at least {@code interval} (a robots.txt Crawl-delay), or by
+     * the per-host rate if that is slower, counting from now (the request that brought the news).
+     */
+    public void pace(String hostKey, Duration interval) {
+        lock.lock();
+        try {
+            if (!closed) {
+                Host h = host(hostKey);
+                long now = System.nanoTime();
+                h.paceNanos = Math.max(hostPaceNanos, interval.toNanos());
+                if (now + h.paceNanos - h.nextStart > 0) {
+                    h.nextStart = now + h.paceNanos;
+                }
+                restIfIdle(h, now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Requests in flight now, over all hosts. */
     public int inFlight() {
         lock.lock();
@@ -248,10 +269,13 @@ public final class Scheduler {
         private final int inFlightAtGrant;
         private final int limitRound;
         private final boolean probe;
+        /** The host's pace when granted: what a grant not used gives back (a Crawl-delay may have come since). */
+        private final long hostPaceCharged;
         // Written and read only by the task's thread, then handed over under the lock in close().
         private Signal signal = Signal.NONE;
         private Duration retryAfter;
         private long answeredAt;
+        private boolean sent = true;
         private boolean closed;
 
         private Permit(Host host, long grantedAt, int inFlightAtGrant, boolean probe) {
@@ -260,6 +284,7 @@ public final class Scheduler {
             this.inFlightAtGrant = inFlightAtGrant;
             this.limitRound = host.adaptive != null ? host.adaptive.round() : 0;
             this.probe = probe;
+            this.hostPaceCharged = host.paceNanos;
         }
 
         /** What the answer said about the host; {@code retryAfter} is its Retry-After, or null. */
@@ -267,6 +292,11 @@ public final class Scheduler {
             this.signal = signal;
             this.retryAfter = retryAfter;
             this.answeredAt = System.nanoTime();
+        }
+
+        /** No request was sent after all (robots.txt disallows the URL): the pace it took is given back. */
+        public void notSent() {
+            this.sent = false;
         }
 
         /** Gives the slots back and applies the report. Idempotent. */
@@ -287,6 +317,10 @@ public final class Scheduler {
             Host h = p.host;
             inFlight--;
             h.inFlight--;
+            if (!p.sent) {
+                h.nextStart -= p.hostPaceCharged;
+                globalNextStart -= globalPaceNanos;
+            }
             long now = System.nanoTime();
             learn(h, p, now, launches);
             consider(h, now, launches);
@@ -473,7 +507,8 @@ public final class Scheduler {
             return;
         }
         active.remove(h.key);
-        if (h.adaptive != null || !h.breaker.atRest() || !h.backoff.atRest(now) || h.nextStart - now > 0) {
+        if (h.adaptive != null || !h.breaker.atRest() || !h.backoff.atRest(now) || h.nextStart - now > 0
+                || h.paceNanos != hostPaceNanos) {
             idle.put(h.key, h);
         }
     }

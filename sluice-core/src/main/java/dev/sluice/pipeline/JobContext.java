@@ -4,7 +4,9 @@ import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
+import dev.sluice.robots.RobotsCache;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -16,6 +18,8 @@ import java.util.function.Consumer;
  * @param results   where failures go (the writer's queue); blocks when full
  * @param stopping  whether the run is stopping (no new attempts start)
  * @param cancelled told about a URL that ends without a row (stopped mid-way)
+ * @param robots    robots.txt rules by origin, or null when robots.txt is not respected
+ * @param maxCrawlDelay the longest Crawl-delay honoured
  */
 record JobContext(
         Scheduler scheduler,
@@ -28,5 +32,7 @@ record JobContext(
         LiveJobs live,
         java.time.Clock clock,
         BooleanSupplier stopping,
-        Consumer<String> cancelled) {
+        Consumer<String> cancelled,
+        RobotsCache robots,
+        Duration maxCrawlDelay) {
 }

@@ -15,6 +15,8 @@ import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.input.UrlParser;
 import dev.sluice.limit.HostKeys;
+import dev.sluice.robots.RobotsCache;
+import dev.sluice.robots.RobotsRules;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
 import dev.sluice.store.Writer;
@@ -141,7 +143,7 @@ public final class Pipeline {
                 config.storeBodies(), clock, writer::put);
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
-                    clock, () -> stopping, this::cancelled);
+                    clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter());
             Thread admission = Thread.ofPlatform().name("sluice-input").daemon(true)
                     .unstarted(() -> admit(source, ctx, writer, runStart));
             admissionThread = admission;
@@ -166,6 +168,16 @@ public final class Pipeline {
             throw e;
         }
         return stats.summary(stopping);
+    }
+
+    /** The robots.txt rules of this run, matched against our User-Agent's product token; null when not respected. */
+    private RobotsCache robots() {
+        if (!config.respectRobots()) {
+            return null;
+        }
+        String userAgent = config.effectiveHeaders().stream().filter(h -> h.name().equalsIgnoreCase("User-Agent"))
+                .map(SluiceConfig.Header::value).findFirst().orElse(SluiceConfig.DEFAULT_USER_AGENT);
+        return new RobotsCache(RobotsRules.agentOf(userAgent));
     }
 
     private interface Finish {

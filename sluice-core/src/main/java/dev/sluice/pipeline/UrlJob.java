@@ -7,6 +7,8 @@ import dev.sluice.Validators;
 import dev.sluice.fetch.Attempt;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
+import dev.sluice.robots.RobotsCache;
+import dev.sluice.robots.RobotsRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,9 +109,16 @@ final class UrlJob implements Scheduler.Task {
         if (ctx.stopping().getAsBoolean()) {
             throw new InterruptedException("the run is stopping");
         }
-        if (attempts++ == 0) {
+        if (attempts == 0 && start == 0) {
             start = System.nanoTime();
         }
+        if (ctx.robots() != null) {
+            RobotsVerdict verdict = robots(permit);
+            if (verdict != RobotsVerdict.ALLOWED) {
+                return verdict == RobotsVerdict.ENDED;
+            }
+        }
+        attempts++;
         ctx.stats().requestStarted(attempts > 1);
         Attempt.Failure f;
         switch (ctx.fetcher().fetch(uri, validators)) {
@@ -137,6 +146,71 @@ final class UrlJob implements Scheduler.Task {
         }
         ctx.results().put(failed(f.kind(), f.detail(), f.httpStatus()));
         return true;
+    }
+
+    /** What robots.txt made of this grant. */
+    private enum RobotsVerdict { ALLOWED, ENDED, REQUEUED }
+
+    /**
+     * Checks the URL against its origin's robots.txt, fetching that first when no one has (this grant's
+     * request then goes to robots.txt, and the URL queues again, behind any Crawl-delay it asks for).
+     */
+    private RobotsVerdict robots(Scheduler.Permit permit) throws InterruptedException {
+        RobotsRules rules = ctx.robots().known(uri);
+        if (rules == null) {
+            RobotsCache.Loaded loaded;
+            try {
+                loaded = ctx.robots().load(uri, robotsTxt -> {
+                    ctx.stats().requestStarted(false);
+                    return ctx.fetcher().fetch(robotsTxt);
+                }, this::crawlDelay);
+            } catch (RobotsCache.Unavailable e) {
+                return robotsUnavailable(permit, e.failure());
+            }
+            // This grant was taken before the rules (and any Crawl-delay) were known: the URL queues again under them.
+            if (loaded.fetchedHere()) {
+                permit.report(Scheduler.Signal.ANSWERED, null);
+            } else {
+                permit.notSent();
+            }
+            permit.close();
+            if (!ctx.scheduler().resubmit(this)) {
+                ctx.cancelled().accept(url);
+                return RobotsVerdict.ENDED;
+            }
+            return RobotsVerdict.REQUEUED;
+        }
+        if (rules.allows(uri)) {
+            return RobotsVerdict.ALLOWED;
+        }
+        permit.notSent();
+        permit.close();
+        ctx.results().put(failed(ErrorKind.ROBOTS, rules.disallowedBecause(), null));
+        return RobotsVerdict.ENDED;
+    }
+
+    private void crawlDelay(RobotsRules rules) {
+        Duration delay = rules.crawlDelay();
+        if (delay != null) {
+            Duration honoured = delay.compareTo(ctx.maxCrawlDelay()) > 0 ? ctx.maxCrawlDelay() : delay;
+            log.info("host {}: robots.txt asks for a Crawl-delay of {} s; requests are spaced {} ms apart",
+                    hostKey, delay.toMillis() / 1000.0, honoured.toMillis());
+            ctx.scheduler().pace(hostKey, honoured);
+        }
+    }
+
+    /** robots.txt could not be fetched, for now: retried like a failed attempt, then everything is disallowed. */
+    private RobotsVerdict robotsUnavailable(Scheduler.Permit permit, Attempt.Failure f) throws InterruptedException {
+        attempts++;
+        boolean hostThrottle = f.httpStatus() != null && HOST_THROTTLE.contains(f.httpStatus());
+        permit.report(signal(f, hostThrottle), f.retryAfter());
+        permit.close();
+        if (attempts <= ctx.retries()) {
+            return retry(f, hostThrottle) ? RobotsVerdict.REQUEUED : RobotsVerdict.ENDED;
+        }
+        RobotsRules none = ctx.robots().giveUp(uri, f.detail());
+        ctx.results().put(failed(ErrorKind.ROBOTS, none.disallowedBecause(), f.httpStatus()));
+        return RobotsVerdict.ENDED;
     }
 
     /** Queues the next attempt; returns false when the run is stopping (the job is then cancelled). */
