@@ -22,7 +22,8 @@ final class HostBackoff {
     /** Given an exclusive bound b > 0, a uniform value in [0, b). */
     private final LongUnaryOperator random;
     private int level;
-    private long blockedSince = Long.MIN_VALUE;
+    private boolean everBlocked;
+    private long blockedSince;
     private long blockedUntil;
 
     HostBackoff(RetryPolicy policy, LongUnaryOperator random) {
@@ -36,7 +37,7 @@ final class HostBackoff {
      * @param retryAfter what its Retry-After asked for, or null when it sent none
      */
     void throttled(long sentAt, Duration retryAfter, long now) {
-        boolean newEvent = sentAt - blockedSince >= 0;
+        boolean newEvent = !everBlocked || sentAt - blockedSince >= 0;
         long wait;
         if (retryAfter != null) {
             wait = policy.delay(1, retryAfter).toNanos(); // capped by --max-retry-after
@@ -49,6 +50,7 @@ final class HostBackoff {
             return; // the same event, answered late
         }
         if (newEvent) {
+            everBlocked = true;
             blockedSince = now;
         }
         if (now + wait - blockedUntil > 0) {

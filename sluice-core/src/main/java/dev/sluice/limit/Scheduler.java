@@ -154,9 +154,7 @@ public final class Scheduler {
             h.delayed--;
             h.queue.addLast(task);
             long now = System.nanoTime();
-            consider(h, now, launches);
-            dispatch(now, launches);
-            restIfIdle(h, now);
+            changed(h, now, launches);
         } finally {
             lock.unlock();
         }
@@ -177,9 +175,7 @@ public final class Scheduler {
                 h.queue.addLast(task);
             }
             long now = System.nanoTime();
-            consider(h, now, launches);
-            dispatch(now, launches);
-            restIfIdle(h, now); // its URL may have been refused at once
+            changed(h, now, launches); // (its URL may have been refused at once)
         } finally {
             lock.unlock();
         }
@@ -323,9 +319,7 @@ public final class Scheduler {
             }
             long now = System.nanoTime();
             learn(h, p, now, launches);
-            consider(h, now, launches);
-            dispatch(now, launches);
-            restIfIdle(h, now);
+            changed(h, now, launches);
         } finally {
             lock.unlock();
         }
@@ -368,6 +362,13 @@ public final class Scheduler {
                 launches.add(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after));
             }
         }
+    }
+
+    /** After something changed at a host: look at it, grant what may start now, and let it rest if idle. */
+    private void changed(Host h, long now, List<Runnable> launches) {
+        consider(h, now, launches);
+        dispatch(now, launches);
+        restIfIdle(h, now);
     }
 
     /**
@@ -452,9 +453,7 @@ public final class Scheduler {
                 return; // replaced by an earlier wake, which looked already
             }
             h.wakeAt = 0;
-            long now = System.nanoTime();
-            consider(h, now, launches);
-            dispatch(now, launches);
+            changed(h, System.nanoTime(), launches);
         } finally {
             lock.unlock();
         }

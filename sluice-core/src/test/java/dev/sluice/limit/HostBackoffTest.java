@@ -1,0 +1,64 @@
+package dev.sluice.limit;
+
+import dev.sluice.fetch.RetryPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A host's back-off on 429/503, driven with explicit instants and a fixed "random" draw. */
+class HostBackoffTest {
+    private static final long S = 1_000_000_000L;
+    private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+    @Test
+    void retryAfterBlocksTheHostForThatLongCappedByMaxRetryAfter() {
+        HostBackoff b = new HostBackoff(policy, bound -> 0);
+        b.throttled(0, Duration.ofSeconds(2), 10 * S);
+        assertThat(b.blockedUntil()).isEqualTo(12 * S);
+        b.throttled(11 * S, Duration.ofHours(1), 11 * S);
+        assertThat(b.blockedUntil()).isEqualTo(71 * S);
+    }
+
+    @Test
+    void withoutRetryAfterTheBlockGrowsPerEventWithEqualJitter() {
+        HostBackoff least = new HostBackoff(policy, bound -> 0);
+        HostBackoff most = new HostBackoff(policy, bound -> bound - 1);
+        for (HostBackoff b : new HostBackoff[] {least, most}) {
+            b.throttled(0, null, 0);          // event 1: step 1 s
+            b.throttled(2 * S, null, 2 * S);  // event 2: step 2 s
+            b.throttled(5 * S, null, 5 * S);  // event 3: step 4 s
+        }
+        assertThat(least.blockedUntil()).isEqualTo(5 * S + 2 * S);
+        assertThat(most.blockedUntil()).isEqualTo(5 * S + 4 * S);
+    }
+
+    @Test
+    void answersToRequestsSentBeforeTheBlockAreTheSameEvent() {
+        HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
+        b.throttled(0, null, S);
+        long first = b.blockedUntil();
+        for (int i = 0; i < 7; i++) { // seven more 429s to requests that were already in flight
+            b.throttled(S / 2, null, S + i);
+        }
+        assertThat(b.blockedUntil()).isEqualTo(first);
+        b.throttled(first + 1, null, first + 1); // a request sent after the block: a new event, a longer block
+        assertThat(b.blockedUntil() - (first + 1)).isEqualTo(2 * S);
+    }
+
+    @Test
+    void goodAnswersUndoTheGrowthOneStepEach() {
+        HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
+        for (int i = 0; i < 3; i++) {
+            long t = i * 100 * S;
+            b.throttled(t, null, t);
+        }
+        b.answered();
+        b.answered();
+        long now = 1000 * S;
+        b.throttled(now, null, now);
+        assertThat(b.blockedUntil() - now).as("level 2 again, not 4").isEqualTo(2 * S);
+        assertThat(b.atRest(now)).isFalse();
+    }
+}
