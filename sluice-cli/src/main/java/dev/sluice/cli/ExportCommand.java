@@ -28,7 +28,7 @@ final class ExportCommand implements Callable<Integer> {
 
     /** The columns of {@code results}, in table order. */
     static final String[] COLUMNS = {"url", "status", "http_status", "attempts", "error", "detail", "bytes",
-            "content_type", "sha256", "elapsed_ms", "fetched_at"};
+            "content_type", "sha256", "elapsed_ms", "fetched_at", "etag", "last_modified", "unchanged"};
 
     @Mixin
     ExistingDatabase database;
@@ -98,6 +98,9 @@ final class ExportCommand implements Callable<Integer> {
         m.put("sha256", r.sha256());
         m.put("elapsed_ms", r.elapsedMs());
         m.put("fetched_at", Timestamps.format(r.fetchedAt()));
+        m.put("etag", r.validators().etag());
+        m.put("last_modified", r.validators().lastModified());
+        m.put("unchanged", r.unchanged() ? 1 : 0);
         return m;
     }
 }

@@ -43,7 +43,8 @@ final class RunOptions {
     double perHostRate;
 
     @Option(names = "--max-retry-after", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
-            description = "A 429/503 Retry-After holds its whole host back at most this long. Default: ${DEFAULT-VALUE}.")
+            description = "Longest wait honoured from a server: Retry-After (on 429/503 for the whole host) and robots.txt "
+                    + "Crawl-delay. Default: ${DEFAULT-VALUE}.")
     Duration maxRetryAfter;
 
     @Option(names = "--breaker", paramLabel = "K", defaultValue = "5",

@@ -17,6 +17,12 @@ final class Host {
     final AdaptiveLimit adaptive;
     final HostBackoff backoff;
     final HostBreaker breaker;
+    /**
+     * Under a fixed cap, the share of it in use after the host pushed back (429/503): halved per event,
+     * regained by one slot per round of good answers, so a throttled host is not hit at its full cap the
+     * moment its block ends. (An adaptive limit does this itself.)
+     */
+    private double share = 1;
     /** Smallest spacing of request starts (per-host rate, Crawl-delay); 0 for none. */
     long paceNanos;
     /** Earliest start of the next request under the pace (GCRA: a bucket of depth one). */
@@ -43,7 +49,22 @@ final class Host {
 
     /** The cap on requests in flight now. */
     int limit() {
-        return adaptive != null ? adaptive.current() : fixedLimit;
+        return adaptive != null ? adaptive.current() : Math.max(1, (int) (fixedLimit * share));
+    }
+
+    /** The host pushed back: a fixed cap's share halves. */
+    void shrink() {
+        share = Math.max(1.0 / fixedLimit, share / 2);
+    }
+
+    /** A good answer: a fixed cap regains one slot per round of answers. */
+    void regain() {
+        share = Math.min(1, share + 1.0 / ((double) fixedLimit * fixedLimit));
+    }
+
+    /** Whether the cap is back to whole. */
+    boolean capWhole() {
+        return share >= 1;
     }
 
     /** The cap as learnt (an adaptive limit's probe rounds aside), for progress and logs. */

@@ -35,8 +35,9 @@ final class HostBackoff {
      * The host pushed back on a request sent at {@code sentAt}.
      *
      * @param retryAfter what its Retry-After asked for, or null when it sent none
+     * @return whether this is a new event (the request was sent after the last block began)
      */
-    void throttled(long sentAt, Duration retryAfter, long now) {
+    boolean throttled(long sentAt, Duration retryAfter, long now) {
         boolean newEvent = !everBlocked || sentAt - blockedSince >= 0;
         long wait;
         if (retryAfter != null) {
@@ -47,7 +48,7 @@ final class HostBackoff {
             long step = policy.ceiling(level);
             wait = step / 2 + random.applyAsLong(step / 2 + 1);
         } else {
-            return; // the same event, answered late
+            return false; // the same event, answered late
         }
         if (newEvent) {
             everBlocked = true;
@@ -56,6 +57,7 @@ final class HostBackoff {
         if (now + wait - blockedUntil > 0) {
             blockedUntil = now + wait;
         }
+        return newEvent;
     }
 
     /** The host answered normally: one step of growth undone. */

@@ -207,6 +207,12 @@ public final class Scheduler {
             lock.unlock();
         }
         timer.shutdownNow();
+        try {
+            // Its tasks are short and take the lock only briefly: it ends at once, and no thread outlives the run.
+            timer.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return waiting;
     }
 
@@ -331,19 +337,22 @@ public final class Scheduler {
         switch (p.signal) {
             case ANSWERED -> {
                 h.backoff.answered();
+                h.regain();
                 if (h.breaker.answered()) {
-                    launches.add(() -> log.info("host {} answers again: its URLs are sent again", h.key));
+                    launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
                 }
             }
             case THROTTLED -> {
                 h.breaker.answered(); // it did answer
-                h.backoff.throttled(p.grantedAt, p.retryAfter, now);
+                if (h.backoff.throttled(p.grantedAt, p.retryAfter, now)) {
+                    h.shrink();
+                }
             }
             case UNREACHABLE -> {
                 if (h.breaker.unreachable(now)) {
-                    launches.add(() -> log.warn("host {} is down ({} requests in a row could not reach it): its URLs fail "
+                    launches.add(note(() -> log.warn("host {} is down ({} requests in a row could not reach it): its URLs fail "
                             + "with host_down for {} s, then one probe tries again", h.key, breakerThreshold,
-                            TimeUnit.NANOSECONDS.toSeconds(breakerCooldownNanos)));
+                            TimeUnit.NANOSECONDS.toSeconds(breakerCooldownNanos))));
                 }
             }
             case NONE -> {
@@ -359,7 +368,7 @@ public final class Scheduler {
             if (after != before && now - h.limitLoggedAt >= LIMIT_LOG_INTERVAL) {
                 h.loggedLimit = after;
                 h.limitLoggedAt = now;
-                launches.add(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after));
+                launches.add(note(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after)));
             }
         }
     }
@@ -507,14 +516,31 @@ public final class Scheduler {
         }
         active.remove(h.key);
         if (h.adaptive != null || !h.breaker.atRest() || !h.backoff.atRest(now) || h.nextStart - now > 0
-                || h.paceNanos != hostPaceNanos) {
+                || h.paceNanos != hostPaceNanos || !h.capWhole()) {
             idle.put(h.key, h);
         }
     }
 
+    /** Something to do once the lock is released, on the releasing thread itself: a log line. */
+    private record Note(Runnable action) implements Runnable {
+        @Override
+        public void run() {
+            action.run();
+        }
+    }
+
+    private static Runnable note(Runnable action) {
+        return new Note(action);
+    }
+
+    /** Runs what was decided under the lock, after it: notes here, grants and refusals each on a fresh virtual thread. */
     private static void launch(List<Runnable> launches) {
         for (Runnable r : launches) {
-            Thread.ofVirtual().name("sluice-fetch").start(r);
+            if (r instanceof Note) {
+                r.run();
+            } else {
+                Thread.ofVirtual().name("sluice-fetch").start(r);
+            }
         }
     }
 }

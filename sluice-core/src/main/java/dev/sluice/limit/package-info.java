@@ -1,2 +1,5 @@
-/** Politeness: the global and per-host concurrency caps and the smooth rate, combined in {@link dev.sluice.limit.Limits}. */
+/**
+ * Politeness: the {@link dev.sluice.limit.Scheduler} and what it keeps per host (cap, {@link
+ * dev.sluice.limit.AdaptiveLimit adaptive limit}, pace, back-off, breaker), and {@link dev.sluice.limit.HostKeys}.
+ */
 package dev.sluice.limit;

@@ -1,11 +1,13 @@
 package dev.sluice.robots;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import dev.sluice.fetch.Attempt;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -13,8 +15,11 @@ import java.util.function.Consumer;
  * fetch thread fetches an origin's robots.txt, the others that need it wait for that fetch instead of
  * sending their own. A transient failure is not remembered, so a later URL tries again.
  *
- * <p>Thread-safe (a Guava cache, bounded so a crawl over very many hosts stays bounded in memory; an
- * evicted origin's robots.txt is fetched again if it comes back).
+ * <p>Thread-safe. The map is guarded by a {@link ReentrantLock} held only to look up or insert, never
+ * while fetching; waiting for another thread's fetch is an interruptible future. (Not a Guava cache: it
+ * loads under {@code synchronized}, which pins a virtual thread's carrier on JDK 21–23 and makes the wait
+ * uninterruptible.) Bounded, least recently used first out, so a crawl over very many hosts stays bounded
+ * in memory; an evicted origin's robots.txt is fetched again if it comes back.
  */
 public final class RobotsCache {
     private static final int ORIGINS_KEPT = 10_000;
@@ -39,8 +44,18 @@ public final class RobotsCache {
         }
     }
 
-    private final Cache<String, RobotsRules> rules = CacheBuilder.newBuilder().maximumSize(ORIGINS_KEPT).build();
+    /** An origin's rules, and whether this thread fetched them (so it made a request to the host). */
+    public record Loaded(RobotsRules rules, boolean fetchedHere) {
+    }
+
     private final String agent;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, CompletableFuture<RobotsRules>> byOrigin = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<RobotsRules>> eldest) {
+            return size() > ORIGINS_KEPT;
+        }
+    }; // guarded by lock
 
     /** @param agent the product token matched against robots.txt groups ({@link RobotsRules#agentOf}) */
     public RobotsCache(String agent) {
@@ -49,11 +64,8 @@ public final class RobotsCache {
 
     /** The rules of {@code uri}'s origin if known, else null (no request is made). */
     public RobotsRules known(URI uri) {
-        return rules.getIfPresent(origin(uri));
-    }
-
-    /** An origin's rules, and whether this thread fetched them (so it made a request to the host). */
-    public record Loaded(RobotsRules rules, boolean fetchedHere) {
+        CompletableFuture<RobotsRules> f = entry(origin(uri));
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
     }
 
     /**
@@ -62,38 +74,76 @@ public final class RobotsCache {
      * them (so a Crawl-delay is in force before the first URL that obeys the rules is sent).
      */
     public Loaded load(URI uri, Fetch fetch, Consumer<RobotsRules> learnt) throws Unavailable, InterruptedException {
-        URI robotsTxt = RobotsRules.robotsTxtOf(uri);
-        boolean[] fetchedHere = {false}; // written by the loader, which runs on this thread
-        try {
-            RobotsRules got = rules.get(origin(uri), () -> {
-                fetchedHere[0] = true;
-                Attempt attempt = fetch.fetch(robotsTxt);
-                RobotsRules parsed = RobotsRules.of(robotsTxt, attempt, agent);
-                if (parsed == null) {
-                    throw new Unavailable((Attempt.Failure) attempt);
+        String origin = origin(uri);
+        while (true) {
+            CompletableFuture<RobotsRules> mine = new CompletableFuture<>();
+            CompletableFuture<RobotsRules> theirs;
+            lock.lock();
+            try {
+                theirs = byOrigin.putIfAbsent(origin, mine);
+            } finally {
+                lock.unlock();
+            }
+            if (theirs == null) {
+                return new Loaded(fetchInto(mine, origin, RobotsRules.robotsTxtOf(uri), fetch, learnt), true);
+            }
+            try {
+                return new Loaded(theirs.get(), false);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Unavailable u) {
+                    throw u; // the same answer would come to this URL's own fetch
                 }
-                learnt.accept(parsed);
-                return parsed;
-            });
-            return new Loaded(got, fetchedHere[0]);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Unavailable u) {
-                throw u;
+                // The fetching thread was stopped or failed on our side: the entry is gone, try again.
             }
-            if (e.getCause() instanceof InterruptedException i) {
-                throw i;
+        }
+    }
+
+    private RobotsRules fetchInto(CompletableFuture<RobotsRules> mine, String origin, URI robotsTxt, Fetch fetch,
+                                  Consumer<RobotsRules> learnt) throws Unavailable, InterruptedException {
+        try {
+            Attempt attempt = fetch.fetch(robotsTxt);
+            RobotsRules parsed = RobotsRules.of(robotsTxt, attempt, agent);
+            if (parsed == null) {
+                throw new Unavailable((Attempt.Failure) attempt);
             }
-            throw new IllegalStateException("loading " + robotsTxt + " failed", e.getCause());
-        } catch (com.google.common.util.concurrent.UncheckedExecutionException e) {
-            throw new IllegalStateException("loading " + robotsTxt + " failed", e.getCause());
+            learnt.accept(parsed);
+            mine.complete(parsed);
+            return parsed;
+        } catch (Unavailable | InterruptedException | RuntimeException | Error e) {
+            forget(origin, mine);
+            mine.completeExceptionally(e);
+            throw e;
         }
     }
 
     /** After every retry failed: the origin is unreachable, so everything on it is disallowed (RFC 9309). */
     public RobotsRules giveUp(URI uri, String detail) {
         RobotsRules none = RobotsRules.unreachable(RobotsRules.robotsTxtOf(uri), detail);
-        rules.put(origin(uri), none);
+        lock.lock();
+        try {
+            byOrigin.put(origin(uri), CompletableFuture.completedFuture(none));
+        } finally {
+            lock.unlock();
+        }
         return none;
+    }
+
+    private CompletableFuture<RobotsRules> entry(String origin) {
+        lock.lock();
+        try {
+            return byOrigin.get(origin);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void forget(String origin, CompletableFuture<RobotsRules> mine) {
+        lock.lock();
+        try {
+            byOrigin.remove(origin, mine);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static String origin(URI uri) {

@@ -229,9 +229,13 @@ public final class SqliteStore implements Store {
             int[] updated = markUnchanged.executeBatch();
             for (int i = 0; i < updated.length; i++) {
                 if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
-                    throw new SQLException("no stored ok result to keep for " + unchanged.get(i).url() + " (304 Not Modified)");
+                    UrlResult r = unchanged.get(i);
+                    bindResult(UrlResult.failed(r.url(), ErrorKind.HTTP, "304 Not Modified, but the stored result it "
+                            + "confirms is gone; run again to fetch it whole", 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    upsertResult.addBatch();
                 }
             }
+            upsertResult.executeBatch();
             writer.commit();
         } catch (SQLException e) {
             try {
