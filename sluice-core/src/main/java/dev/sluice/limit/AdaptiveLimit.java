@@ -6,9 +6,12 @@ package dev.sluice.limit;
  * load (429/503, connect failures, timeouts).
  *
  * <p>The estimate is TCP Vegas's, taken once per <em>round</em> (about {@code limit} finished
- * requests): with {@code base} the lowest round trip seen lately (the server's no-load latency) and
- * {@code avg} this round's mean, the server holds about {@code queued = limit × (1 − base/avg)}
- * requests beyond what it serves at once. Fewer than α queued: the server has room, the limit grows
+ * requests): with {@code base} the server's no-load latency and {@code avg} this round's mean, the
+ * server holds about {@code queued = limit × (1 − base/avg)} requests beyond what it serves at once.
+ * The base is the lowest <em>round mean</em> seen lately, not the lowest single round trip as in
+ * Vegas: the minimum of many samples sits below their mean by a few standard deviations of the noise,
+ * which at a limit of 200 reads as a queue of tens of requests and shrinks the limit for nothing
+ * (simulated: 48 % of the best throughput with 2 % noise, against 97 % with round means). Fewer than α queued: the server has room, the limit grows
  * (doubling until the first sign of congestion, then by one). More than β: the limit shrinks by the
  * excess. In between it holds. A round with a shed request halves the limit, as TCP does on loss.
  * α and β grow with log10 of the limit (2 and 4 times it; Netflix's concurrency-limits Vegas uses 3
@@ -25,13 +28,13 @@ package dev.sluice.limit;
  * got slower for good instead of shrinking the limit forever. A host held at its knee never shows its
  * no-load latency (every request meets the same queue), so the base would creep up and the limit with
  * it; as BBR does, every {@value #PROBE_EVERY}th round is therefore a <em>probe</em> at half the limit,
- * which sees the server unloaded and keeps the base honest. It costs about 3 % of throughput.
+ * which sees the server unloaded and keeps the base honest. It costs under 2 % of throughput.
  *
  * <p>Not thread-safe: the {@link Scheduler} calls it under its lock.
  */
 public final class AdaptiveLimit {
-    static final int BASE_ROUNDS = 20;
-    static final int PROBE_EVERY = 16;
+    static final int PROBE_EVERY = 32;
+    static final int BASE_ROUNDS = PROBE_EVERY + 4;
     private static final int MIN_ROUND = 4;
 
     private final int max;
@@ -41,13 +44,12 @@ public final class AdaptiveLimit {
     private int samples;
     private int answered;
     private long rttSum;
-    private long rttMin = Long.MAX_VALUE;
     private boolean shed;
 
-    private final long[] roundMins = new long[BASE_ROUNDS];
+    private final double[] roundMeans = new double[BASE_ROUNDS];
     /** Rounds ended so far; the current round's number. */
     private int rounds;
-    private int roundMinsKept;
+    private int roundMeansKept;
     private boolean probing;
 
     /** Starts at {@code initial} (capped by {@code max}); never goes below 1 or above {@code max}. */
@@ -93,7 +95,6 @@ public final class AdaptiveLimit {
         } else {
             answered++;
             rttSum += rttNanos;
-            rttMin = Math.min(rttMin, rttNanos);
         }
         if (samples < Math.max(MIN_ROUND, current())) {
             return false;
@@ -108,9 +109,10 @@ public final class AdaptiveLimit {
             slowStart = false;
             limit = Math.max(1, limit / 2);
         } else if (answered > 0) {
-            roundMins[roundMinsKept++ % BASE_ROUNDS] = rttMin;
+            double mean = (double) rttSum / answered;
+            roundMeans[roundMeansKept++ % BASE_ROUNDS] = mean;
             if (!probing) {
-                adjust((double) rttSum / answered);
+                adjust(mean);
             }
         }
         rounds++;
@@ -118,7 +120,6 @@ public final class AdaptiveLimit {
         samples = 0;
         answered = 0;
         rttSum = 0;
-        rttMin = Long.MAX_VALUE;
         shed = false;
     }
 
@@ -137,9 +138,9 @@ public final class AdaptiveLimit {
     }
 
     private double base() {
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < Math.min(roundMinsKept, BASE_ROUNDS); i++) {
-            min = Math.min(min, roundMins[i]);
+        double min = Double.MAX_VALUE;
+        for (int i = 0; i < Math.min(roundMeansKept, BASE_ROUNDS); i++) {
+            min = Math.min(min, roundMeans[i]);
         }
         return min;
     }

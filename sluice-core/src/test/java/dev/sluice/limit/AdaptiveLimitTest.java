@@ -54,6 +54,18 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void aBigServerWithNoisyLatencyIsNotMistakenForAQueue() {
+        // 200 workers of 10 ms each; every round trip jittered by a tenth (seeded, so the test is repeatable).
+        java.util.Random noise = new java.util.Random(7);
+        AdaptiveLimit limit = new AdaptiveLimit(4, 256);
+        IntToLongFunction server = n -> (long) (10 * MS * Math.max(1, n / 200.0) * (1 + 0.1 * noise.nextGaussian()));
+        drive(limit, server, 300);
+        for (int r = 0; r < 100; r++) {
+            assertThat(drive(limit, server, 1)).as("round %d", r).isBetween(150, 256);
+        }
+    }
+
+    @Test
     void halvesOnARoundWithSheddingAndNeverGoesBelowOne() {
         AdaptiveLimit limit = new AdaptiveLimit(32, 64);
         for (int i = 0; i < 32; i++) {
