@@ -100,9 +100,11 @@ bench_ensure_built() {
   tail -n 1 "$log"
 }
 
-# bench_build_stamp: changes whenever the jar or its class-data archive is (re)made.
+# bench_build_stamp: changes whenever the jar or its class-data archive (JDK < 25: sluice.jsa) or AOT
+# cache (JDK 25+: sluice.aot) is (re)made. Missing files are skipped (stat fails for them: not an error).
 bench_build_stamp() {
-  stat -c '%Y' "$BENCH_ROOT/sluice-cli/target/sluice.jar" "$BENCH_ROOT/sluice-cli/target/sluice.jsa.jdk" 2>/dev/null | tr '\n' ' '
+  local t="$BENCH_ROOT/sluice-cli/target"
+  { stat -c '%n %Y' "$t/sluice.jar" "$t/sluice.jsa.jdk" "$t/sluice.aot.jdk" 2>/dev/null || true; } | tr '\n' ' '
 }
 
 # bench_timed_sluice OUTFILE ARGS...: bench_time of `timeout $BENCH_LIMIT bin/sluice ARGS...`, done
