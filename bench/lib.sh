@@ -100,9 +100,11 @@ bench_ensure_built() {
   tail -n 1 "$log"
 }
 
-# bench_build_stamp: changes whenever the jar or its class-data archive is (re)made.
+# bench_build_stamp: changes whenever the jar or its class-data archive (JDK < 25: sluice.jsa) or AOT
+# cache (JDK 25+: sluice.aot) is (re)made. Missing files are skipped (stat fails for them: not an error).
 bench_build_stamp() {
-  stat -c '%Y' "$BENCH_ROOT/sluice-cli/target/sluice.jar" "$BENCH_ROOT/sluice-cli/target/sluice.jsa.jdk" 2>/dev/null | tr '\n' ' '
+  local t="$BENCH_ROOT/sluice-cli/target"
+  { stat -c '%n %Y' "$t/sluice.jar" "$t/sluice.jsa.jdk" "$t/sluice.aot.jdk" 2>/dev/null || true; } | tr '\n' ' '
 }
 
 # bench_timed_sluice OUTFILE ARGS...: bench_time of `timeout $BENCH_LIMIT bin/sluice ARGS...`, done
@@ -127,11 +129,13 @@ bench_timed_sluice() {
 }
 
 # bench_time OUTFILE CMD...: runs CMD with stdout+stderr in OUTFILE; sets BENCH_WALL (seconds, 3
-# decimals) and BENCH_RC. Never fails itself.
+# decimals), BENCH_RC and BENCH_T0_MS (wall clock just before the launch, ms since the epoch, the clock
+# of the database's fetched_at). Never fails itself.
 bench_time() {
   local out=$1; shift
   local t0 t1
   t0=$EPOCHREALTIME
+  BENCH_T0_MS=$(( ${t0/[.,]/} / 1000 ))
   BENCH_RC=0
   "$@" >"$out" 2>&1 </dev/null & # in the background so that a signal to this script is handled at once
   BENCH_CHILD=$!
@@ -153,6 +157,18 @@ bench_db_counts() {
 bench_db_errors() {
   sqlite3 "$1" "select coalesce(error,'-'), coalesce(http_status,'-'), count(*) from results
                 where status <> 'ok' group by 1, 2 order by 3 desc limit 5" 2>/dev/null | tr '|' ' ' || true
+}
+
+# bench_sql_epoch_ms EXPR: SQL for an ISO-8601 UTC text with milliseconds (fetched_at) as ms since the
+# epoch, e.g. sqlite3 DB "select $(bench_sql_epoch_ms 'max(fetched_at)') from results".
+bench_sql_epoch_ms() {
+  printf "(cast(strftime('%%s', %s) as integer) * 1000 + cast(substr(%s, 21, 3) as integer))" "$1" "$1"
+}
+
+# bench_median: the median of the numbers on stdin, one a line (3 decimals).
+bench_median() {
+  sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1
+    printf "%.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
 # --- servers ---------------------------------------------------------------------------------------
@@ -256,6 +272,42 @@ bench_start_origin() {
   done
   [ -n "$ORIGIN_PORT" ] || { cat "$log" >&2; die "the Origin did not start"; }
   say "origin      dev.sluice.origin.Origin on 127.0.0.1:$ORIGIN_PORT"
+}
+
+# bench_start_origins COUNT: one Origin JVM (--ports A-B) serving COUNT consecutive free loopback
+# ports, each a distinct host to Sluice (its per-host key is host:port), from a private copy of the jar.
+# Sets ORIGIN_PORTS (array, in port order).
+bench_start_origins() {
+  local n=$1 jar="$BENCH_ROOT/sluice-cli/target/sluice.jar" log="$BENCH_TMP/origins.log"
+  local attempt base p busy pid deadline kept
+  [ -f "$jar" ] || die "no $jar (bench_warmup builds it)"
+  cp "$jar" "$BENCH_TMP/origin.jar"
+  for attempt in 1 2 3 4 5; do
+    base=$(( 20000 + RANDOM % (40000 - n) ))
+    busy=""
+    for p in $(seq "$base" $(( base + n - 1 ))); do bench_port_busy "$p" && { busy=1; break; }; done
+    [ -n "$busy" ] && continue
+    "$JAVA" -cp "$BENCH_TMP/origin.jar" dev.sluice.origin.Origin --ports "$base-$(( base + n - 1 ))" >"$log" 2>&1 &
+    pid=$!
+    BENCH_PIDS+=("$pid")
+    deadline=$(( SECONDS + 30 ))
+    while (( SECONDS < deadline )) && kill -0 "$pid" 2>/dev/null; do
+      [ "$(grep -c '^origin listening on' "$log")" -ge "$n" ] && break
+      sleep 0.1
+    done
+    if [ "$(grep -c '^origin listening on' "$log")" -ge "$n" ] && kill -0 "$pid" 2>/dev/null; then
+      mapfile -t ORIGIN_PORTS < <(sed -n 's/^origin listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+      say "origins     dev.sluice.origin.Origin --ports $base-$(( base + n - 1 )) (one JVM, $n hosts on 127.0.0.1)"
+      return 0
+    fi
+    kill "$pid" 2>/dev/null || true # a port was taken meanwhile, or it did not start: another range
+    wait "$pid" 2>/dev/null || true
+    kept=()
+    for p in "${BENCH_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+    BENCH_PIDS=("${kept[@]}")
+  done
+  cat "$log" >&2
+  die "the Origin did not start on $n consecutive free ports"
 }
 
 # bench_urls N BASE FILE: writes N distinct URLs BASE/<i> (i = 1..N) with an optional SUFFIX env.
