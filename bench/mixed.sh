@@ -14,16 +14,19 @@
 # as long as the slow host needs (2,000 x 200 ms / 8 = 50 s), which is not the goal.
 # Reference and mixed run alternately, PAIRS times, after one untimed warm-up run (origin JIT).
 # Goal: median over the pairs of (mixed fast-hosts-done / reference fast-hosts-done) <= GOAL (1.2).
-# Every run must store every URL; the fast and slow hosts' rows must all be ok; the throttled host's
-# may fail (429 after --retries, Sluice's default 3: about THROTTLE^4 of them), and are counted.
+# Every run must store every URL of the fast and slow hosts, all ok. The throttled host is slow by design
+# (each 429 halves its cap, down to 1 in flight, and blocks it for a growing time): the mixed run is
+# stopped (SIGTERM from `timeout`, a graceful stop) after MIXED_LIMIT seconds, well after the slow host is
+# done, and the throttled host's rows stored by then are counted (some fail: 429 after the retries).
 # Env: PAIRS (3), FAST_HOSTS (8), PER_HOST_URLS (2000), FAST_MS (20), SLOW_MS (200), THROTTLE (0.5),
-#      CONC (64), PER_HOST (8), GOAL (1.2), WARM_URLS (4000, 0 = no warm-up), LIMIT (300 s per run).
+#      CONC (64), PER_HOST (8), GOAL (1.2), WARM_URLS (4000, 0 = no warm-up), LIMIT (300 s per reference
+#      run), MIXED_LIMIT (90 s per mixed run).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PAIRS=${PAIRS:-3} FAST_HOSTS=${FAST_HOSTS:-8} PER_HOST_URLS=${PER_HOST_URLS:-2000} FAST_MS=${FAST_MS:-20}
 SLOW_MS=${SLOW_MS:-200} THROTTLE=${THROTTLE:-0.5} CONC=${CONC:-64} PER_HOST=${PER_HOST:-8} GOAL=${GOAL:-1.2}
-WARM_URLS=${WARM_URLS:-4000} LIMIT=${LIMIT:-300}
+WARM_URLS=${WARM_URLS:-4000} LIMIT=${LIMIT:-300} MIXED_LIMIT=${MIXED_LIMIT:-90}
 HOSTS=$(( FAST_HOSTS + 2 ))
 N_MIXED=$(( HOSTS * PER_HOST_URLS )) N_REF=$(( FAST_HOSTS * PER_HOST_URLS ))
 bench_need "sqlite3:sqlite3" "curl:curl"
@@ -79,15 +82,15 @@ class_stats() {
 failed=0 ratios=() ref_dones=() mix_dones=() ref_walls=() mix_walls=()
 # run KIND PAIR: one timed run; sets DONE (s, fast hosts done) and prints its lines.
 run() {
-  local kind=$1 i=$2 list=$BENCH_TMP/$1.txt expect=$N_REF db=$BENCH_TMP/$1$2.db out=$BENCH_TMP/$1$2.out
-  [ "$kind" = mixed ] && expect=$N_MIXED
-  BENCH_DB=$db BENCH_LIMIT=$LIMIT bench_timed_sluice "$out" \
+  local kind=$1 i=$2 list=$BENCH_TMP/$1.txt expect=$N_REF db=$BENCH_TMP/$1$2.db out=$BENCH_TMP/$1$2.out limit=$LIMIT
+  [ "$kind" = mixed ] && expect=$(( N_REF + PER_HOST_URLS )) limit=$MIXED_LIMIT # fast + slow; the throttled host is partial
+  BENCH_DB=$db BENCH_LIMIT=$limit bench_timed_sluice "$out" \
     run "$list" -c "$CONC" --per-host "$PER_HOST" --db "$db" --no-progress -q
   local cls rows ok bad last maxatt retries total=0 bad_here=0 fast_last="" lines=""
   local stats; stats=$(class_stats "$db" 2>/dev/null || true)
   while read -r cls rows ok bad last maxatt retries; do
     [ -n "$cls" ] || continue
-    total=$(( total + rows ))
+    [ "$cls" = throttled ] || total=$(( total + rows ))
     [ "$cls" = fast ] && fast_last=$last
     local lastrel; lastrel=$(awk -v l="$last" -v t="$BENCH_T0_MS" 'BEGIN { printf "%.3f", (l - t) / 1000 }')
     lines+="  $(printf '%-9s rows %5d  ok %5d  failed %4d  retries %5d  max attempts %d  last stored at %7s s' \
@@ -96,14 +99,14 @@ run() {
   done <<<"$stats"
   [ "$total" -eq "$expect" ] || bad_here=1
   [ -n "$fast_last" ] || bad_here=1
-  # exit 3 = some URLs failed: expected from the throttled host only (checked above)
-  if [ "$BENCH_RC" -ne 0 ] && { [ "$kind" = ref ] || [ "$BENCH_RC" -ne 3 ]; }; then bad_here=1; fi
+  # mixed: exit 3 (some URLs failed: the throttled host's only, checked above) or 124 (stopped at MIXED_LIMIT)
+  if [ "$BENCH_RC" -ne 0 ] && { [ "$kind" = ref ] || { [ "$BENCH_RC" -ne 3 ] && [ "$BENCH_RC" -ne 124 ]; }; }; then bad_here=1; fi
   DONE=$(awk -v l="${fast_last:-0}" -v t="$BENCH_T0_MS" 'BEGIN { printf "%.3f", (l - t) / 1000 }')
-  say "$(printf '%-5s %d   fast hosts done %7s s   wall %7s s   exit %d   stored %d/%d' "$kind" "$i" "$DONE" "$BENCH_WALL" "$BENCH_RC" "$total" "$expect")  | sluice: $(bench_sluice_line "$out")"
+  say "$(printf '%-5s %d   fast hosts done %7s s   wall %7s s   exit %d   fast+slow stored %d/%d' "$kind" "$i" "$DONE" "$BENCH_WALL" "$BENCH_RC" "$total" "$expect")  | sluice: $(bench_sluice_line "$out")"
   printf '%s' "$lines"
   if [ "$bad_here" -ne 0 ]; then
     failed=1
-    [ "$BENCH_RC" -eq 124 ] && say "  stopped after ${LIMIT} s (timeout)"
+    [ "$BENCH_RC" -eq 124 ] && say "  stopped after ${limit} s (timeout)"
     sed 's/^/  | /' "$out" | tail -n 20
     bench_db_errors "$db" | sed 's/^/  failed rows (error http count): /'
   fi
@@ -120,7 +123,7 @@ done
 
 med_ratio=$(printf '%s\n' "${ratios[@]}" | bench_median)
 say "median      reference: fast hosts done $(printf '%s\n' "${ref_dones[@]}" | bench_median) s, wall $(printf '%s\n' "${ref_walls[@]}" | bench_median) s"
-say "median      mixed:     fast hosts done $(printf '%s\n' "${mix_dones[@]}" | bench_median) s, wall $(printf '%s\n' "${mix_walls[@]}" | bench_median) s (whole run: the slow host's share)"
+say "median      mixed:     fast hosts done $(printf '%s\n' "${mix_dones[@]}" | bench_median) s, wall $(printf '%s\n' "${mix_walls[@]}" | bench_median) s (stopped at MIXED_LIMIT; the slow host is done at about 50 s)"
 say "ratios      ${ratios[*]}"
 verdict=$(awk -v r="$med_ratio" -v g="$GOAL" -v f="$failed" 'BEGIN { print (f == 0 && r <= g) ? "PASS" : "FAIL" }')
 note=""; [ "$failed" -ne 0 ] && note=" (some run failed, lost rows or had failed fast/slow rows)"

@@ -8,8 +8,11 @@ import java.util.function.LongUnaryOperator;
 /**
  * One host's throttling state: when the host answers 429 or 503, no request goes to it until
  * {@link #blockedUntil()}: for as long as its {@code Retry-After} says (capped), or else for an
- * exponentially growing, jittered time. Each good answer afterwards undoes one step of growth, so the
- * host recovers gradually instead of being hit at full speed at once.
+ * exponentially growing, jittered time: the growth counts the pushbacks in a row, and a good answer
+ * starts it again, as classic exponential back-off does. (Undoing one step per good answer made the
+ * count a random walk for a host answering 429 half the time: blocks drifted up to the cap and the host
+ * all but stopped, measured; halving it still left a fifth of the blocks at 16 steps or more.) What
+ * recovers gradually is the host's concurrency, in {@link Host}.
  *
  * <p>Requests already in flight when the host first pushed back answer a moment later, often with the
  * same 429; those are one event, not many: only a request sent after the block began grows it.
@@ -60,11 +63,9 @@ final class HostBackoff {
         return newEvent;
     }
 
-    /** The host answered normally: one step of growth undone. */
+    /** The host answered normally: the next pushback starts the growth again. */
     void answered() {
-        if (level > 0) {
-            level--;
-        }
+        level = 0;
     }
 
     /** No request may start before this instant. */

@@ -48,17 +48,38 @@ class HostBackoffTest {
     }
 
     @Test
-    void goodAnswersUndoTheGrowthOneStepEach() {
+    void aGoodAnswerStartsTheGrowthAgain() {
         HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) { // 4 in a row: a step of 8 s
             long t = i * 100 * S;
             b.throttled(t, null, t);
         }
         b.answered();
-        b.answered();
         long now = 1000 * S;
         b.throttled(now, null, now);
-        assertThat(b.blockedUntil() - now).as("level 2 again, not 4").isEqualTo(2 * S);
-        assertThat(b.atRest(now)).isFalse();
+        assertThat(b.blockedUntil() - now).as("the first step again").isEqualTo(S);
+        b.answered();
+        assertThat(b.atRest(b.blockedUntil())).isTrue();
+    }
+
+    @Test
+    void aHostThrottlingHalfTheTimeKeepsShortBlocks() {
+        HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
+        java.util.Random coin = new java.util.Random(3);
+        long now = 0;
+        int events = 0;
+        int longBlocks = 0;
+        for (int i = 0; i < 10_000; i++) {
+            now = Math.max(now, b.blockedUntil()) + 1;
+            if (coin.nextBoolean()) {
+                b.throttled(now, null, now);
+                events++;
+                longBlocks += b.blockedUntil() - now >= 8 * S ? 1 : 0;
+            } else {
+                b.answered();
+            }
+        }
+        // Only 4 or more 429s in a row reach 8 s (1 event in 8); a level drifting like a random walk sits at the cap.
+        assertThat(longBlocks).as("blocks of 8 s or more, of %d", events).isLessThan(events / 6);
     }
 }
