@@ -60,6 +60,27 @@ class PolitenessTest {
     }
 
     @Test
+    void hostsTakeTurnsForGlobalSlotsWhateverTheOrderOfTheInput() throws Exception {
+        try (Origin a = Origin.start(); Origin b = Origin.start()) {
+            // All of a's URLs come first in the input; with first-come first-served slots b would wait for all of them.
+            List<String> paths = IntStream.range(0, 60).mapToObj(i -> "/turn/" + i + "?latency=50").toList();
+            List<String> urls = new ArrayList<>();
+            paths.forEach(p -> urls.add(a.uri(p).toString()));
+            paths.forEach(p -> urls.add(b.uri(p).toString()));
+
+            new Harness(dir).run(Harness.config().concurrency(4).perHost(4).build(), urls);
+
+            // a got the 4 slots before b's URLs were read; from then on the two alternate.
+            Instant bFirst = b.arrivals().get(0);
+            assertThat(a.arrivals().stream().filter(t -> t.isBefore(bFirst)).count())
+                    .as("a's requests before b's first").isLessThanOrEqualTo(8);
+            Instant aLast = a.arrivals().get(59);
+            assertThat(b.arrivals().stream().filter(t -> t.isBefore(aLast)).count())
+                    .as("b's requests while a still had URLs").isGreaterThanOrEqualTo(45);
+        }
+    }
+
+    @Test
     void thePerHostRateHoldsForEachHostAtTheServer() throws Exception {
         try (Origin a = Origin.start(); Origin b = Origin.start()) {
             List<String> paths = IntStream.range(0, 60).mapToObj(i -> "/r/" + i).toList();
