@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline against a built-in origin on loopback (no network needed):",
-                "2,000 URLs with latencies of 20-200 ms and a few faults (503s that succeed on retry, a 404,",
+                "2,000 URLs with latencies of 20-200 ms and a few faults (500s that succeed on retry, a 404,",
                 "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it."})
 final class DemoCommand implements Callable<Integer> {
     static final String JQ = "{name, items: (.items | length)}";
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             } else if (i == 300) {
                 query = "latency=20-200&body=malformed";
             } else if (i % 400 == 7) {
-                query = "latency=20-200&fail=2&failStatus=503";
+                query = "latency=20-200&fail=2&failStatus=500"; // a 500 concerns the URL; a 503 would hold back the whole host
             } else {
                 query = "latency=20-200";
             }

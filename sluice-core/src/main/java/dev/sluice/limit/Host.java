@@ -57,9 +57,9 @@ final class Host {
         share = Math.max(1.0 / fixedLimit, share / 2);
     }
 
-    /** A good answer: a fixed cap regains one slot per round of answers. */
+    /** A good answer: a fixed cap regains one slot per round of answers (as many as the cap in use). */
     void regain() {
-        share = Math.min(1, share + 1.0 / ((double) fixedLimit * fixedLimit));
+        share = Math.min(1, share + 1.0 / ((double) fixedLimit * limit()));
     }
 
     /** Whether the cap is back to whole. */

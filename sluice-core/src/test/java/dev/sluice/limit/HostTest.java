@@ -26,14 +26,14 @@ class HostTest {
     }
 
     @Test
-    void goodAnswersGiveBackOneSlotPerRoundOfAnswers() {
+    void goodAnswersGiveBackOneSlotPerRoundOfAnswersAtTheCapInUse() {
         Host h = host(8);
         h.shrink(); // 4
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 4; i++) { // a round at 4
             h.regain();
         }
         assertThat(h.limit()).isEqualTo(5);
-        for (int i = 0; i < 24; i++) {
+        for (int i = 0; i < 5 + 6 + 7; i++) { // rounds at 5, 6 and 7
             h.regain();
         }
         assertThat(h.limit()).isEqualTo(8);
