@@ -29,9 +29,11 @@ final class HostBackoff {
     private long blockedSince;
     private long blockedUntil;
 
-    HostBackoff(RetryPolicy policy, LongUnaryOperator random) {
+    /** @param now the current instant: nothing is blocked before it */
+    HostBackoff(RetryPolicy policy, LongUnaryOperator random, long now) {
         this.policy = policy;
         this.random = random;
+        this.blockedUntil = now;
     }
 
     /**

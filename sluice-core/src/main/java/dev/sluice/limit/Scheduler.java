@@ -136,10 +136,11 @@ public final class Scheduler {
             }
             host(task.hostKey()).delayed++;
             delayedTasks.add(task);
+            // Under the lock: shutdown() cannot stop the timer between the check of closed and this.
+            timer.schedule(() -> comeBack(task), delay.toNanos(), TimeUnit.NANOSECONDS);
         } finally {
             lock.unlock();
         }
-        timer.schedule(() -> comeBack(task), delay.toNanos(), TimeUnit.NANOSECONDS);
         return true;
     }
 
@@ -502,10 +503,12 @@ public final class Scheduler {
 
     private Host newHost(String key) {
         AdaptiveLimit limit = adaptive ? new AdaptiveLimit(INITIAL_ADAPTIVE_LIMIT, perHost) : null;
-        HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound));
+        long now = System.nanoTime();
+        HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound), now);
         Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
+        h.nextStart = now; // nanoTime's origin is arbitrary: times start from now, not from 0
         h.loggedLimit = h.limit();
-        h.limitLoggedAt = System.nanoTime() - LIMIT_LOG_INTERVAL;
+        h.limitLoggedAt = now - LIMIT_LOG_INTERVAL;
         return h;
     }
 
@@ -536,10 +539,14 @@ public final class Scheduler {
     /** Runs what was decided under the lock, after it: notes here, grants and refusals each on a fresh virtual thread. */
     private static void launch(List<Runnable> launches) {
         for (Runnable r : launches) {
-            if (r instanceof Note) {
-                r.run();
-            } else {
-                Thread.ofVirtual().name("sluice-fetch").start(r);
+            try { // one failing (a log appender, a thread that cannot start) must not cost the others their grants
+                if (r instanceof Note) {
+                    r.run();
+                } else {
+                    Thread.ofVirtual().name("sluice-fetch").start(r);
+                }
+            } catch (RuntimeException | Error e) {
+                log.error("the scheduler could not start a grant or write a note", e);
             }
         }
     }

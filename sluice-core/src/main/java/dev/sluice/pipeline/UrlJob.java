@@ -165,6 +165,9 @@ final class UrlJob implements Scheduler.Task {
                     return ctx.fetcher().fetch(robotsTxt);
                 }, this::crawlDelay);
             } catch (RobotsCache.Unavailable e) {
+                if (!e.fetchedHere()) {
+                    return robotsAgainLater(permit, e.failure());
+                }
                 return robotsUnavailable(permit, e.failure());
             }
             // This grant was taken before the rules (and any Crawl-delay) were known: the URL queues again under them.
@@ -199,6 +202,16 @@ final class UrlJob implements Scheduler.Task {
         }
     }
 
+    /**
+     * Another URL's fetch of robots.txt failed while this one waited for it: that was one request, so this URL
+     * sent nothing and spends no attempt; it tries again after a back-off.
+     */
+    private RobotsVerdict robotsAgainLater(Scheduler.Permit permit, Attempt.Failure f) {
+        permit.notSent();
+        permit.close();
+        return retryAfter(ctx.retryPolicy().delay(Math.max(1, attempts), f.retryAfter())) ? RobotsVerdict.REQUEUED : RobotsVerdict.ENDED;
+    }
+
     /** robots.txt could not be fetched, for now: retried like a failed attempt, then everything is disallowed. */
     private RobotsVerdict robotsUnavailable(Scheduler.Permit permit, Attempt.Failure f) throws InterruptedException {
         attempts++;
@@ -215,24 +228,27 @@ final class UrlJob implements Scheduler.Task {
 
     /** Queues the next attempt; returns false when the run is stopping (the job is then cancelled). */
     private boolean retry(Attempt.Failure f, boolean hostThrottle) {
-        if (ctx.stopping().getAsBoolean()) {
+        if (!hostThrottle) {
+            Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
+            log.debug("{}: {}; retry {} of {} in {} ms", url, f.detail(), attempts, ctx.retries(), delay.toMillis());
+            return retryAfter(delay);
+        }
+        // The host as a whole waits (Retry-After or its back-off); this URL goes first when it may send again.
+        log.debug("{}: {}; retry {} of {} when the host may be sent to again", url, f.detail(), attempts, ctx.retries());
+        if (ctx.stopping().getAsBoolean() || !ctx.scheduler().resubmit(this)) {
             ctx.cancelled().accept(url);
             return false;
         }
-        boolean queued;
-        if (hostThrottle) {
-            // The host as a whole waits (Retry-After or its back-off); this URL goes first when it may send again.
-            log.debug("{}: {}; retry {} of {} when the host may be sent to again", url, f.detail(), attempts, ctx.retries());
-            queued = ctx.scheduler().resubmit(this);
-        } else {
-            Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
-            log.debug("{}: {}; retry {} of {} in {} ms", url, f.detail(), attempts, ctx.retries(), delay.toMillis());
-            queued = ctx.scheduler().submitAfter(this, delay);
-        }
-        if (!queued) {
+        return true;
+    }
+
+    /** Queues the URL again after {@code delay}; false (and cancelled) when the run is stopping. */
+    private boolean retryAfter(Duration delay) {
+        if (ctx.stopping().getAsBoolean() || !ctx.scheduler().submitAfter(this, delay)) {
             ctx.cancelled().accept(url);
+            return false;
         }
-        return queued;
+        return true;
     }
 
     private static Scheduler.Signal signal(Attempt.Failure f, boolean hostThrottle) {
@@ -250,6 +266,10 @@ final class UrlJob implements Scheduler.Task {
     public void refused(ErrorKind kind, String detail) {
         thread.set(Thread.currentThread());
         try {
+            if (ctx.stopping().getAsBoolean()) {
+                ctx.cancelled().accept(url); // stopped before the refusal got here: a re-run decides
+                return;
+            }
             fail(kind, detail, null);
         } finally {
             thread.set(null);

@@ -33,14 +33,21 @@ public final class RobotsCache {
     /** The rules were not learnt: fetching robots.txt failed transiently. */
     public static final class Unavailable extends Exception {
         private final transient Attempt.Failure failure;
+        private final boolean fetchedHere;
 
-        Unavailable(Attempt.Failure failure) {
+        Unavailable(Attempt.Failure failure, boolean fetchedHere) {
             super(failure.detail(), null, false, false);
             this.failure = failure;
+            this.fetchedHere = fetchedHere;
         }
 
         public Attempt.Failure failure() {
             return failure;
+        }
+
+        /** Whether this thread made the failed request (else it waited for another thread's). */
+        public boolean fetchedHere() {
+            return fetchedHere;
         }
     }
 
@@ -91,7 +98,7 @@ public final class RobotsCache {
                 return new Loaded(theirs.get(), false);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof Unavailable u) {
-                    throw u; // the same answer would come to this URL's own fetch
+                    throw new Unavailable(u.failure(), false); // the same answer would come to this URL's own fetch
                 }
                 // The fetching thread was stopped or failed on our side: the entry is gone, try again.
             }
@@ -104,7 +111,7 @@ public final class RobotsCache {
             Attempt attempt = fetch.fetch(robotsTxt);
             RobotsRules parsed = RobotsRules.of(robotsTxt, attempt, agent);
             if (parsed == null) {
-                throw new Unavailable((Attempt.Failure) attempt);
+                throw new Unavailable((Attempt.Failure) attempt, true);
             }
             learnt.accept(parsed);
             mine.complete(parsed);

@@ -14,7 +14,7 @@ class HostBackoffTest {
 
     @Test
     void retryAfterBlocksTheHostForThatLongCappedByMaxRetryAfter() {
-        HostBackoff b = new HostBackoff(policy, bound -> 0);
+        HostBackoff b = new HostBackoff(policy, bound -> 0, 0);
         b.throttled(0, Duration.ofSeconds(2), 10 * S);
         assertThat(b.blockedUntil()).isEqualTo(12 * S);
         b.throttled(11 * S, Duration.ofHours(1), 11 * S);
@@ -23,8 +23,8 @@ class HostBackoffTest {
 
     @Test
     void withoutRetryAfterTheBlockGrowsPerEventWithEqualJitter() {
-        HostBackoff least = new HostBackoff(policy, bound -> 0);
-        HostBackoff most = new HostBackoff(policy, bound -> bound - 1);
+        HostBackoff least = new HostBackoff(policy, bound -> 0, 0);
+        HostBackoff most = new HostBackoff(policy, bound -> bound - 1, 0);
         for (HostBackoff b : new HostBackoff[] {least, most}) {
             b.throttled(0, null, 0);          // event 1: step 1 s
             b.throttled(2 * S, null, 2 * S);  // event 2: step 2 s
@@ -36,7 +36,7 @@ class HostBackoffTest {
 
     @Test
     void answersToRequestsSentBeforeTheBlockAreTheSameEvent() {
-        HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
+        HostBackoff b = new HostBackoff(policy, bound -> bound - 1, 0);
         b.throttled(0, null, S);
         long first = b.blockedUntil();
         for (int i = 0; i < 7; i++) { // seven more 429s to requests that were already in flight
@@ -49,7 +49,7 @@ class HostBackoffTest {
 
     @Test
     void aGoodAnswerStartsTheGrowthAgain() {
-        HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
+        HostBackoff b = new HostBackoff(policy, bound -> bound - 1, 0);
         for (int i = 0; i < 4; i++) { // 4 in a row: a step of 8 s
             long t = i * 100 * S;
             b.throttled(t, null, t);
@@ -64,7 +64,7 @@ class HostBackoffTest {
 
     @Test
     void aHostThrottlingHalfTheTimeKeepsShortBlocks() {
-        HostBackoff b = new HostBackoff(policy, bound -> bound - 1);
+        HostBackoff b = new HostBackoff(policy, bound -> bound - 1, 0);
         java.util.Random coin = new java.util.Random(3);
         long now = 0;
         int events = 0;
