@@ -85,6 +85,36 @@ class RobotsTest {
     }
 
     @Test
+    void urlsWaitingForOneFailedRobotsTxtFetchDoNotCountItAgainTowardsTheBreaker() throws Exception {
+        // A server that accepts connections and never answers: the one robots.txt fetch times out.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            List<String> urls = IntStream.range(0, 5).mapToObj(i -> "http://127.0.0.1:" + silent.getLocalPort() + "/s/" + i).toList();
+
+            RunSummary summary = new Harness(dir).run(Harness.config().perHost(5).retries(1).breakerFailures(3)
+                    .timeout(Duration.ofMillis(500)).respectRobots(true).build(), urls);
+
+            // The host never answers, so its breaker (3 in a row) opens in the end, but only after 3 robots.txt
+            // requests really failed: the URLs that waited for a failed fetch did not count it again each
+            // (they would have opened the breaker after the first one).
+            assertThat(summary.failed()).isEqualTo(5);
+            assertThat(summary.failedByError().keySet()).isSubsetOf("robots", "host_down");
+            assertThat(held).hasSizeGreaterThanOrEqualTo(3);
+            silent.close();
+            acceptor.join();
+        }
+    }
+
+    @Test
     void withoutTheFlagRobotsTxtIsNotFetched() throws Exception {
         try (Origin origin = Origin.start()) {
             origin.robots("User-agent: *\nDisallow: /\n");
