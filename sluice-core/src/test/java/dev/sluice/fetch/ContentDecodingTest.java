@@ -216,17 +216,23 @@ class ContentDecodingTest {
         assertThat(server.connections()).isEqualTo(1);
     }
 
-    @Test
-    void aBodyThatStopsArrivingTimesOutAsAnyOther() throws Exception {
+    /** Serves /stall: half of a gzip body, then nothing until {@code release}. */
+    private void stallHalfway(CountDownLatch halfSent, CountDownLatch release) throws Exception {
         byte[] gzip = encoded("gzip", TEXT);
-        CountDownLatch release = new CountDownLatch(1);
         server.handle("/stall", exchange -> {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
             exchange.sendResponseHeaders(200, gzip.length);
             exchange.getResponseBody().write(gzip, 0, gzip.length / 2);
             exchange.getResponseBody().flush();
+            halfSent.countDown();
             await(release);
         });
+    }
+
+    @Test
+    void aBodyThatStopsArrivingTimesOutAsAnyOther() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        stallHalfway(new CountDownLatch(1), release);
         HttpFetcher fetcher = fetcher(1 << 20, Duration.ofMillis(300));
         try {
             assertThat(fetcher.fetch(server.uri("/stall"))).isInstanceOfSatisfying(Attempt.Failure.class, f -> {
@@ -240,17 +246,9 @@ class ContentDecodingTest {
 
     @Test
     void anInterruptEndsAFetchWhileAnEncodedBodyArrives() throws Exception {
-        byte[] gzip = encoded("gzip", TEXT);
         CountDownLatch halfSent = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        server.handle("/stall", exchange -> {
-            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-            exchange.sendResponseHeaders(200, gzip.length);
-            exchange.getResponseBody().write(gzip, 0, gzip.length / 2);
-            exchange.getResponseBody().flush();
-            halfSent.countDown();
-            await(release);
-        });
+        stallHalfway(halfSent, release);
         HttpFetcher fetcher = fetcher(1 << 20, Duration.ofSeconds(30));
         URI uri = server.uri("/stall");
         CompletableFuture<Attempt> result = new CompletableFuture<>();
