@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * The pipeline as a library: fetch many URLs concurrently, process each body on a bounded CPU pool,
@@ -80,6 +81,32 @@ public final class Sluice implements AutoCloseable {
         Objects.requireNonNull(store, "store");
         Pipeline pipeline = new Pipeline(config, store, processor, clock);
         pipeline.expectTotal(expectedLines);
+        return inTurn(pipeline, () -> pipeline.run(source, httpFetcher()));
+    }
+
+    /**
+     * Works as one of the workers of a shared queue: claims URLs, fetches, processes and stores them until
+     * the queue is drained (nothing queued, nothing leased by any worker) while {@code moreComing} is false,
+     * or {@link #stop} is called. URLs claimed and not finished go back to the queue at the end.
+     *
+     * @throws StoreException when the database failed for longer than {@link SluiceConfig#storeOutage()}
+     */
+    public RunSummary work(WorkQueue queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
+        Objects.requireNonNull(queue, "queue");
+        Pipeline pipeline = new Pipeline(config, queue, processor, clock);
+        try {
+            return inTurn(pipeline, () -> pipeline.work(httpFetcher(), moreComing));
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private interface PipelineRun {
+        RunSummary run() throws StoreException, IOException, InterruptedException;
+    }
+
+    /** Runs {@code body} as the current run: one at a time; a stop that came just before applies. */
+    private RunSummary inTurn(Pipeline pipeline, PipelineRun body) throws StoreException, IOException, InterruptedException {
         if (!current.compareAndSet(null, pipeline)) {
             throw new IllegalStateException("a run is already in progress on this Sluice");
         }
@@ -87,7 +114,7 @@ public final class Sluice implements AutoCloseable {
             pipeline.stop();
         }
         try {
-            return pipeline.run(source, httpFetcher());
+            return body.run();
         } finally {
             current.set(null);
             stopBeforeRun = false; // consumed by this run

@@ -39,7 +39,8 @@ public record SluiceConfig(
         Duration grace,
         int window,
         int writeBatchRows,
-        Duration writeBatchDelay) {
+        Duration writeBatchDelay,
+        Duration storeOutage) {
 
     /** Requests in flight to one host at once unless {@code perHost} says otherwise (see {@link Builder#perHost}). */
     public static final int DEFAULT_PER_HOST = 8;
@@ -140,6 +141,7 @@ public record SluiceConfig(
         private int window = 0;
         private int writeBatchRows = 1000;
         private Duration writeBatchDelay = Duration.ofMillis(100);
+        private Duration storeOutage = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -169,6 +171,7 @@ public record SluiceConfig(
             window = c.window;
             writeBatchRows = c.writeBatchRows;
             writeBatchDelay = c.writeBatchDelay;
+            storeOutage = c.storeOutage;
         }
 
         /** Most requests in flight at once, over all hosts; under {@link #adaptive} the ceiling. Default 5. */
@@ -260,6 +263,12 @@ public record SluiceConfig(
         /** ...or when the oldest waiting row is this old. Default 100 ms. */
         public Builder writeBatchDelay(Duration d) { writeBatchDelay = d; return this; }
 
+        /**
+         * How long the database may fail in a row (a restart, a network cut) before the run stops: until then
+         * storing and claiming are retried with back-off while fetched results wait in the bounded queues. Default 60 s.
+         */
+        public Builder storeOutage(Duration d) { storeOutage = d; return this; }
+
         public SluiceConfig build() {
             positive("concurrency", concurrency);
             atLeast("perHost", perHost, 0);
@@ -292,11 +301,12 @@ public record SluiceConfig(
             atLeast("window", window, 0);
             positive("writeBatchRows", writeBatchRows);
             positive("writeBatchDelay", writeBatchDelay);
+            positive("storeOutage", storeOutage);
             int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
             return new SluiceConfig(concurrency, adaptive, perHost, hostKey, ratePerSecond, perHostRate, breakerFailures,
                     breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
                     headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, resumeMode,
-                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay);
+                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage);
         }
 
         private static void rate(String name, double value) {

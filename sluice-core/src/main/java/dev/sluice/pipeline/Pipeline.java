@@ -11,6 +11,7 @@ import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
 import dev.sluice.UrlSource;
+import dev.sluice.WorkQueue;
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.input.UrlParser;
@@ -19,6 +20,7 @@ import dev.sluice.robots.RobotsCache;
 import dev.sluice.robots.RobotsRules;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
+import dev.sluice.store.StoreRetry;
 import dev.sluice.store.Writer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One run of the pipeline, assembled here top to bottom:
@@ -47,6 +50,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *           dedupe, skip   queues, no     per attempt)      platform       batched
  *           done, window)  threads)                         pool)          transactions)
  * </pre>
+ *
+ * <p>The URLs come either from an input ({@link #run}: de-duplicated in the run, URLs already stored skipped),
+ * or from a {@link WorkQueue} shared with other workers ({@link #work}: claimed in batches as the window has
+ * room, each result stored in the transaction that finishes its URL in the queue).
  *
  * <p>Every hand-off is bounded: the <em>window</em> (URLs admitted and not yet stored), the global and
  * per-host slots, the CPU queue, the writer queue. A URL leaves the window only when its row is
@@ -63,9 +70,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     private static final int CHUNK = 256;
+    /** Most URLs claimed from a work queue at once. */
+    private static final int CLAIM = 256;
+    /** How often a worker with nothing to claim looks at the queue again. */
+    private static final long IDLE_POLL_MS = 200;
 
     private final SluiceConfig config;
-    private final Store store;
+    private final Store store; // null for a worker
+    private final WorkQueue queue; // null for a run over an input
     private final Processor processor;
     private final Clock clock;
     private final RunStats stats = new RunStats();
@@ -76,6 +88,7 @@ public final class Pipeline {
     /** URLs admitted and not yet stored or cancelled: the in-run de-duplication set. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Semaphore window;
+    private final int windowSize;
     /** Tripped when admission ends or a stop is requested. */
     private final CountDownLatch admissionOver = new CountDownLatch(1);
     /** Guards the stopping transition against a job being started: no job starts after stop() returns. */
@@ -85,15 +98,30 @@ public final class Pipeline {
     private volatile Exception inputFailure;
     private volatile Thread admissionThread;
 
+    /** A run over an input, into {@code store}. */
     public Pipeline(SluiceConfig config, Store store, Processor processor, Clock clock) {
+        this(config, store, null, config.window(), processor, clock);
+    }
+
+    /**
+     * A worker on {@code queue}. It claims no more URLs ahead than it can soon work on (four times its
+     * concurrency, at least 256), so that the other workers get their share.
+     */
+    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Clock clock) {
+        this(config, null, queue, Math.min(config.window(), Math.max(256, 4 * config.concurrency())), processor, clock);
+    }
+
+    private Pipeline(SluiceConfig config, Store store, WorkQueue queue, int window, Processor processor, Clock clock) {
         this.config = config;
         this.store = store;
+        this.queue = queue;
         this.processor = processor;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
         this.scheduler = new Scheduler(config, retryPolicy);
         this.hostKeys = new HostKeys(config.hostKey());
-        this.window = new Semaphore(config.window());
+        this.window = new Semaphore(window);
+        this.windowSize = window;
     }
 
     /** Sets the number of URL lines expected, for progress; -1 when unknown. */
@@ -132,12 +160,55 @@ public final class Pipeline {
      * committed stays) or the input could not be read.
      */
     public RunSummary run(UrlSource source, HttpFetcher fetcher) throws StoreException, IOException, InterruptedException {
+        if (store == null) {
+            throw new IllegalStateException("this pipeline is a worker on a queue: use work()");
+        }
         Instant runStart = clock.instant();
-        boolean callerInterrupted = false;
         // Only a run that fetches stored URLs again can replace rows.
         boolean replacing = config.resumeMode() != ResumeMode.SKIP_DONE;
-        Writer writer = new Writer(store, replacing, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
-                config.writeBatchDelay(), new StoredResults());
+        return execute(fetcher, batch -> {
+            store.write(batch, replacing);
+            return batch;
+        }, (ctx, writer) -> admit(source, ctx, writer, runStart));
+    }
+
+    /**
+     * Works on the queue: claims URLs, fetches, processes and stores them, until the queue is drained (no
+     * URL queued or leased by any worker) and {@code moreComing} is false, or the run is stopped. At the end,
+     * URLs claimed and not finished go back to the queue. Throws when the database failed for longer than
+     * the outage limit (what was committed stays).
+     */
+    public RunSummary work(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
+        if (queue == null) {
+            throw new IllegalStateException("this pipeline runs over an input: use run()");
+        }
+        try {
+            return execute(fetcher, queue::complete, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible); // a queue has no input to fail
+        } finally {
+            releaseClaims();
+        }
+    }
+
+    /** Gives back what this worker holds unfinished; best effort: otherwise the leases expire. */
+    private void releaseClaims() {
+        try {
+            queue.releaseAll();
+        } catch (StoreException e) {
+            log.warn("{}", e.getMessage());
+        }
+    }
+
+    /** The admission thread's work: feeds URL jobs until its source ends or the run stops. */
+    private interface Admission {
+        void admit(JobContext ctx, Writer writer);
+    }
+
+    private RunSummary execute(HttpFetcher fetcher, Writer.Sink sink, Admission feed) throws StoreException, IOException, InterruptedException {
+        boolean callerInterrupted = false;
+        Writer writer = new Writer(sink, Math.max(2 * config.writeBatchRows(), 256), config.writeBatchRows(),
+                config.writeBatchDelay(), config.storeOutage(), new StoredResults());
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more threads.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()), processor,
                 config.storeBodies(), clock, writer::put);
@@ -145,7 +216,7 @@ public final class Pipeline {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter());
             Thread admission = Thread.ofPlatform().name("sluice-input").daemon(true)
-                    .unstarted(() -> admit(source, ctx, writer, runStart));
+                    .unstarted(() -> feed.admit(ctx, writer));
             admissionThread = admission;
             admission.start();
             callerInterrupted = awaitJobs();
@@ -274,6 +345,62 @@ public final class Pipeline {
         }
     }
 
+    /**
+     * A worker's admission: claims URLs as the window has room, at least a quarter of the window at once (one
+     * query per batch, not per URL). When nothing is queued it looks again every {@value #IDLE_POLL_MS} ms;
+     * other workers' leases may still expire and come back. A claim is retried through a database outage.
+     */
+    private void admitFromQueue(JobContext ctx, Writer writer, BooleanSupplier moreComing) {
+        StoreRetry retry = new StoreRetry(config.storeOutage());
+        int least = Math.max(1, Math.min(CLAIM, windowSize / 4));
+        try {
+            while (!stopping) {
+                window.acquire(least);
+                int room = least + drainWindow(CLAIM - least);
+                List<WorkQueue.Claim> claims = retry.call("claiming URLs", () -> queue.claim(room));
+                window.release(room - claims.size());
+                for (WorkQueue.Claim claim : claims) {
+                    pending.add(claim.url());
+                    admitClaim(claim, ctx, writer);
+                }
+                if (claims.isEmpty()) {
+                    if (pending.isEmpty() && !moreComing.getAsBoolean() && retry.call("reading the queue", queue::drained)) {
+                        break;
+                    }
+                    Thread.sleep(IDLE_POLL_MS);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        } catch (StoreException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            inputFailure = e; // thrown by run()
+            stop();
+        } finally {
+            admissionOver.countDown();
+        }
+    }
+
+    /** Takes up to {@code max} more free permits of the window without waiting; returns how many. */
+    private int drainWindow(int max) {
+        int taken = 0;
+        while (taken < max && window.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    private void admitClaim(WorkQueue.Claim claim, JobContext ctx, Writer writer) throws InterruptedException {
+        String url = claim.url();
+        try {
+            UrlParser.Parsed parsed = UrlParser.parse(url);
+            startJob(new UrlJob(ctx, url, parsed.uri(), hostKeys.of(parsed), claim.validators()));
+        } catch (UrlParser.InvalidUrlException e) { // enqueued by something else than Sluice's enqueue
+            writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
+        }
+    }
+
     private void admitChunk(List<UrlSource.Line> chunk, JobContext ctx, Writer writer, Instant runStart)
             throws InterruptedException, StoreException {
         Map<String, Object> fresh = new LinkedHashMap<>(); // url -> Parsed, or the invalid line's message
@@ -358,6 +485,11 @@ public final class Pipeline {
                 pending.remove(r.url());
             }
             window.release(batch.size());
+        }
+
+        @Override
+        public void superseded(List<UrlResult> results) {
+            results.forEach(r -> settle(r.url())); // the other worker's result counts, in its own run
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.sluice.store;
 
-import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
 import org.slf4j.Logger;
@@ -22,22 +21,30 @@ import java.util.concurrent.locks.LockSupport;
  * and the admission thread (invalid lines); its one consumer is this thread. Full means the producer
  * blocks: a slow database slows the whole pipeline instead of filling memory.
  *
- * <p>A failing commit is retried 3 times, after pauses of 0.1, 0.4 and 1.6 s; if it still fails the store is
- * declared broken: {@link Listener#storeFailed} is called once, and from then on results are taken
- * and dropped (so producers never block forever) and handed to {@link Listener#dropped}. Nothing
- * dropped was stored, so a re-run fetches it again.
+ * <p>A failing commit is retried through an outage ({@link StoreRetry}) while results wait in the bounded
+ * queue; if it fails for longer than the outage limit the store is declared broken:
+ * {@link Listener#storeFailed} is called once, and from then on results are taken and dropped (so
+ * producers never block forever) and handed to {@link Listener#dropped}. Nothing dropped was stored, so a
+ * re-run (or another worker) fetches it again.
  */
 public final class Writer {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
     private static final UrlResult END = UrlResult.failed("\u0000end", dev.sluice.ErrorKind.IO, null, null, 0, 0,
             java.time.Instant.EPOCH);
-    private static final long[] RETRY_PAUSES_MS = {100, 400, 1600};
     private static final long LINGER_NANOS = 2_000_000;
+
+    /** Stores one batch in one transaction; returns the results stored (all, unless some were no longer ours to store). */
+    public interface Sink {
+        List<UrlResult> store(List<UrlResult> batch) throws StoreException;
+    }
 
     /** Told about every batch; called on the writer thread. */
     public interface Listener {
-        /** The batch is committed. */
-        void committed(List<UrlResult> batch);
+        /** These results are committed. */
+        void committed(List<UrlResult> stored);
+
+        /** These results were not stored: another worker had taken their URLs over. */
+        void superseded(List<UrlResult> results);
 
         /** The store failed for good; called once. */
         void storeFailed(StoreException e);
@@ -46,8 +53,8 @@ public final class Writer {
         void dropped(List<UrlResult> batch);
     }
 
-    private final Store store;
-    private final boolean replacing;
+    private final Sink sink;
+    private final StoreRetry retry;
     private final BlockingQueue<UrlResult> queue;
     private final int batchRows;
     private final long maxDelayNanos;
@@ -55,9 +62,9 @@ public final class Writer {
     private final Thread thread;
     private boolean broken; // only the writer thread
 
-    public Writer(Store store, boolean replacing, int capacity, int batchRows, Duration maxDelay, Listener listener) {
-        this.store = store;
-        this.replacing = replacing;
+    public Writer(Sink sink, int capacity, int batchRows, Duration maxDelay, Duration outageLimit, Listener listener) {
+        this.sink = sink;
+        this.retry = new StoreRetry(outageLimit);
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchRows = batchRows;
         this.maxDelayNanos = maxDelay.toNanos();
@@ -130,23 +137,21 @@ public final class Writer {
             listener.dropped(batch);
             return;
         }
-        for (int attempt = 0; ; attempt++) {
-            try {
-                store.write(batch, replacing);
-                break;
-            } catch (StoreException | RuntimeException failure) {
-                StoreException e = failure instanceof StoreException se ? se
-                        : new StoreException(store.location(), "storing failed unexpectedly", failure);
-                if (attempt == RETRY_PAUSES_MS.length) {
-                    broken = true;
-                    listener.storeFailed(e);
-                    listener.dropped(batch);
-                    return;
-                }
-                log.warn("storing {} results failed, trying again in {} ms: {}", batch.size(), RETRY_PAUSES_MS[attempt], e.getMessage());
-                Thread.sleep(RETRY_PAUSES_MS[attempt]);
-            }
+        List<UrlResult> stored;
+        try {
+            stored = retry.call("storing " + batch.size() + " results", () -> sink.store(batch));
+        } catch (StoreException e) {
+            broken = true;
+            listener.storeFailed(e);
+            listener.dropped(batch);
+            return;
         }
-        listener.committed(batch); // outside the retry: a committed batch is never written twice
+        // Outside the retry: a committed batch is never written twice.
+        listener.committed(stored);
+        if (stored.size() < batch.size()) {
+            java.util.Set<UrlResult> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            kept.addAll(stored);
+            listener.superseded(batch.stream().filter(r -> !kept.contains(r)).toList());
+        }
     }
 }

@@ -1,0 +1,152 @@
+package dev.sluice.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.StoreException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A PostgreSQL database named by the user ({@code postgresql://user[:password]@host[:port]/db}, also
+ * {@code postgres://…} and {@code jdbc:postgresql://…}) and its connection pool (HikariCP).
+ *
+ * <p>The password comes from the URL or from {@code PGPASSWORD}, the user from the URL or {@code PGUSER};
+ * neither password nor {@code password=} parameter ever appears in {@link #location()}, which is what
+ * messages show. The schema is brought up to date ({@link PgMigrations}) when the pool opens.
+ *
+ * <p>Thread-safe: the pool hands each caller its own connection.
+ */
+public final class PgDatabase implements AutoCloseable {
+    private final String location;
+    private final HikariDataSource pool;
+
+    private PgDatabase(String location, HikariDataSource pool) {
+        this.location = location;
+        this.pool = pool;
+    }
+
+    /** Whether a {@code --db} value names a PostgreSQL database rather than a SQLite file. */
+    public static boolean isPostgres(String db) {
+        String s = db.toLowerCase(Locale.ROOT);
+        return s.startsWith("postgresql://") || s.startsWith("postgres://") || s.startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * Opens a pool of at most {@code connections} connections to {@code db}, checks that the server answers, and
+     * migrates the schema. {@code env} is the environment ({@code PGPASSWORD}, {@code PGUSER}).
+     */
+    public static PgDatabase open(String db, int connections, Map<String, String> env) throws StoreException {
+        Target t = Target.parse(db, env);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sluice-db");
+        config.setJdbcUrl(t.jdbcUrl);
+        if (t.user != null) {
+            config.setUsername(t.user);
+        }
+        if (t.password != null) {
+            config.setPassword(t.password);
+        }
+        config.setMaximumPoolSize(connections);
+        config.setMinimumIdle(1);
+        // During an outage a caller waits this long for a connection, then fails and retries by its own policy.
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.setInitializationFailTimeout(-1); // the first connection is made below, with a clear message
+        config.addDataSourceProperty("reWriteBatchedInserts", "true"); // batches of inserts as multi-row inserts
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "sluice");
+        HikariDataSource pool = new HikariDataSource(config);
+        try (Connection c = pool.getConnection()) {
+            PgMigrations.apply(c);
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException(t.location, "cannot open the database", rootCause(e));
+        }
+        return new PgDatabase(t.location, pool);
+    }
+
+    /** A connection from the pool; close it to give it back. */
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** The database's URL without its password: safe to print. */
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /** Where to connect, parsed from the user's URL. */
+    record Target(String jdbcUrl, String user, String password, String location) {
+
+        static Target parse(String db, Map<String, String> env) throws StoreException {
+            String printable = db.replaceAll("(?i)(://[^:/@]*):[^@/]*@", "$1:***@")
+                    .replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+            URI uri;
+            try {
+                uri = new URI(db.regionMatches(true, 0, "jdbc:", 0, 5) ? db.substring(5) : db);
+            } catch (URISyntaxException e) {
+                throw new StoreException(printable, "not a PostgreSQL URL (postgresql://user@host:port/database)", null);
+            }
+            if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() <= 1) {
+                throw new StoreException(printable, "not a PostgreSQL URL: it needs a host and a database "
+                        + "(postgresql://user@host:port/database)", null);
+            }
+            String user = null;
+            String password = null;
+            if (uri.getRawUserInfo() != null) {
+                String[] parts = uri.getRawUserInfo().split(":", 2);
+                user = decode(parts[0]);
+                password = parts.length == 2 ? decode(parts[1]) : null;
+            }
+            List<String> params = new ArrayList<>();
+            if (uri.getRawQuery() != null) {
+                for (String p : uri.getRawQuery().split("&")) {
+                    String key = p.split("=", 2)[0].toLowerCase(Locale.ROOT);
+                    String value = p.contains("=") ? decode(p.split("=", 2)[1]) : "";
+                    switch (key) {
+                        case "user" -> user = value;
+                        case "password" -> password = value;
+                        default -> params.add(p);
+                    }
+                }
+            }
+            if (user == null) {
+                user = env.get("PGUSER");
+            }
+            if (password == null) {
+                password = env.get("PGPASSWORD");
+            }
+            String hostPort = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+            String jdbc = "jdbc:postgresql://" + hostPort + uri.getRawPath() + (params.isEmpty() ? "" : "?" + String.join("&", params));
+            String location = "postgresql://" + (user == null ? "" : user + "@") + hostPort + uri.getRawPath();
+            return new Target(jdbc, user, password, location);
+        }
+
+        private static String decode(String s) {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.sluice.store;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.ResumeMode;
+import dev.sluice.StoreException;
+import dev.sluice.UrlResult;
+import dev.sluice.UrlSource;
+import dev.sluice.input.UrlParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Loads URLs into the work queue: the input is streamed in batches of {@value #BATCH} lines, one
+ * transaction each, and the database removes duplicates ({@code ON CONFLICT DO NOTHING} on the URL), so
+ * running it again with the same or an overlapping list, even at the same time, adds each URL once.
+ *
+ * <p>A line that is not a fetchable URL is finished at once: a {@code failed} row ({@code invalid_url},
+ * naming its line) in the same transaction. Each batch is inserted in URL order, so two loads of
+ * overlapping lists lock rows in one order and cannot deadlock.
+ *
+ * <p>Runs on the caller's thread.
+ */
+public final class PgEnqueue {
+    private static final Logger log = LoggerFactory.getLogger(PgEnqueue.class);
+    static final int BATCH = 5_000;
+    /** Longer URLs do not fit a btree index entry (about 2,700 bytes): they cannot be a key of the queue. */
+    static final int MAX_URL_BYTES = 2_048;
+
+    /** What a load did. {@code requeued}: URLs stored before and queued again by {@code --retry-failed}/{@code --refetch}. */
+    public record Summary(long lines, long queued, long alreadyQueued, long requeued, long invalid, long tooLong) {
+    }
+
+    private final PgDatabase db;
+    private final ResumeMode mode;
+    private final Clock clock;
+
+    public PgEnqueue(PgDatabase db, ResumeMode mode, Clock clock) {
+        this.db = db;
+        this.mode = mode;
+        this.clock = clock;
+    }
+
+    /** Loads every line of {@code source}; returns when all is committed. */
+    public Summary load(UrlSource source) throws StoreException, IOException {
+        long lines = 0;
+        long queued = 0;
+        long already = 0;
+        long requeued = 0;
+        long invalid = 0;
+        long tooLong = 0;
+        try (source) {
+            while (true) {
+                TreeSet<String> urls = new TreeSet<>();
+                Map<String, UrlResult> failures = new LinkedHashMap<>();
+                int n = 0;
+                UrlSource.Line line;
+                while (n < BATCH && (line = source.next()) != null) {
+                    n++;
+                    String text = line.text();
+                    if (text.getBytes(StandardCharsets.UTF_8).length > MAX_URL_BYTES) {
+                        tooLong++;
+                        log.warn("{}: skipped: longer than {} bytes, too long to be a key of the queue", line.where(), MAX_URL_BYTES);
+                        continue;
+                    }
+                    try {
+                        UrlParser.parse(text);
+                        urls.add(text);
+                    } catch (UrlParser.InvalidUrlException e) {
+                        failures.putIfAbsent(text, UrlResult.failed(text, ErrorKind.INVALID_URL, line.where() + ": " + e.getMessage(),
+                                null, 0, 0, clock.instant()));
+                    }
+                }
+                if (n == 0) {
+                    break;
+                }
+                lines += n;
+                long[] counts = loadBatch(new ArrayList<>(urls), failures);
+                queued += counts[0];
+                requeued += counts[1];
+                invalid += counts[2];
+                already += urls.size() - counts[0] - counts[1];
+            }
+        }
+        return new Summary(lines, queued, already, requeued, invalid, tooLong);
+    }
+
+    /** One batch in one transaction, retried once if it deadlocks anyway; returns {new, requeued, invalid}. */
+    private long[] loadBatch(List<String> urls, Map<String, UrlResult> failures) throws StoreException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = db.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    long fresh = insert(c, urls, "queued").size();
+                    long again = mode == ResumeMode.SKIP_DONE ? 0 : requeue(c, urls);
+                    List<String> newInvalid = insert(c, new ArrayList<>(failures.keySet()), "failed");
+                    PgRows.write(c, newInvalid.stream().map(failures::get).toList());
+                    c.commit();
+                    return new long[] {fresh, again, newInvalid.size()};
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                boolean retryable = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+                if (!retryable || attempt == 3) {
+                    throw new StoreException(db.location(), "cannot add URLs to the queue", e);
+                }
+            }
+        }
+    }
+
+    /** Inserts the URLs not yet in the queue, in the given state; returns those inserted. */
+    private static List<String> insert(Connection c, List<String> urls, String state) throws SQLException {
+        List<String> inserted = new ArrayList<>();
+        if (urls.isEmpty()) {
+            return inserted;
+        }
+        try (PreparedStatement st = c.prepareStatement("""
+                INSERT INTO queue (url, state, finished_by, finished_at)
+                SELECT u, ?, CASE WHEN ? = 'failed' THEN 'enqueue' END, CASE WHEN ? = 'failed' THEN now() END
+                FROM unnest(?::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n
+                ON CONFLICT (url) DO NOTHING
+                RETURNING url""")) {
+            st.setString(1, state);
+            st.setString(2, state);
+            st.setString(3, state);
+            st.setArray(4, c.createArrayOf("text", urls.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    /** Queues again the listed URLs that are finished and, by the resume mode, due again; returns how many. */
+    private long requeue(Connection c, List<String> urls) throws SQLException {
+        String due = mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')";
+        try (PreparedStatement st = c.prepareStatement("UPDATE queue SET state = 'queued', finished_by = NULL, finished_at = NULL "
+                + "WHERE url = ANY(?) AND " + due)) {
+            st.setArray(1, c.createArrayOf("text", urls.toArray()));
+            return st.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.sluice.store;
+
+import dev.sluice.StoreException;
+import dev.sluice.UrlResult;
+import dev.sluice.Validators;
+import dev.sluice.WorkQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker's side of the work queue in PostgreSQL (table {@code queue}), in the shape of mature
+ * Postgres job queues (River, pgmq): a batch claim with {@code FOR UPDATE SKIP LOCKED} under a lease
+ * (owner + expiry, by the database's clock), completion {@code WHERE lease_owner = me} in the transaction
+ * that stores the results, and a reaper that puts expired leases back.
+ *
+ * <p>Threads: a heartbeat thread ({@code sluice-lease}, platform, daemon) runs every third of the lease:
+ * it renews this worker's leases, puts other workers' expired leases back to {@code queued}, and marks this
+ * worker as seen. Claims come from the pipeline's admission thread, completions from its writer thread;
+ * each call takes its own pooled connection.
+ */
+public final class PgQueue implements WorkQueue {
+    private static final Logger log = LoggerFactory.getLogger(PgQueue.class);
+
+    private final PgDatabase db;
+    private final String workerId;
+    private final Duration lease;
+    private final ScheduledExecutorService heartbeat;
+    private volatile boolean heartbeatFailing; // only for logging an outage once
+
+    private PgQueue(PgDatabase db, String workerId, Duration lease) {
+        this.db = db;
+        this.workerId = workerId;
+        this.lease = lease;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-lease");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Joins the queue of {@code db} as a new worker whose leases last {@code lease} unless renewed; starts
+     * the heartbeat. Closing the queue gives back what the worker holds; the database stays open.
+     */
+    public static PgQueue join(PgDatabase db, Duration lease) throws StoreException {
+        PgQueue q = new PgQueue(db, newWorkerId(), lease);
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("INSERT INTO workers (id) VALUES (?)")) {
+            st.setString(1, q.workerId);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            q.heartbeat.shutdownNow();
+            throw new StoreException(db.location(), "cannot join the work queue", e);
+        }
+        long period = Math.max(lease.toMillis() / 3, 50);
+        q.heartbeat.scheduleWithFixedDelay(q::beat, period, period, TimeUnit.MILLISECONDS);
+        return q;
+    }
+
+    /** host:pid:random — unique among workers, and says where to look for one. */
+    private static String newWorkerId() {
+        String host;
+        try {
+            host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                host = "unknown";
+            }
+        }
+        return host + ":" + ProcessHandle.current().pid() + ":" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    @Override
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public String location() {
+        return db.location();
+    }
+
+    @Override
+    public List<Claim> claim(int max) throws StoreException {
+        List<Claim> claimed = new ArrayList<>(max);
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("""
+                WITH next AS (
+                    SELECT id FROM queue WHERE state = 'queued' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
+                ), claimed AS (
+                    UPDATE queue q SET state = 'leased', lease_owner = ?, leased_at = now(),
+                                       lease_until = now() + ? * interval '1 millisecond', claims = q.claims + 1
+                    FROM next WHERE q.id = next.id
+                    RETURNING q.id, q.url
+                )
+                SELECT claimed.url, r.etag, r.last_modified
+                FROM claimed LEFT JOIN results r ON r.url = claimed.url AND r.status = 'ok'
+                ORDER BY claimed.id""")) {
+            st.setInt(1, max);
+            st.setString(2, workerId);
+            st.setLong(3, lease.toMillis());
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new Claim(rs.getString(1), new Validators(rs.getString(2), rs.getString(3))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot claim URLs from the queue", e);
+        }
+        return claimed;
+    }
+
+    @Override
+    public boolean drained() throws StoreException {
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM queue WHERE state = 'queued') OR EXISTS (SELECT 1 FROM queue WHERE state = 'leased')");
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return !rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot read the queue", e);
+        }
+    }
+
+    @Override
+    public List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException {
+        // In URL order: two workers finishing overlapping URLs (both presumed dead once) lock them in one order.
+        List<UrlResult> sorted = new ArrayList<>(batch);
+        sorted.sort(Comparator.comparing(UrlResult::url));
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<String> mine = finish(c, sorted);
+                List<UrlResult> stored = new ArrayList<>(mine.size());
+                List<String> lost = new ArrayList<>();
+                for (UrlResult r : sorted) {
+                    if (mine.contains(r.url())) {
+                        stored.add(r);
+                    } else {
+                        lost.add(r.url());
+                    }
+                }
+                PgRows.write(c, stored);
+                c.commit();
+                if (!lost.isEmpty()) {
+                    stored.addAll(finishedEarlier(c, lost, sorted));
+                }
+                return stored;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
+        }
+    }
+
+    /**
+     * Marks the URLs' queue rows finished where this worker still holds the lease, or where nobody does
+     * (its lease expired and no one has claimed it since); returns those URLs.
+     */
+    private Set<String> finish(Connection c, List<UrlResult> batch) throws SQLException {
+        String[] urls = new String[batch.size()];
+        String[] states = new String[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            urls[i] = batch.get(i).url();
+            states[i] = batch.get(i).ok() ? "done" : "failed";
+        }
+        Set<String> finished = new HashSet<>();
+        try (PreparedStatement st = c.prepareStatement("""
+                UPDATE queue q SET state = v.state, lease_owner = NULL, leased_at = NULL, lease_until = NULL,
+                                   finished_by = ?, finished_at = now()
+                FROM unnest(?::text[], ?::text[]) AS v(url, state)
+                WHERE q.url = v.url AND ((q.state = 'leased' AND q.lease_owner = ?) OR q.state = 'queued')
+                RETURNING q.url""")) {
+            st.setString(1, workerId);
+            st.setArray(2, c.createArrayOf("text", urls));
+            st.setArray(3, c.createArrayOf("text", states));
+            st.setString(4, workerId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    finished.add(rs.getString(1));
+                }
+            }
+        }
+        return finished;
+    }
+
+    /**
+     * Of URLs this call could not finish, those this worker had already finished: a commit whose answer was
+     * lost with the connection, then retried. They are stored (once); the rest belong to another worker.
+     */
+    private List<UrlResult> finishedEarlier(Connection c, List<String> lost, List<UrlResult> batch) throws SQLException {
+        Set<String> earlier = new HashSet<>();
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT url FROM queue WHERE url = ANY(?) AND finished_by = ? AND state IN ('done', 'failed')")) {
+            st.setArray(1, c.createArrayOf("text", lost.toArray()));
+            st.setString(2, workerId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    earlier.add(rs.getString(1));
+                }
+            }
+        }
+        c.commit();
+        if (earlier.size() < lost.size()) {
+            log.warn("{} results not stored: another worker took over their URLs after this worker's lease expired",
+                    lost.size() - earlier.size());
+        }
+        return batch.stream().filter(r -> earlier.contains(r.url())).toList();
+    }
+
+    /** The heartbeat: renew own leases, put expired ones back, say this worker is alive. Never throws. */
+    private void beat() {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement renew = c.prepareStatement("UPDATE queue SET lease_until = now() + ? * interval '1 millisecond' "
+                    + "WHERE lease_owner = ? AND state = 'leased'");
+                 PreparedStatement reap = c.prepareStatement("UPDATE queue SET state = 'queued', lease_owner = NULL, "
+                         + "leased_at = NULL, lease_until = NULL WHERE state = 'leased' AND lease_until < now()");
+                 PreparedStatement seen = c.prepareStatement("UPDATE workers SET seen_at = now() WHERE id = ?")) {
+                renew.setLong(1, lease.toMillis());
+                renew.setString(2, workerId);
+                renew.executeUpdate();
+                int reaped = reap.executeUpdate();
+                seen.setString(1, workerId);
+                seen.executeUpdate();
+                c.commit();
+                if (reaped > 0) {
+                    log.info("{} URLs returned to the queue: the worker holding them stopped renewing its lease", reaped);
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+            if (heartbeatFailing) {
+                heartbeatFailing = false;
+                log.info("the database answers again; leases renewed");
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!heartbeatFailing) {
+                heartbeatFailing = true;
+                log.warn("cannot renew this worker's leases ({}); retrying every {} ms", e.getMessage(), lease.toMillis() / 3);
+            }
+        }
+    }
+
+    @Override
+    public void releaseAll() throws StoreException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement release = c.prepareStatement("UPDATE queue SET state = 'queued', lease_owner = NULL, "
+                    + "leased_at = NULL, lease_until = NULL WHERE lease_owner = ? AND state = 'leased'")) {
+                release.setString(1, workerId);
+                int n = release.executeUpdate();
+                c.commit();
+                if (n > 0) {
+                    log.info("{} unfinished URLs returned to the queue", n);
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot return unfinished URLs to the queue (they return by themselves when "
+                    + "this worker's lease expires, within " + lease.toSeconds() + " s)", e);
+        }
+    }
+
+    /** Stops the heartbeat and marks the worker stopped. Does not release leases: call {@link #releaseAll} first. */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        try {
+            heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("UPDATE workers SET stopped_at = now() WHERE id = ?")) {
+            st.setString(1, workerId);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            log.debug("cannot mark worker {} stopped: {}", workerId, e.getMessage());
+        }
+    }
+}

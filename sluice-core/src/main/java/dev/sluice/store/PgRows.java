@@ -1,0 +1,173 @@
+package dev.sluice.store;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.UrlResult;
+import dev.sluice.Validators;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Rows of {@code results}, {@code records} and {@code bodies} in PostgreSQL: written within the caller's
+ * transaction, read back for status and export. Shared by {@link PgStore} and {@link PgQueue}.
+ */
+final class PgRows {
+    static final String RESULT_COLUMNS = "url, status, http_status, attempts, error, detail, bytes, content_type, "
+            + "sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged";
+    /** jsonb cannot hold U+0000: an escaped NUL (not an escaped backslash before "u0000") becomes U+FFFD. */
+    private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
+    private PgRows() {
+    }
+
+    /** Writes the batch's rows, replacing earlier ones of the same URLs, within the caller's transaction. */
+    static void write(Connection c, Collection<UrlResult> batch) throws SQLException {
+        List<UrlResult> whole = new ArrayList<>(batch.size());
+        List<UrlResult> unchanged = new ArrayList<>();
+        for (UrlResult r : batch) {
+            (r.unchanged() ? unchanged : whole).add(r);
+        }
+        upsertResults(c, whole);
+        writeRecordsAndBodies(c, whole);
+        if (!unchanged.isEmpty()) {
+            markUnchanged(c, unchanged);
+        }
+    }
+
+    private static void upsertResults(Connection c, List<UrlResult> results) throws SQLException {
+        if (results.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO results (" + RESULT_COLUMNS + """
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)
+                ON CONFLICT (url) DO UPDATE SET
+                    status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
+                    error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
+                    content_type = excluded.content_type, sha256 = excluded.sha256,
+                    elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
+                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = false""")) {
+            for (UrlResult r : results) {
+                st.setString(1, r.url());
+                st.setString(2, r.status().code());
+                if (r.httpStatus() == null) {
+                    st.setNull(3, Types.INTEGER);
+                } else {
+                    st.setInt(3, r.httpStatus());
+                }
+                st.setInt(4, r.attempts());
+                st.setString(5, r.error() == null ? null : r.error().code());
+                st.setString(6, r.detail());
+                if (r.bytes() == null) {
+                    st.setNull(7, Types.BIGINT);
+                } else {
+                    st.setLong(7, r.bytes());
+                }
+                st.setString(8, r.contentType());
+                st.setString(9, r.sha256());
+                st.setLong(10, r.elapsedMs());
+                st.setObject(11, timestamp(r.fetchedAt()));
+                st.setString(12, r.validators().etag());
+                st.setString(13, r.validators().lastModified());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** Replaces the URLs' records and bodies: a re-fetch leaves none of the old ones behind. */
+    private static void writeRecordsAndBodies(Connection c, List<UrlResult> results) throws SQLException {
+        if (results.isEmpty()) {
+            return;
+        }
+        String[] urls = results.stream().map(UrlResult::url).toArray(String[]::new);
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM records WHERE url = ANY(?)");
+             PreparedStatement delBodies = c.prepareStatement("DELETE FROM bodies WHERE url = ANY(?)")) {
+            del.setArray(1, c.createArrayOf("text", urls));
+            del.executeUpdate();
+            delBodies.setArray(1, c.createArrayOf("text", urls));
+            delBodies.executeUpdate();
+        }
+        try (PreparedStatement rec = c.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?::jsonb)");
+             PreparedStatement body = c.prepareStatement("INSERT INTO bodies (url, body) VALUES (?, ?)")) {
+            boolean anyRecord = false;
+            boolean anyBody = false;
+            for (UrlResult r : results) {
+                int seq = 0;
+                for (String data : r.records()) {
+                    rec.setString(1, r.url());
+                    rec.setInt(2, seq++);
+                    rec.setString(3, data.contains("\\u0000") ? ESCAPED_NUL.matcher(data).replaceAll("$1\\\\ufffd") : data);
+                    rec.addBatch();
+                    anyRecord = true;
+                }
+                if (r.body() != null) {
+                    body.setString(1, r.url());
+                    body.setBytes(2, r.body());
+                    body.addBatch();
+                    anyBody = true;
+                }
+            }
+            if (anyRecord) {
+                rec.executeBatch();
+            }
+            if (anyBody) {
+                body.executeBatch();
+            }
+        }
+    }
+
+    /** A 304 to a refetch: only the fetch's time, attempts and elapsed time change; a vanished row becomes a failure. */
+    private static void markUnchanged(Connection c, List<UrlResult> unchanged) throws SQLException {
+        List<UrlResult> vanished = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = true WHERE url = ? AND status = 'ok'")) {
+            for (UrlResult r : unchanged) {
+                st.setInt(1, r.attempts());
+                st.setLong(2, r.elapsedMs());
+                st.setObject(3, timestamp(r.fetchedAt()));
+                st.setString(4, r.url());
+                st.addBatch();
+            }
+            int[] updated = st.executeBatch();
+            for (int i = 0; i < updated.length; i++) {
+                if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
+                    UrlResult r = unchanged.get(i);
+                    vanished.add(UrlResult.failed(r.url(), ErrorKind.HTTP, "304 Not Modified, but the stored result it "
+                            + "confirms is gone; run again to fetch it whole", 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                }
+            }
+        }
+        upsertResults(c, vanished);
+    }
+
+    /** A results row read with {@link #RESULT_COLUMNS} (records and body not included). */
+    static UrlResult read(ResultSet rs) throws SQLException {
+        String error = rs.getString(5);
+        int http = rs.getInt(3);
+        Integer httpStatus = rs.wasNull() ? null : http;
+        long bytes = rs.getLong(7);
+        Long size = rs.wasNull() ? null : bytes;
+        return new UrlResult(rs.getString(1),
+                "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
+                httpStatus, rs.getInt(4),
+                error == null ? null : ErrorKind.valueOf(error.toUpperCase(Locale.ROOT)),
+                rs.getString(6), size, rs.getString(8), rs.getString(9), rs.getLong(10),
+                rs.getObject(11, OffsetDateTime.class).toInstant(), List.of(), null,
+                new Validators(rs.getString(12), rs.getString(13)), rs.getBoolean(14));
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.store;
+
+import dev.sluice.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Carries a database call through an outage (a restart, a network cut, a locked file): it is tried again
+ * after pauses growing from 100 ms to 5 s, until it has been failing for longer than the outage limit;
+ * then the last failure is thrown, saying how long it lasted. Each retry is logged once, at WARN.
+ *
+ * <p>Thread-safe (no state); runs on the caller's thread, which sleeps between tries.
+ */
+public final class StoreRetry {
+    private static final Logger log = LoggerFactory.getLogger(StoreRetry.class);
+    private static final long FIRST_PAUSE_MS = 100;
+    private static final long MAX_PAUSE_MS = 5_000;
+
+    /** A database call. */
+    public interface Call<T> {
+        T call() throws StoreException;
+    }
+
+    private final Duration limit;
+
+    public StoreRetry(Duration limit) {
+        this.limit = limit;
+    }
+
+    /** Runs {@code call} until it succeeds or has failed for longer than the limit; {@code what} names it in logs. */
+    public <T> T call(String what, Call<T> call) throws StoreException, InterruptedException {
+        long firstFailure = 0;
+        long pause = FIRST_PAUSE_MS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = call.call();
+                if (attempt > 1) {
+                    log.info("{}: done after {} tries; the database answers again", what, attempt);
+                }
+                return result;
+            } catch (StoreException | RuntimeException failure) {
+                StoreException e = failure instanceof StoreException se ? se
+                        : new StoreException("the database", what + " failed unexpectedly", failure);
+                long now = System.nanoTime();
+                if (attempt == 1) {
+                    firstFailure = now;
+                }
+                long failingMs = (now - firstFailure) / 1_000_000;
+                if (failingMs + pause > limit.toMillis()) {
+                    throw new StoreException(e.location(), what + " failed for " + (failingMs / 1000) + " s in a row, "
+                            + "longer than the outage limit of " + limit.toSeconds() + " s", PgDatabase.rootCause(e));
+                }
+                log.warn("{} failed, trying again in {} ms: {}", what, pause, e.getMessage());
+                Thread.sleep(pause);
+                pause = Math.min(2 * pause, MAX_PAUSE_MS);
+            }
+        }
+    }
+}

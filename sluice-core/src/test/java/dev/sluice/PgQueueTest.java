@@ -1,0 +1,145 @@
+package dev.sluice;
+
+import dev.sluice.input.LineSource;
+import dev.sluice.origin.Origin;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgEnqueue;
+import dev.sluice.store.PgQueue;
+import dev.sluice.store.PgStore;
+import dev.sluice.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The work queue in a real PostgreSQL: loading, claiming under leases, finishing, taking over. */
+class PgQueueTest {
+    static final TestPostgres pg = TestPostgres.shared();
+    String url;
+    PgDatabase db;
+    Origin origin;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        url = pg.newDatabase();
+        db = PgDatabase.open(url, 4, Map.of());
+        origin = Origin.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+        origin.close();
+    }
+
+    private List<String> urls(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> origin.uri("/page/" + i).toString()).toList();
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = pg.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void overlappingLoadsAtTheSameTimeAddEachUrlOnce() throws Exception {
+        List<String> a = new ArrayList<>(urls(0, 12_000));
+        a.add("not a url");
+        List<String> b = new ArrayList<>(urls(6_000, 18_000));
+        b.add("not a url");
+        PgEnqueue enqueue = new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC());
+
+        CompletableFuture<PgEnqueue.Summary> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
+        CompletableFuture<PgEnqueue.Summary> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
+        PgEnqueue.Summary s1 = first.join();
+        PgEnqueue.Summary s2 = second.join();
+
+        assertThat(s1.queued() + s2.queued()).isEqualTo(18_000);
+        assertThat(s1.alreadyQueued() + s2.alreadyQueued()).isEqualTo(6_000);
+        assertThat(s1.invalid() + s2.invalid()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM queue WHERE state = 'queued'")).isEqualTo(18_000);
+        assertThat(count("SELECT count(*) FROM results WHERE error = 'invalid_url'")).isEqualTo(1);
+
+        PgEnqueue.Summary again = load(enqueue, a);
+        assertThat(again.queued()).isZero();
+        assertThat(again.alreadyQueued()).isEqualTo(12_000);
+        assertThat(count("SELECT count(*) FROM queue")).isEqualTo(18_001);
+    }
+
+    private static PgEnqueue.Summary load(PgEnqueue enqueue, List<String> lines) {
+        try {
+            return enqueue.load(LineSource.ofLines(lines));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aWorkerDrainsTheQueueIntoResultsAndFinishesEachUrlInTheSameTransaction() throws Exception {
+        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC()).load(LineSource.ofLines(urls(0, 300)));
+        RunSummary summary;
+        String worker;
+        try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(16).build()).build();
+             PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+            worker = queue.workerId();
+            summary = sluice.work(queue, () -> false);
+        }
+        assertThat(summary.ok()).isEqualTo(300);
+        assertThat(count("SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(300);
+        assertThat(count("SELECT count(*) FROM queue WHERE state = 'done' AND finished_by = '" + worker + "'")).isEqualTo(300);
+        assertThat(origin.requests()).isEqualTo(300);
+    }
+
+    @Test
+    void aDeadWorkersLeasesAreTakenOverOnceTheyExpireAndItsLateResultsAreNotStored() throws Exception {
+        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC()).load(LineSource.ofLines(urls(0, 50)));
+        PgQueue dead = PgQueue.join(db, Duration.ofMillis(600));
+        List<WorkQueue.Claim> held = dead.claim(10);
+        assertThat(held).hasSize(10);
+        dead.close(); // its heartbeat stops: the leases are no longer renewed, nor given back
+
+        try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(8).build()).build();
+             PgQueue alive = PgQueue.join(db, Duration.ofMillis(600))) {
+            RunSummary summary = sluice.work(alive, () -> false); // waits for the dead worker's leases to expire
+            assertThat(summary.ok()).isEqualTo(50);
+        }
+        assertThat(count("SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(50);
+        assertThat(count("SELECT count(*) FROM queue WHERE claims = 2")).isEqualTo(10);
+
+        UrlResult late = UrlResult.failed(held.get(0).url(), ErrorKind.TIMEOUT, "late", null, 1, 1, java.time.Instant.now());
+        assertThat(dead.complete(List.of(late))).isEmpty();
+        assertThat(count("SELECT count(*) FROM results WHERE status = 'failed'")).isZero();
+    }
+
+    @Test
+    void theStoreKeepsTheSameSchemaWithJsonbRecords() throws Exception {
+        try (Sluice sluice = Sluice.builder().config(Harness.config().build())
+                .processor(dev.sluice.process.JqProcessor.compile("{n: .items | length}")).build();
+             PgStore store = PgStore.open(url, Map.of())) {
+            RunSummary s = sluice.run(store, LineSource.ofLines(List.of(origin.uri("/page/1").toString(),
+                    origin.uri("/x?status=404").toString())));
+            assertThat(s.ok()).isEqualTo(1);
+            assertThat(store.counts().byError()).containsEntry("http", 1L);
+            List<UrlResult> scanned = new ArrayList<>();
+            store.scan(null, scanned::add);
+            assertThat(scanned).extracting(UrlResult::url).containsExactly(origin.uri("/page/1").toString(),
+                    origin.uri("/x?status=404").toString());
+        }
+        assertThat(count("SELECT count(*) FROM records WHERE jsonb_typeof(data -> 'n') = 'number'")).isEqualTo(1);
+    }
+}
