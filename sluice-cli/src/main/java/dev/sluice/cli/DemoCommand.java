@@ -66,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         int code;
         try (Origin origin = Origin.start()) {
             List<String> list = plan(origin, urls);
-            code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), file,
-                    LineSource.ofLines(list), () -> list.size(), !noProgress));
+            code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), file.toString(),
+                    LineSource.ofLines(list), () -> list.size(), !noProgress, false, null));
         }
         if (code == ExitCode.INTERRUPTED) {
             return code;

@@ -1,6 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.Store;
 import dev.sluice.StoreException;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgStore;
 import dev.sluice.store.SqliteStore;
 import picocli.CommandLine.Option;
 
@@ -9,14 +12,22 @@ import java.nio.file.Path;
 
 /** The {@code --db} of commands that read results: they must not create an empty database by mistake. */
 final class ExistingDatabase {
-    @Option(names = "--db", paramLabel = "PATH", defaultValue = "sluice.db", description = "SQLite database file. Default: ${DEFAULT-VALUE}.")
-    Path db;
+    @Option(names = "--db", paramLabel = "PATH|URL", defaultValue = "sluice.db",
+            description = "SQLite database file, or a PostgreSQL database (postgresql://user@host:port/db). Default: ${DEFAULT-VALUE}.")
+    String db;
 
-    /** Opens the database, or fails with one line when there is none at {@code --db}. */
-    SqliteStore open() throws StoreException {
-        if (!Files.isRegularFile(db)) {
-            throw new StoreException(db.toString(), "no database here (run 'sluice run' first, or name one with --db)", null);
+    boolean postgres() {
+        return PgDatabase.isPostgres(db);
+    }
+
+    /** Opens the database, or fails with one line when there is no SQLite file at {@code --db}. */
+    Store open() throws StoreException {
+        if (postgres()) {
+            return PgStore.open(db, System.getenv());
         }
-        return SqliteStore.open(db);
+        if (!Files.isRegularFile(Path.of(db))) {
+            throw new StoreException(db, "no database here (run 'sluice run' first, or name one with --db)", null);
+        }
+        return SqliteStore.open(Path.of(db));
     }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.sluice.UrlResult;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.Store;
 import dev.sluice.store.Timestamps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
                 .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         ObjectWriter nextRows = format == Format.csv ? csvWriter(false).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET) : firstRow;
         boolean[] first = {true};
-        try (SqliteStore store = database.open()) {
+        try (Store store = database.open()) {
             store.scan(only, r -> {
                 try {
                     (first[0] ? firstRow : nextRows).writeValue(out, row(r));

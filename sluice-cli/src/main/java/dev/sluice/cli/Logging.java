@@ -62,6 +62,7 @@ final class Logging {
         root.setLevel(options.quiet ? Level.ERROR : options.verbose ? Level.DEBUG : Level.INFO);
         Level libraries = options.quiet ? Level.ERROR : options.verbose ? Level.INFO : Level.WARN;
         ctx.getLogger("org.eclipse.jetty").setLevel(libraries);
+        ctx.getLogger("com.zaxxer.hikari").setLevel(libraries);
     }
 
     private static Encoder<ILoggingEvent> encoder(LogOptions options, LoggerContext ctx) {

@@ -27,7 +27,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, status or export");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, enqueue, worker, status or export");
     }
 
     public static void main(String[] args) {
@@ -43,6 +43,8 @@ public final class Main implements Runnable {
         Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
         commands.put("run", () -> new RunCommand(context));
         commands.put("demo", () -> new DemoCommand(context));
+        commands.put("enqueue", () -> new EnqueueCommand(context));
+        commands.put("worker", () -> new WorkerCommand(context));
         commands.put("status", () -> new StatusCommand(context));
         commands.put("export", () -> new ExportCommand(context));
         CommandLine cmd = new CommandLine(new Main());

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Fetch every URL of the inputs concurrently, process each body, store every outcome.",
-                "Run it again on the same database to continue where it stopped."})
+                "Run it again on the same database to continue where it stopped.",
+                "With a PostgreSQL --db: loads the inputs into the shared queue and works on it as one worker."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
             description = "Files of URLs, one per line ('#' comments and blank lines skipped); '-' or none reads standard input.")
@@ -46,6 +47,6 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> in = List.copyOf(inputs);
         return new Runner(context, log).run(new Runner.Job(config, processor, options.db, LineSource.of(in, context.in()),
-                () -> LineSource.countLines(in).orElse(-1), !options.noProgress));
+                () -> LineSource.countLines(in).orElse(-1), !options.noProgress, false, WorkerCommand.DEFAULT_LEASE));
     }
 }

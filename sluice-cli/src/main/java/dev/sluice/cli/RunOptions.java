@@ -8,16 +8,21 @@ import dev.sluice.process.JqProcessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The flags that shape a run, shared by {@code run} and {@code demo}; turned into a {@link SluiceConfig}. */
 final class RunOptions {
-    @Option(names = "--db", paramLabel = "PATH", defaultValue = "sluice.db",
-            description = "SQLite database file (created if missing). Default: ${DEFAULT-VALUE}.")
-    Path db;
+    @Option(names = "--db", paramLabel = "PATH|URL", defaultValue = "sluice.db",
+            description = "SQLite database file (created if missing), or a PostgreSQL database shared by workers: "
+                    + "postgresql://user@host:port/db (password from PGPASSWORD or the URL). Default: ${DEFAULT-VALUE}.")
+    String db;
+
+    @Option(names = "--db-outage", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
+            description = "How long the database may fail in a row (restart, network cut) before the run stops; until then "
+                    + "storing is retried and fetched results wait. Default: ${DEFAULT-VALUE}.")
+    Duration dbOutage;
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N|auto[:N]", defaultValue = "5", converter = Concurrency.Converter.class,
             description = "Most requests in flight at once, over all hosts; 'auto' lets each host's limit follow the server "
@@ -115,6 +120,7 @@ final class RunOptions {
         positive(cmd, "--timeout", timeout);
         positive(cmd, "--max-retry-after", maxRetryAfter);
         positive(cmd, "--breaker-cooldown", breakerCooldown);
+        positive(cmd, "--db-outage", dbOutage);
         if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
         }
@@ -146,6 +152,7 @@ final class RunOptions {
                 .headers(parsed)
                 .storeBodies(storeBody)
                 .grace(grace)
+                .storeOutage(dbOutage)
                 .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE);
         if (processThreads != null) {
             b.processThreads(processThreads);

@@ -6,26 +6,39 @@ import dev.sluice.Sluice;
 import dev.sluice.SluiceConfig;
 import dev.sluice.StoreException;
 import dev.sluice.UrlSource;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgEnqueue;
+import dev.sluice.store.PgQueue;
 import dev.sluice.store.SqliteStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Runs the pipeline for a command: opens the store, wires signals and progress, prints the summary
- * and maps the outcome to an exit code. Shared by {@code run} and {@code demo}.
+ * Runs the pipeline for a command: opens the store (a SQLite file, or a PostgreSQL queue to work on),
+ * wires signals and progress, prints the summary and maps the outcome to an exit code. Shared by
+ * {@code run}, {@code worker} and {@code demo}.
  */
 final class Runner {
     private static final Logger log = LoggerFactory.getLogger("sluice");
+    /**
+     * Connections a worker uses at once: the writer, the claims, the lease heartbeat, the per-host slots,
+     * and the loading of the input ({@code run}). More would only wait on the same locks.
+     */
+    private static final int WORKER_CONNECTIONS = 5;
 
-    /** What to run. {@code countLines} counts the input's URL lines in the background (-1 when unknown). */
-    record Job(SluiceConfig config, Processor processor, Path db, UrlSource source, LongSupplier countLines,
-               boolean progress) {
+    /**
+     * What to run. {@code source} is null for a worker that only takes from the queue; {@code countLines}
+     * counts the input's URL lines in the background (-1 when unknown).
+     */
+    record Job(SluiceConfig config, Processor processor, String db, UrlSource source, LongSupplier countLines,
+               boolean progress, boolean follow, Duration lease) {
     }
 
     private final CliContext console;
@@ -40,22 +53,61 @@ final class Runner {
         StatusLine line = job.progress() && console.terminal() ? new StatusLine(console.err()) : null;
         Logging.configure(logOptions, console.err(), line);
         // The Sluice starts its HTTP client in the background while this thread opens the database.
-        try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor()).build();
-             SqliteStore store = SqliteStore.open(job.db())) {
-            AtomicLong total = new AtomicLong(-1);
-            Thread.ofVirtual().name("sluice-count").start(() -> total.set(job.countLines().getAsLong()));
-            RunSummary summary;
-            try (Signals signals = console.signals() ? Signals.install(sluice, job.config().grace()) : null;
-                 ProgressReporter progress = logOptions.quiet ? null
-                         : new ProgressReporter(sluice::progress, line, total)) {
-                summary = sluice.run(store, job.source());
+        try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor()).build()) {
+            if (PgDatabase.isPostgres(job.db())) {
+                return onQueue(sluice, job, line);
             }
-            Logging.configure(logOptions, console.err(), null);
-            Summary.print(summary, store.location(), console.out());
-            if (summary.stopped()) {
-                return ExitCode.INTERRUPTED;
+            try (SqliteStore store = SqliteStore.open(Path.of(job.db()))) {
+                RunSummary summary = supervised(sluice, job, line, () -> sluice.run(store, job.source()));
+                return finish(summary, store.location());
             }
-            return summary.failed() > 0 ? ExitCode.FAILURES : ExitCode.OK;
         }
+    }
+
+    /** As one worker on the PostgreSQL queue; {@code run} also loads its input into the queue meanwhile. */
+    private int onQueue(Sluice sluice, Job job, StatusLine line) throws StoreException, IOException, InterruptedException {
+        try (PgDatabase db = PgDatabase.open(job.db(), WORKER_CONNECTIONS, System.getenv());
+             PgQueue queue = PgQueue.join(db, job.lease())) {
+            Enqueuing loading = job.source() == null ? null
+                    : Enqueuing.start(db, job.config().resumeMode(), job.source(), sluice::stop);
+            BooleanSupplier moreComing = job.follow() ? () -> true : loading == null ? () -> false : loading::running;
+            RunSummary summary;
+            try {
+                summary = supervised(sluice, job, line, () -> sluice.work(queue, moreComing));
+            } finally {
+                if (loading != null) {
+                    PgEnqueue.Summary loaded = loading.finish();
+                    log.info("{} lines loaded into the queue: {} new, {} already there, {} queued again", loaded.lines(),
+                            loaded.queued(), loaded.alreadyQueued(), loaded.requeued());
+                }
+            }
+            return finish(summary, db.location() + " (worker " + queue.workerId() + ")");
+        }
+    }
+
+    private interface Body {
+        RunSummary run() throws StoreException, IOException, InterruptedException;
+    }
+
+    /** Runs {@code body} with signal handling and progress reporting around it. */
+    private RunSummary supervised(Sluice sluice, Job job, StatusLine line, Body body)
+            throws StoreException, IOException, InterruptedException {
+        AtomicLong total = new AtomicLong(-1);
+        Thread.ofVirtual().name("sluice-count").start(() -> total.set(job.countLines().getAsLong()));
+        RunSummary summary;
+        try (Signals signals = console.signals() ? Signals.install(sluice, job.config().grace()) : null;
+             ProgressReporter progress = logOptions.quiet ? null : new ProgressReporter(sluice::progress, line, total)) {
+            summary = body.run();
+        }
+        Logging.configure(logOptions, console.err(), null);
+        return summary;
+    }
+
+    private int finish(RunSummary summary, String where) {
+        Summary.print(summary, where, console.out());
+        if (summary.stopped()) {
+            return ExitCode.INTERRUPTED;
+        }
+        return summary.failed() > 0 ? ExitCode.FAILURES : ExitCode.OK;
     }
 }

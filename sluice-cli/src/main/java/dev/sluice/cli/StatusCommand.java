@@ -1,7 +1,8 @@
 package dev.sluice.cli;
 
 import dev.sluice.Store;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgQueueStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -10,7 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Count the stored results: ok, failed, and failed by error.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
+        "Count the stored results: ok, failed, and failed by error.",
+        "With a PostgreSQL --db, also the queue: queued, leased, done, failed, the workers holding leases, the oldest lease."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     ExistingDatabase database;
@@ -27,17 +30,38 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(log, context.err(), null);
-        try (SqliteStore store = database.open()) {
+        PrintStream out = context.out();
+        try (Store store = database.open()) {
             Store.Counts c = store.counts();
-            PrintStream out = context.out();
             out.printf(Locale.ROOT, "%s: %,d URLs%n", store.location(), c.total());
             out.printf(Locale.ROOT, "  ok      %,d%n", c.ok());
             out.printf(Locale.ROOT, "  failed  %,d%n", c.failed());
             for (Map.Entry<String, Long> e : c.byError().entrySet()) {
                 out.printf(Locale.ROOT, "    %-11s %,d%n", e.getKey(), e.getValue());
             }
-            out.flush();
         }
+        if (database.postgres()) {
+            try (PgDatabase db = PgDatabase.open(database.db, 1, System.getenv())) {
+                printQueue(PgQueueStatus.read(db), out);
+            }
+        }
+        out.flush();
         return ExitCode.OK;
+    }
+
+    private static void printQueue(PgQueueStatus q, PrintStream out) {
+        out.printf(Locale.ROOT, "queue: %,d URLs%n", q.total());
+        out.printf(Locale.ROOT, "  queued  %,d%n", q.queued());
+        out.printf(Locale.ROOT, "  leased  %,d%s%n", q.leased(), q.leased() == 0 ? ""
+                : String.format(Locale.ROOT, "  (oldest lease taken %.1f s ago)", q.oldestLeaseAgeSeconds()));
+        out.printf(Locale.ROOT, "  done    %,d%n", q.done());
+        out.printf(Locale.ROOT, "  failed  %,d%n", q.failed());
+        if (!q.holders().isEmpty()) {
+            out.println("workers holding leases:");
+            for (PgQueueStatus.Holder h : q.holders()) {
+                out.printf(Locale.ROOT, "  %-32s %,6d leased, oldest %.1f s ago, last heartbeat %.1f s ago%n",
+                        h.worker(), h.leases(), h.oldestLeaseAgeSeconds(), h.seenAgoSeconds());
+            }
+        }
     }
 }

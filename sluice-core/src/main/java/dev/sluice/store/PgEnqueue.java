@@ -46,6 +46,7 @@ public final class PgEnqueue {
     private final PgDatabase db;
     private final ResumeMode mode;
     private final Clock clock;
+    private volatile boolean stopped;
 
     public PgEnqueue(PgDatabase db, ResumeMode mode, Clock clock) {
         this.db = db;
@@ -53,7 +54,12 @@ public final class PgEnqueue {
         this.clock = clock;
     }
 
-    /** Loads every line of {@code source}; returns when all is committed. */
+    /** Makes {@link #load} return after the batch it is loading (any thread). */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Loads every line of {@code source} (or until {@link #stop}); returns when all is committed. */
     public Summary load(UrlSource source) throws StoreException, IOException {
         long lines = 0;
         long queued = 0;
@@ -62,7 +68,7 @@ public final class PgEnqueue {
         long invalid = 0;
         long tooLong = 0;
         try (source) {
-            while (true) {
+            while (!stopped) {
                 TreeSet<String> urls = new TreeSet<>();
                 Map<String, UrlResult> failures = new LinkedHashMap<>();
                 int n = 0;

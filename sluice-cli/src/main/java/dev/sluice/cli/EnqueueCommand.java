@@ -1,0 +1,90 @@
+package dev.sluice.cli;
+
+import dev.sluice.ResumeMode;
+import dev.sluice.input.LineSource;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgEnqueue;
+import dev.sluice.store.PgQueueStatus;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "enqueue", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Load URLs into the shared queue of a PostgreSQL --db, for 'sluice worker's to fetch.",
+                "Streamed; the database removes duplicates, so loading the same or overlapping lists again adds each URL once."})
+final class EnqueueCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "INPUT", arity = "0..*",
+            description = "Files of URLs, one per line ('#' comments and blank lines skipped); '-' or none reads standard input.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--db", paramLabel = "URL", required = true,
+            description = "The PostgreSQL database: postgresql://user@host:port/db (password from PGPASSWORD or the URL).")
+    String db;
+
+    @Option(names = "--retry-failed", description = "Queue again the listed URLs whose stored row is failed.")
+    boolean retryFailed;
+
+    @Option(names = "--refetch", description = "Queue again every listed URL already stored (conditionally fetched when it has validators).")
+    boolean refetch;
+
+    @Mixin
+    LogOptions log;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext context;
+
+    EnqueueCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cmd = spec.commandLine();
+        if (!PgDatabase.isPostgres(db)) {
+            throw new CommandLine.ParameterException(cmd, "--db must name a PostgreSQL database (postgresql://user@host:port/db); "
+                    + "with a SQLite file, 'sluice run' reads the input itself. Was '" + db + "'");
+        }
+        if (retryFailed && refetch) {
+            throw new CommandLine.ParameterException(cmd, "--retry-failed and --refetch exclude each other (--refetch already queues the failed ones)");
+        }
+        String problem = LineSource.problem(inputs);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(cmd, problem);
+        }
+        Logging.configure(log, context.err(), null);
+        ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
+        try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
+            PgEnqueue.Summary s = new PgEnqueue(database, mode, Clock.systemUTC()).load(LineSource.of(List.copyOf(inputs), context.in()));
+            PgQueueStatus q = PgQueueStatus.read(database);
+            PrintStream out = context.out();
+            out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());
+            out.printf(Locale.ROOT, "  queued          %,d new%n", s.queued());
+            if (mode != ResumeMode.SKIP_DONE) {
+                out.printf(Locale.ROOT, "  queued again    %,d%n", s.requeued());
+            }
+            out.printf(Locale.ROOT, "  already there   %,d (including duplicate lines)%n", s.alreadyQueued());
+            if (s.invalid() > 0) {
+                out.printf(Locale.ROOT, "  invalid         %,d (stored as failed: invalid_url)%n", s.invalid());
+            }
+            if (s.tooLong() > 0) {
+                out.printf(Locale.ROOT, "  skipped         %,d longer than 2,048 bytes%n", s.tooLong());
+            }
+            out.printf(Locale.ROOT, "The queue now: %,d queued, %,d leased, %,d done, %,d failed%n", q.queued(), q.leased(), q.done(), q.failed());
+            out.flush();
+        }
+        return ExitCode.OK;
+    }
+}
