@@ -62,7 +62,8 @@ final class Logging {
         root.setLevel(options.quiet ? Level.ERROR : options.verbose ? Level.DEBUG : Level.INFO);
         Level libraries = options.quiet ? Level.ERROR : options.verbose ? Level.INFO : Level.WARN;
         ctx.getLogger("org.eclipse.jetty").setLevel(libraries);
-        ctx.getLogger("com.zaxxer.hikari").setLevel(libraries);
+        // The pool's own warnings (a broken connection, with its stack trace) repeat what our retries log in one line.
+        ctx.getLogger("com.zaxxer.hikari").setLevel(options.verbose ? Level.INFO : Level.ERROR);
     }
 
     private static Encoder<ILoggingEvent> encoder(LogOptions options, LoggerContext ctx) {

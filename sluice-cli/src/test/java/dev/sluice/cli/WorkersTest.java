@@ -1,0 +1,139 @@
+package dev.sluice.cli;
+
+import dev.sluice.origin.Origin;
+import dev.sluice.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several worker processes on one PostgreSQL queue, as users run them: real processes, a real server.
+ * Whatever happens to a worker or to the database, every URL ends with exactly one final row.
+ */
+class WorkersTest {
+    static final TestPostgres shared = TestPostgres.shared();
+
+    @TempDir
+    Path dir;
+    Origin origin;
+    final List<Process> processes = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        origin = Origin.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        processes.forEach(Process::destroyForcibly);
+        origin.close();
+    }
+
+    private Path input(int urls, String query) throws Exception {
+        List<String> lines = IntStream.range(0, urls).mapToObj(i -> origin.uri("/w/" + i + "?" + query).toString()).toList();
+        return Files.write(dir.resolve("urls-" + urls + ".txt"), lines);
+    }
+
+    /** A {@code sluice} process; its output goes to files named after {@code name}. */
+    private Process sluice(String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".err").toFile())
+                .start();
+        processes.add(p);
+        return p;
+    }
+
+    private String err(String name) throws Exception {
+        return Files.readString(dir.resolve(name + ".err"));
+    }
+
+    private static long scalar(TestPostgres pg, String db, String sql) {
+        try (Connection c = pg.connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1; // e.g. while the server restarts
+        }
+    }
+
+    @Test
+    void threeWorkersOneKilledWithSigkillEveryUrlExactlyOneFinalRow() throws Exception {
+        int urls = 3_000;
+        String db = shared.newDatabase();
+        Cli.Result loaded = Cli.run("enqueue", input(urls, "latency=60-120").toString(), "--db", db);
+        assertThat(loaded.exitCode()).as(loaded.err()).isZero();
+        assertThat(loaded.out()).contains("3,000 new");
+
+        String[] worker = {"worker", "--db", db, "-c", "16", "--per-host", "16", "--lease", "2s", "--jq", ".items[]", "--no-progress"};
+        Process victim = sluice("victim", worker);
+        Process a = sluice("a", worker);
+        Process b = sluice("b", worker);
+        String victimLeases = "SELECT count(*) FROM queue WHERE state = 'leased' AND lease_owner LIKE '%:" + victim.pid() + ":%'";
+        await().atMost(Duration.ofSeconds(60)).until(() -> scalar(shared, db, "SELECT count(*) FROM results") >= 500
+                && scalar(shared, db, victimLeases) > 0);
+        long heldWhenKilled = scalar(shared, db, victimLeases);
+        victim.destroyForcibly(); // SIGKILL: no release, no last words
+        assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.exitValue()).as(err("a")).isZero();
+        assertThat(b.exitValue()).as(err("b")).isZero();
+
+        assertThat(scalar(shared, db, "SELECT count(*) FROM results")).isEqualTo(urls);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(urls);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(urls);
+        // every stored ok row has its three records (the body's items [1,2,3]), never a part of them, never twice
+        assertThat(scalar(shared, db, "SELECT count(*) FROM records")).isEqualTo(3L * urls);
+        // the dead worker's leases were taken over: claimed a second time, finished by a live worker
+        long takenOver = scalar(shared, db, "SELECT count(*) FROM queue WHERE claims > 1");
+        assertThat(takenOver).isGreaterThanOrEqualTo(heldWhenKilled);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE claims > 1 AND finished_by LIKE '%:" + victim.pid() + ":%'")).isZero();
+        assertThat(err("a") + err("b")).contains("returned to the queue");
+    }
+
+    @Test
+    void aPostgresRestartDuringARunIsSurvivedAndEveryUrlIsStoredOnce() throws Exception {
+        int urls = 1_500;
+        try (TestPostgres own = TestPostgres.startOwn()) {
+            String db = own.newDatabase();
+            Process run = sluice("run", "run", input(urls, "latency=20-40").toString(), "--db", db, "-c", "8",
+                    "--per-host", "8", "--jq", ".items[]", "--no-progress");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !run.isAlive() || scalar(own, db, "SELECT count(*) FROM results") >= 200);
+            assertThat(run.isAlive()).as(err("run")).isTrue();
+            own.stop(); // fast shutdown: every connection is cut
+            Thread.sleep(2_000); // the outage: the worker must ride it out; nothing here waits on the worker
+            own.start();
+
+            assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(run.exitValue()).as(err("run")).isZero();
+            assertThat(err("run")).contains("trying again");
+            assertThat(scalar(own, db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(urls);
+            assertThat(scalar(own, db, "SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(urls);
+            assertThat(scalar(own, db, "SELECT count(*) FROM records")).isEqualTo(3L * urls);
+        }
+    }
+}
