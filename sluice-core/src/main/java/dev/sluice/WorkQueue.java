@@ -34,6 +34,14 @@ public interface WorkQueue extends AutoCloseable {
     /** Gives back to the queue every URL this worker holds and has not finished (at the end of a run). */
     void releaseAll() throws StoreException;
 
+    /**
+     * The per-host slots this worker shares with the queue's other workers, so per-host limits hold across
+     * all of them; null when it shares none (its limits are its own).
+     */
+    default dev.sluice.limit.SharedSlots hostSlots() {
+        return null;
+    }
+
     /** This worker's name in the queue (lease owner). */
     String workerId();
 

@@ -69,3 +69,12 @@ CREATE TABLE host_slots (
     lease_until timestamptz,
     PRIMARY KEY (host_key, slot)
 );
+
+-- Workers that want slots of a host and could not get them, until when: holders give back down to a fair
+-- share (the cap divided among the workers that want the host), so one worker cannot keep them all.
+CREATE TABLE host_wants (
+    host_key     text        NOT NULL,
+    worker       text        NOT NULL,
+    wanted_until timestamptz NOT NULL,
+    PRIMARY KEY (host_key, worker)
+);

@@ -116,6 +116,46 @@ class WorkersTest {
     }
 
     @Test
+    void perHostTwoHoldsAcrossThreeWorkersCountedAtTheServer() throws Exception {
+        int urls = 240;
+        String db = shared.newDatabase();
+        assertThat(Cli.run("enqueue", input(urls, "latency=40").toString(), "--db", db).exitCode()).isZero();
+
+        String[] worker = {"worker", "--db", db, "-c", "16", "--per-host", "2", "--lease", "2s", "--no-progress"};
+        List<Process> workers = List.of(sluice("w1", worker), sluice("w2", worker), sluice("w3", worker));
+        for (Process w : workers) {
+            assertThat(w.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(w.exitValue()).isZero();
+        }
+
+        assertThat(scalar(shared, db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(urls);
+        assertThat(origin.requests()).isEqualTo(urls);
+        assertThat(origin.maxInFlight()).isEqualTo(2); // reached, never exceeded, across all workers
+        // more than one worker sent to the host: the cap was shared, not won by one process alone
+        assertThat(scalar(shared, db, "SELECT count(DISTINCT finished_by) FROM queue")).isGreaterThan(1);
+    }
+
+    @Test
+    void perHostRateHoldsAcrossThreeWorkersCountedAtTheServer() throws Exception {
+        int urls = 201; // more than one worker takes at once (64): each worker gets some
+        String db = shared.newDatabase();
+        assertThat(Cli.run("enqueue", input(urls, "latency=5").toString(), "--db", db).exitCode()).isZero();
+
+        String[] worker = {"worker", "--db", db, "-c", "16", "--per-host-rate", "50", "--lease", "2s", "--no-progress"};
+        List<Process> workers = List.of(sluice("r1", worker), sluice("r2", worker), sluice("r3", worker));
+        for (Process w : workers) {
+            assertThat(w.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(w.exitValue()).isZero();
+        }
+
+        List<java.time.Instant> arrivals = origin.arrivals().stream().sorted().toList();
+        assertThat(arrivals).hasSize(urls);
+        double seconds = Duration.between(arrivals.get(0), arrivals.get(urls - 1)).toNanos() / 1e9;
+        assertThat((urls - 1) / seconds).as("requests per second at the server").isLessThanOrEqualTo(50 * 1.1);
+        assertThat(scalar(shared, db, "SELECT count(DISTINCT finished_by) FROM queue")).isGreaterThan(1);
+    }
+
+    @Test
     void aPostgresRestartDuringARunIsSurvivedAndEveryUrlIsStoredOnce() throws Exception {
         int urls = 1_500;
         try (TestPostgres own = TestPostgres.startOwn()) {

@@ -23,8 +23,13 @@ final class Host {
      * moment its block ends. (An adaptive limit does this itself.)
      */
     private double share = 1;
-    /** Smallest spacing of request starts (per-host rate, Crawl-delay); 0 for none. */
+    /** Smallest spacing of request starts (per-host rate, Crawl-delay) for the whole host; 0 for none. */
     long paceNanos;
+    /**
+     * Slots of the host this process holds when they are shared with other workers ({@link SharedSlots}),
+     * else {@link Integer#MAX_VALUE}: what may be in flight here at most, whatever the limit.
+     */
+    int held = Integer.MAX_VALUE;
     /** Earliest start of the next request under the pace (GCRA: a bucket of depth one). */
     long nextStart;
     int inFlight;
@@ -47,9 +52,31 @@ final class Host {
         this.paceNanos = paceNanos;
     }
 
-    /** The cap on requests in flight now. */
+    /** The cap on requests in flight now, as this host's politeness says (whatever the slots held). */
     int limit() {
         return adaptive != null ? adaptive.current() : Math.max(1, (int) (fixedLimit * share));
+    }
+
+    /** What may be in flight now: the limit, and no more than the shared slots held. */
+    int sendLimit() {
+        return Math.min(limit(), held);
+    }
+
+    /** Whether this process shares the host's slots with other workers. */
+    boolean shared() {
+        return held != Integer.MAX_VALUE;
+    }
+
+    /**
+     * The spacing of this process's request starts: the host's pace, or with shared slots a share of it in
+     * proportion to the slots held (a worker with 1 of 8 slots sends at an eighth of the rate), so the rate
+     * holds across all workers.
+     */
+    long spacing() {
+        if (paceNanos == 0 || !shared()) {
+            return paceNanos;
+        }
+        return held == 0 ? paceNanos : paceNanos * fixedLimit / held;
     }
 
     /** The host pushed back: a fixed cap's share halves. */
@@ -78,8 +105,8 @@ final class Host {
         return nextStart - blocked >= 0 ? nextStart : blocked;
     }
 
-    /** Nothing queued, in flight or waiting to come back. */
+    /** Nothing queued, in flight or waiting to come back, and no shared slot held. */
     boolean idle() {
-        return queue.isEmpty() && inFlight == 0 && delayed == 0;
+        return queue.isEmpty() && inFlight == 0 && delayed == 0 && (held == 0 || !shared());
     }
 }

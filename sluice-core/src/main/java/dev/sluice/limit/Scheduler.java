@@ -78,6 +78,8 @@ public final class Scheduler {
     private final long breakerCooldownNanos;
     private final RetryPolicy retryPolicy;
     private final ScheduledThreadPoolExecutor timer;
+    /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
+    private final boolean sharedSlots;
 
     private final ReentrantLock lock = new ReentrantLock();
     // --- guarded by lock ---
@@ -96,6 +98,12 @@ public final class Scheduler {
     private boolean closed;
 
     public Scheduler(SluiceConfig config, RetryPolicy retryPolicy) {
+        this(config, retryPolicy, false);
+    }
+
+    /** With {@code sharedSlots}, hosts hold no slot until {@link #addSlots} gives them some (see {@link SlotBroker}). */
+    public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots) {
+        this.sharedSlots = sharedSlots;
         this.concurrency = config.concurrency();
         this.perHost = config.perHostLimit();
         this.adaptive = config.adaptive();
@@ -228,8 +236,8 @@ public final class Scheduler {
                 Host h = host(hostKey);
                 long now = System.nanoTime();
                 h.paceNanos = Math.max(hostPaceNanos, interval.toNanos());
-                if (now + h.paceNanos - h.nextStart > 0) {
-                    h.nextStart = now + h.paceNanos;
+                if (now + h.spacing() - h.nextStart > 0) {
+                    h.nextStart = now + h.spacing();
                 }
                 restIfIdle(h, now);
             }
@@ -262,6 +270,64 @@ public final class Scheduler {
         }
     }
 
+    /** A host's want of shared slots: as many as it could use now ({@code wanted}), those it may use, those in use. */
+    public record SlotNeed(String hostKey, int cap, int wanted, int held, int inFlight) {
+    }
+
+    /** The hosts that want or hold shared slots (shared slots only; empty otherwise). */
+    public List<SlotNeed> slotNeeds() {
+        List<SlotNeed> needs = new ArrayList<>();
+        lock.lock();
+        try {
+            if (!sharedSlots || closed) {
+                return needs;
+            }
+            for (Host h : active.values()) {
+                int wanted = Math.min(h.limit(), h.inFlight + h.queue.size());
+                if (wanted > 0 || h.held > 0) {
+                    needs.add(new SlotNeed(h.key, perHost, wanted, h.held, h.inFlight));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return needs;
+    }
+
+    /**
+     * How many shared slots a host may use from now on. Fewer than it has in flight is allowed (slots lost,
+     * or a fair share given back): it then sends nothing until enough requests have ended.
+     */
+    public void setSlots(String hostKey, int count) {
+        List<Runnable> launches = new ArrayList<>();
+        lock.lock();
+        try {
+            Host h = active.get(hostKey);
+            if (h != null && !closed) {
+                h.held = count;
+                changed(h, System.nanoTime(), launches);
+            }
+        } finally {
+            lock.unlock();
+        }
+        launch(launches);
+    }
+
+    /** Every shared slot is lost or given back: no host sends until it acquires slots again. */
+    public void loseAllSlots() {
+        lock.lock();
+        try {
+            for (Host h : List.copyOf(active.values())) {
+                if (h.shared()) {
+                    h.held = 0;
+                    restIfIdle(h, System.nanoTime());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * The right to send one request to one host. Closed exactly once, by the thread the task was
      * granted on; {@link #report} before closing tells the scheduler what the answer said.
@@ -287,7 +353,7 @@ public final class Scheduler {
             this.inFlightAtGrant = inFlightAtGrant;
             this.limitRound = host.adaptive != null ? host.adaptive.round() : 0;
             this.probe = probe;
-            this.hostPaceCharged = host.paceNanos;
+            this.hostPaceCharged = host.spacing();
         }
 
         /** What the answer said about the host; {@code retryAfter} is its Retry-After, or null. */
@@ -398,7 +464,7 @@ public final class Scheduler {
             }
             return;
         }
-        if (admit == HostBreaker.Admit.WAIT || h.inFlight >= h.limit()) {
+        if (admit == HostBreaker.Admit.WAIT || h.inFlight >= h.sendLimit()) {
             return; // the probe's answer, or a release, looks again
         }
         long at = h.earliestStart();
@@ -419,7 +485,7 @@ public final class Scheduler {
             }
             Host h = ready.pollFirst();
             h.inReady = false;
-            if (h.queue.isEmpty() || h.inFlight >= h.limit() || h.earliestStart() - now > 0) {
+            if (h.queue.isEmpty() || h.inFlight >= h.sendLimit() || h.earliestStart() - now > 0) {
                 consider(h, now, launches); // changed since it was put in the ring
                 continue;
             }
@@ -439,7 +505,7 @@ public final class Scheduler {
                 globalNextStart = (globalNextStart - now > 0 ? globalNextStart : now) + globalPaceNanos;
             }
             if (h.paceNanos > 0) {
-                h.nextStart = (h.nextStart - now > 0 ? h.nextStart : now) + h.paceNanos;
+                h.nextStart = (h.nextStart - now > 0 ? h.nextStart : now) + h.spacing();
             }
             Permit permit = new Permit(h, now, h.inFlight, probe);
             launches.add(() -> task.granted(permit));
@@ -506,6 +572,9 @@ public final class Scheduler {
         long now = System.nanoTime();
         HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound), now);
         Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
+        if (sharedSlots) {
+            h.held = 0;
+        }
         h.nextStart = now; // nanoTime's origin is arbitrary: times start from now, not from 0
         h.loggedLimit = h.limit();
         h.limitLoggedAt = now - LIMIT_LOG_INTERVAL;

@@ -19,6 +19,7 @@ import dev.sluice.limit.HostKeys;
 import dev.sluice.robots.RobotsCache;
 import dev.sluice.robots.RobotsRules;
 import dev.sluice.limit.Scheduler;
+import dev.sluice.limit.SlotBroker;
 import dev.sluice.process.ProcessStage;
 import dev.sluice.store.StoreRetry;
 import dev.sluice.store.Writer;
@@ -104,11 +105,11 @@ public final class Pipeline {
     }
 
     /**
-     * A worker on {@code queue}. It claims no more URLs ahead than it can soon work on (four times its
-     * concurrency, at least 256), so that the other workers get their share.
+     * A worker on {@code queue}. It holds no more URLs than it can soon work on (four times its concurrency,
+     * at least 64), so that the other workers get their share of the queue.
      */
     public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Clock clock) {
-        this(config, null, queue, Math.min(config.window(), Math.max(256, 4 * config.concurrency())), processor, clock);
+        this(config, null, queue, Math.min(config.window(), Math.max(64, 4 * config.concurrency())), processor, clock);
     }
 
     private Pipeline(SluiceConfig config, Store store, WorkQueue queue, int window, Processor processor, Clock clock) {
@@ -118,7 +119,7 @@ public final class Pipeline {
         this.processor = processor;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
-        this.scheduler = new Scheduler(config, retryPolicy);
+        this.scheduler = new Scheduler(config, retryPolicy, queue != null && queue.hostSlots() != null);
         this.hostKeys = new HostKeys(config.hostKey());
         this.window = new Semaphore(window);
         this.windowSize = window;
@@ -182,11 +183,15 @@ public final class Pipeline {
         if (queue == null) {
             throw new IllegalStateException("this pipeline runs over an input: use run()");
         }
+        SlotBroker slots = queue.hostSlots() == null ? null : new SlotBroker(scheduler, queue.hostSlots()).start();
         try {
             return execute(fetcher, queue::complete, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible); // a queue has no input to fail
         } finally {
+            if (slots != null) {
+                slots.close();
+            }
             releaseClaims();
         }
     }

@@ -4,6 +4,7 @@ import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import dev.sluice.WorkQueue;
+import dev.sluice.limit.SharedSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,14 @@ public final class PgQueue implements WorkQueue {
     private final String workerId;
     private final Duration lease;
     private final ScheduledExecutorService heartbeat;
+    private final PgHostSlots hostSlots;
     private volatile boolean heartbeatFailing; // only for logging an outage once
 
     private PgQueue(PgDatabase db, String workerId, Duration lease) {
         this.db = db;
         this.workerId = workerId;
         this.lease = lease;
+        this.hostSlots = new PgHostSlots(db, workerId, lease);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-lease");
             t.setDaemon(true);
@@ -89,6 +92,11 @@ public final class PgQueue implements WorkQueue {
             }
         }
         return host + ":" + ProcessHandle.current().pid() + ":" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    @Override
+    public SharedSlots hostSlots() {
+        return hostSlots;
     }
 
     @Override

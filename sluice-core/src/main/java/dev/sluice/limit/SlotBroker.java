@@ -1,0 +1,151 @@
+package dev.sluice.limit;
+
+import dev.sluice.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps the scheduler's hosts supplied with shared slots ({@link SharedSlots}). Every {@value #POLL_MS} ms
+ * it asks the scheduler what each host could use, takes more slots for hosts that want them (up to their
+ * fair share when other workers want the host too), gives back those not needed (never one in use), and
+ * renews the leases of those held every third of the lease.
+ *
+ * <p>If renewing fails (the database is away) until the leases may have expired, every slot is dropped:
+ * the scheduler stops sending until slots are acquired again, so no host gets more than its cap across
+ * workers even when a lease ran out unseen.
+ *
+ * <p>Thread: one virtual thread, {@code sluice-slots}, from {@link #start} to {@link #close}.
+ */
+public final class SlotBroker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SlotBroker.class);
+    private static final long POLL_MS = 50;
+    private static final long FAIR_SHARE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final Scheduler scheduler;
+    private final SharedSlots slots;
+    private final long renewEveryNanos;
+    private final long leaseNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stopped = lock.newCondition();
+    private boolean closing; // guarded by lock
+    private Thread thread;
+    // --- the broker thread only ---
+    private boolean failing;
+    private Map<String, Integer> fairShares = new HashMap<>();
+    private long fairSharesAt;
+
+    public SlotBroker(Scheduler scheduler, SharedSlots slots) {
+        this.scheduler = scheduler;
+        this.slots = slots;
+        this.leaseNanos = slots.lease().toNanos();
+        this.renewEveryNanos = leaseNanos / 3;
+    }
+
+    public SlotBroker start() {
+        thread = Thread.ofVirtual().name("sluice-slots").start(this::loop);
+        return this;
+    }
+
+    private void loop() {
+        long lastRenewal = System.nanoTime();
+        fairSharesAt = lastRenewal - FAIR_SHARE_EVERY_NANOS;
+        while (pause()) {
+            long now = System.nanoTime();
+            try {
+                if (now - lastRenewal >= renewEveryNanos) {
+                    slots.renew();
+                    lastRenewal = now; // when it was sent: the leases run from no earlier than that
+                }
+                balance(now);
+                if (failing) {
+                    failing = false;
+                    log.info("per-host slots: the database answers again");
+                }
+            } catch (StoreException | RuntimeException e) {
+                if (!failing) {
+                    failing = true;
+                    log.warn("per-host slots cannot be renewed or taken ({}); retrying", e.getMessage());
+                }
+                // Leases held since the last renewal may run out unseen: stop using them before they can.
+                if (System.nanoTime() - lastRenewal > leaseNanos - renewEveryNanos) {
+                    scheduler.loseAllSlots();
+                }
+            }
+        }
+    }
+
+    /** Brings each host's slots to what it can use now, within its fair share. */
+    private void balance(long now) throws StoreException {
+        List<Scheduler.SlotNeed> needs = scheduler.slotNeeds();
+        if (needs.isEmpty()) {
+            return;
+        }
+        if (now - fairSharesAt >= FAIR_SHARE_EVERY_NANOS) {
+            fairShares = slots.fairShares(needs.stream().map(Scheduler.SlotNeed::hostKey).toList(), needs.get(0).cap());
+            fairSharesAt = now;
+        }
+        for (Scheduler.SlotNeed need : needs) {
+            String host = need.hostKey();
+            int target = Math.min(need.wanted(), fairShares.getOrDefault(host, need.cap()));
+            int held = slots.held(host);
+            if (target > held) {
+                held += slots.acquire(host, need.cap(), target - held);
+            }
+            int usable = Math.min(target, held);
+            if (usable != need.held()) {
+                scheduler.setSlots(host, usable);
+            }
+            int spare = held - Math.max(usable, need.inFlight()); // a request in flight keeps its slot
+            if (spare > 0) {
+                slots.release(host, spare);
+            }
+        }
+    }
+
+    /** Waits one poll period; false once closing. */
+    private boolean pause() {
+        lock.lock();
+        try {
+            if (!closing) {
+                stopped.await(POLL_MS, TimeUnit.MILLISECONDS);
+            }
+            return !closing;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the thread and gives back every slot held (best effort: otherwise their leases expire). */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            stopped.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (thread != null) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        scheduler.loseAllSlots();
+        try {
+            slots.releaseAll();
+        } catch (StoreException e) {
+            log.debug("cannot give back the per-host slots (their leases expire): {}", e.getMessage());
+        }
+    }
+}
