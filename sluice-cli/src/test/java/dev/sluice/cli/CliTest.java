@@ -167,6 +167,32 @@ class CliTest {
         assertUsage(Cli.run(), "name a command");
     }
 
+    @Test
+    void queueCommandsNeedPostgresAndSayWhichOptionsAreWhose() throws Exception {
+        Path in = urls("/x");
+        String pg = "postgresql://u@127.0.0.1:1/x";
+        assertUsage(Cli.run("worker", "--db", db()), "--db must name a PostgreSQL database");
+        assertUsage(Cli.run("enqueue", in.toString(), "--db", db()), "'sluice run' reads the input itself");
+        assertUsage(Cli.run("enqueue", in.toString()), "Missing required option: '--db=URL'");
+        assertUsage(Cli.run("worker", "--db", pg, "--retry-failed"), "give it to 'sluice enqueue'");
+        assertUsage(Cli.run("worker", "--db", pg, "--lease", "100ms"), "--lease must be at least 1s");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--db-outage", "0s"), "--db-outage must be longer than 0");
+    }
+
+    @Test
+    void anUnreachablePostgresIsFatalWithOneLineThatNeverShowsThePassword() throws Exception {
+        Path in = urls("/x");
+        // port 1 on loopback: nothing listens there, the connection is refused at once
+        for (Cli.Result r : List.of(
+                Cli.run("run", in.toString(), "--db", "postgresql://sluice:s3cret@127.0.0.1:1/crawl"),
+                Cli.run("status", "--db", "jdbc:postgresql://127.0.0.1:1/crawl?user=sluice&password=s3cret"))) {
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.FATAL);
+            assertThat(r.err().strip()).startsWith("sluice: postgresql://sluice@127.0.0.1:1/crawl: cannot open the database")
+                    .doesNotContain("s3cret");
+            assertThat(r.err().strip().lines()).hasSize(1);
+        }
+    }
+
     private static void assertUsage(Cli.Result r, String message) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains(message).contains("--help").doesNotContain("\tat ");

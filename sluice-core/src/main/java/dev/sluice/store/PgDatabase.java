@@ -9,11 +9,13 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A PostgreSQL database named by the user ({@code postgresql://user[:password]@host[:port]/db}, also
@@ -60,19 +62,27 @@ public final class PgDatabase implements AutoCloseable {
         // During an outage a caller waits this long for a connection, then fails and retries by its own policy.
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
-        config.setInitializationFailTimeout(-1); // the first connection is made below, with a clear message
+        config.setInitializationFailTimeout(-1); // checked below, with a clear message; the pool then connects lazily
         config.addDataSourceProperty("reWriteBatchedInserts", "true"); // batches of inserts as multi-row inserts
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "sluice");
-        HikariDataSource pool = new HikariDataSource(config);
-        try (Connection c = pool.getConnection()) {
+        // One plain connection first: a wrong address, password or database fails at once with the server's
+        // own words (the pool would keep trying for its connection timeout), and the schema is brought up to date.
+        Properties props = new Properties();
+        config.getDataSourceProperties().forEach(props::put);
+        if (t.user != null) {
+            props.setProperty("user", t.user);
+        }
+        if (t.password != null) {
+            props.setProperty("password", t.password);
+        }
+        try (Connection c = DriverManager.getConnection(t.jdbcUrl, props)) {
             PgMigrations.apply(c);
         } catch (SQLException e) {
-            pool.close();
             throw new StoreException(t.location, "cannot open the database", rootCause(e));
         }
-        return new PgDatabase(t.location, pool);
+        return new PgDatabase(t.location, new HikariDataSource(config));
     }
 
     /** A connection from the pool; close it to give it back. */
