@@ -176,4 +176,29 @@ class WorkersTest {
             assertThat(scalar(own, db, "SELECT count(*) FROM records")).isEqualTo(3L * urls);
         }
     }
+
+    @Test
+    void anOutageLongerThanTheLimitStopsTheWorkerWithOneLineAndItsUrlsReturnToTheQueue() throws Exception {
+        int urls = 800;
+        try (TestPostgres own = TestPostgres.startOwn()) {
+            String db = own.newDatabase();
+            assertThat(Cli.run("enqueue", input(urls, "latency=20-40").toString(), "--db", db).exitCode()).isZero();
+            Process first = sluice("first", "worker", "--db", db, "-c", "8", "--per-host", "8", "--lease", "2s",
+                    "--db-outage", "3s", "--no-progress");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive() || scalar(own, db, "SELECT count(*) FROM results") >= 100);
+            own.stop();
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.exitValue()).isEqualTo(ExitCode.FATAL);
+            String last = err("first").strip().lines().reduce((a, b) -> b).orElse("");
+            assertThat(last).startsWith("sluice: ").contains("longer than the outage limit of 3 s").doesNotContain("\tat ");
+
+            own.start();
+            Process second = sluice("second", "worker", "--db", db, "-c", "8", "--per-host", "8", "--lease", "2s", "--no-progress");
+            assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(err("second")).isZero();
+            assertThat(scalar(own, db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(urls);
+            assertThat(scalar(own, db, "SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(urls);
+            assertThat(scalar(own, db, "SELECT count(*) FROM queue WHERE claims > 1")).isPositive(); // the first one's, taken over
+        }
+    }
 }

@@ -36,7 +36,7 @@ public final class SlotBroker implements AutoCloseable {
     private final Condition stopped = lock.newCondition();
     private boolean closing; // guarded by lock
     private Thread thread;
-    // --- the broker thread only ---
+    // --- the broker thread only (close() reads failing after joining it) ---
     private boolean failing;
     private Map<String, Integer> fairShares = new HashMap<>();
     private long fairSharesAt;
@@ -142,6 +142,9 @@ public final class SlotBroker implements AutoCloseable {
             }
         }
         scheduler.loseAllSlots();
+        if (failing) {
+            return; // the database is away: the slots' leases expire by themselves
+        }
         try {
             slots.releaseAll();
         } catch (StoreException e) {

@@ -198,6 +198,10 @@ public final class Pipeline {
 
     /** Gives back what this worker holds unfinished; best effort: otherwise the leases expire. */
     private void releaseClaims() {
+        if (storeFailure != null) {
+            log.warn("the URLs this worker holds return to the queue when its leases expire");
+            return; // the database is away: trying would only wait for it again
+        }
         try {
             queue.releaseAll();
         } catch (StoreException e) {

@@ -59,12 +59,13 @@ public final class PgDatabase implements AutoCloseable {
         }
         config.setMaximumPoolSize(connections);
         config.setMinimumIdle(1);
-        // During an outage a caller waits this long for a connection, then fails and retries by its own policy.
-        config.setConnectionTimeout(5_000);
+        // During an outage a caller waits this long for a connection, then fails and retries by its own policy
+        // (StoreRetry): short, so that the outage limit is kept to within about this much.
+        config.setConnectionTimeout(2_000);
         config.setValidationTimeout(2_000);
         config.setInitializationFailTimeout(-1); // checked below, with a clear message; the pool then connects lazily
         config.addDataSourceProperty("reWriteBatchedInserts", "true"); // batches of inserts as multi-row inserts
-        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("connectTimeout", "2");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "sluice");
         // One plain connection first: a wrong address, password or database fails at once with the server's

@@ -306,6 +306,9 @@ public final class PgQueue implements WorkQueue {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (heartbeatFailing) {
+            return; // the database is away; its last heartbeat tells when this worker was last seen
+        }
         try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("UPDATE workers SET stopped_at = now() WHERE id = ?")) {
             st.setString(1, workerId);
             st.executeUpdate();
