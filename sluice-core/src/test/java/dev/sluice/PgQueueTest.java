@@ -62,7 +62,7 @@ class PgQueueTest {
         a.add("not a url");
         List<String> b = new ArrayList<>(urls(6_000, 18_000));
         b.add("not a url");
-        PgEnqueue enqueue = new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC());
+        PgEnqueue enqueue = new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
 
         CompletableFuture<PgEnqueue.Summary> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
         CompletableFuture<PgEnqueue.Summary> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
@@ -91,7 +91,7 @@ class PgQueueTest {
 
     @Test
     void aWorkerDrainsTheQueueIntoResultsAndFinishesEachUrlInTheSameTransaction() throws Exception {
-        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC()).load(LineSource.ofLines(urls(0, 300)));
+        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 300)));
         RunSummary summary;
         String worker;
         try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(16).build()).build();
@@ -107,7 +107,7 @@ class PgQueueTest {
 
     @Test
     void aDeadWorkersLeasesAreTakenOverOnceTheyExpireAndItsLateResultsAreNotStored() throws Exception {
-        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC()).load(LineSource.ofLines(urls(0, 50)));
+        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 50)));
         PgQueue dead = PgQueue.join(db, Duration.ofMillis(600));
         List<WorkQueue.Claim> held = dead.claim(10);
         assertThat(held).hasSize(10);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,11 @@ final class EnqueueCommand implements Callable<Integer> {
     @Option(names = "--refetch", description = "Queue again every listed URL already stored (conditionally fetched when it has validators).")
     boolean refetch;
 
+    @Option(names = "--db-outage", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
+            description = "How long the database may fail in a row (restart, network cut) before loading stops; until then "
+                    + "each batch is retried. Default: ${DEFAULT-VALUE}.")
+    Duration dbOutage;
+
     @Mixin
     LogOptions log;
 
@@ -55,7 +61,7 @@ final class EnqueueCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (!PgDatabase.isPostgres(db)) {
             throw new CommandLine.ParameterException(cmd, "--db must name a PostgreSQL database (postgresql://user@host:port/db); "
-                    + "with a SQLite file, 'sluice run' reads the input itself. Was '" + db + "'");
+                    + "with a SQLite file, 'sluice run' reads the input itself. Was '" + PgDatabase.withoutPassword(db) + "'");
         }
         if (retryFailed && refetch) {
             throw new CommandLine.ParameterException(cmd, "--retry-failed and --refetch exclude each other (--refetch already queues the failed ones)");
@@ -64,10 +70,13 @@ final class EnqueueCommand implements Callable<Integer> {
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, problem);
         }
+        if (dbOutage.isZero()) {
+            throw new CommandLine.ParameterException(cmd, "--db-outage must be longer than 0");
+        }
         Logging.configure(log, context.err(), null);
         ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            PgEnqueue.Summary s = new PgEnqueue(database, mode, Clock.systemUTC()).load(LineSource.of(List.copyOf(inputs), context.in()));
+            PgEnqueue.Summary s = new PgEnqueue(database, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());

@@ -69,14 +69,24 @@ final class Runner {
         try (PgDatabase db = PgDatabase.open(job.db(), WORKER_CONNECTIONS, System.getenv());
              PgQueue queue = PgQueue.join(db, job.lease())) {
             Enqueuing loading = job.source() == null ? null
-                    : Enqueuing.start(db, job.config().resumeMode(), job.source(), sluice::stop);
+                    : Enqueuing.start(db, job.config().resumeMode(), job.config().storeOutage(), job.source(), sluice::stop);
             BooleanSupplier moreComing = job.follow() ? () -> true : loading == null ? () -> false : loading::running;
             RunSummary summary;
             try {
                 summary = supervised(sluice, job, line, () -> sluice.work(queue, moreComing));
-            } finally {
+            } catch (StoreException | IOException | InterruptedException | RuntimeException e) {
                 if (loading != null) {
-                    PgEnqueue.Summary loaded = loading.finish();
+                    try {
+                        loading.finish();
+                    } catch (Exception alsoFailed) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                }
+                throw e;
+            }
+            if (loading != null) {
+                PgEnqueue.Summary loaded = loading.finish();
+                if (loaded != null) {
                     log.info("{} lines loaded into the queue: {} new, {} already there, {} queued again", loaded.lines(),
                             loaded.queued(), loaded.alreadyQueued(), loaded.requeued());
                 }

@@ -59,8 +59,9 @@ final class StatusCommand implements Callable<Integer> {
         if (!q.holders().isEmpty()) {
             out.println("workers holding leases:");
             for (PgQueueStatus.Holder h : q.holders()) {
-                out.printf(Locale.ROOT, "  %-32s %,6d leased, oldest %.1f s ago, last heartbeat %.1f s ago%n",
-                        h.worker(), h.leases(), h.oldestLeaseAgeSeconds(), h.seenAgoSeconds());
+                out.printf(Locale.ROOT, "  %-32s %,6d leased, oldest %.1f s ago, %s%n", h.worker(), h.leases(),
+                        h.oldestLeaseAgeSeconds(), h.seenAgoSeconds() < 0 ? "no heartbeat recorded"
+                                : String.format(Locale.ROOT, "last heartbeat %.1f s ago", h.seenAgoSeconds()));
             }
         }
     }

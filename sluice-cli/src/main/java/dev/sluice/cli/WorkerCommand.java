@@ -45,7 +45,7 @@ final class WorkerCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (!PgDatabase.isPostgres(options.db)) {
             throw new CommandLine.ParameterException(cmd, "--db must name a PostgreSQL database (postgresql://user@host:port/db), "
-                    + "the queue workers share; was '" + options.db + "'");
+                    + "the queue workers share; was '" + PgDatabase.withoutPassword(options.db) + "'");
         }
         if (options.retryFailed || options.refetch) {
             throw new CommandLine.ParameterException(cmd, (options.refetch ? "--refetch" : "--retry-failed")

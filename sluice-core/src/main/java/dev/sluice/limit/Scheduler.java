@@ -296,21 +296,27 @@ public final class Scheduler {
 
     /**
      * How many shared slots a host may use from now on. Fewer than it has in flight is allowed (slots lost,
-     * or a fair share given back): it then sends nothing until enough requests have ended.
+     * or a fair share given back): it then sends nothing until enough requests have ended. Returns the
+     * host's requests in flight at that moment (from then on they can only fall), or -1 when the host has no
+     * work any more (nothing in flight: its slots are all spare).
      */
-    public void setSlots(String hostKey, int count) {
+    public int setSlots(String hostKey, int count) {
         List<Runnable> launches = new ArrayList<>();
+        int inFlightNow;
         lock.lock();
         try {
             Host h = active.get(hostKey);
-            if (h != null && !closed) {
-                h.held = count;
-                changed(h, System.nanoTime(), launches);
+            if (h == null || closed) {
+                return -1;
             }
+            h.held = count;
+            inFlightNow = h.inFlight;
+            changed(h, System.nanoTime(), launches);
         } finally {
             lock.unlock();
         }
         launch(launches);
+        return inFlightNow;
     }
 
     /** Every shared slot is lost or given back: no host sends until it acquires slots again. */

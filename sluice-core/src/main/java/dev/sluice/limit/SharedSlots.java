@@ -5,6 +5,7 @@ import dev.sluice.StoreException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per-host slots shared by several processes (the workers of one queue), so that {@code --per-host} holds
@@ -18,6 +19,9 @@ public interface SharedSlots {
 
     /** The host's slots held now. */
     int held(String hostKey);
+
+    /** The hosts of which slots are held now. */
+    Set<String> heldHosts();
 
     /**
      * Takes up to {@code wanted} more slots of the host's {@code cap}; returns how many it got (maybe 0). Falling

@@ -5,8 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -81,30 +83,37 @@ public final class SlotBroker implements AutoCloseable {
         }
     }
 
-    /** Brings each host's slots to what it can use now, within its fair share. */
+    /**
+     * Brings each host's slots to what it can use now, within its fair share, and gives back every slot of
+     * a host that has no work any more (such a host has nothing in flight and sends nothing until the broker
+     * gives it slots again, so they are all spare).
+     */
     private void balance(long now) throws StoreException {
         List<Scheduler.SlotNeed> needs = scheduler.slotNeeds();
-        if (needs.isEmpty()) {
-            return;
-        }
-        if (now - fairSharesAt >= FAIR_SHARE_EVERY_NANOS) {
+        Set<String> listed = new HashSet<>();
+        if (!needs.isEmpty() && now - fairSharesAt >= FAIR_SHARE_EVERY_NANOS) {
             fairShares = slots.fairShares(needs.stream().map(Scheduler.SlotNeed::hostKey).toList(), needs.get(0).cap());
             fairSharesAt = now;
         }
         for (Scheduler.SlotNeed need : needs) {
             String host = need.hostKey();
+            listed.add(host);
             int target = Math.min(need.wanted(), fairShares.getOrDefault(host, need.cap()));
             int held = slots.held(host);
             if (target > held) {
                 held += slots.acquire(host, need.cap(), target - held);
             }
             int usable = Math.min(target, held);
-            if (usable != need.held()) {
-                scheduler.setSlots(host, usable);
-            }
-            int spare = held - Math.max(usable, need.inFlight()); // a request in flight keeps its slot
+            // In flight as of the moment the host's use was set: it can only fall from there.
+            int inFlight = scheduler.setSlots(host, usable);
+            int spare = inFlight < 0 ? held : held - Math.max(usable, inFlight); // a request in flight keeps its slot
             if (spare > 0) {
                 slots.release(host, spare);
+            }
+        }
+        for (String host : Set.copyOf(slots.heldHosts())) {
+            if (!listed.contains(host)) {
+                slots.release(host, slots.held(host));
             }
         }
     }

@@ -192,7 +192,23 @@ public final class Pipeline {
             if (slots != null) {
                 slots.close();
             }
+            awaitAdmission(); // a claim in progress at a stop must end before what is held is given back
             releaseClaims();
+        }
+    }
+
+    /** Waits (10 s at most) for the admission thread to end: it may be inside a claim, which ignores interrupts. */
+    private void awaitAdmission() {
+        Thread a = admissionThread;
+        if (a == null) {
+            return;
+        }
+        try {
+            if (!a.join(java.time.Duration.ofSeconds(10))) {
+                log.warn("a claim did not end within 10 s; the URLs it took return to the queue when their lease expires");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -367,10 +383,18 @@ public final class Pipeline {
                 window.acquire(least);
                 int room = least + drainWindow(CLAIM - least);
                 List<WorkQueue.Claim> claims = retry.call("claiming URLs", () -> queue.claim(room));
+                if (stopping) {
+                    break; // a claim that ended after the stop: its URLs go back with releaseAll
+                }
                 window.release(room - claims.size());
                 for (WorkQueue.Claim claim : claims) {
-                    pending.add(claim.url());
-                    admitClaim(claim, ctx, writer);
+                    if (pending.add(claim.url())) {
+                        admitClaim(claim, ctx, writer);
+                    } else {
+                        // Claimed again after this worker's lease had lapsed, while its job still runs here:
+                        // that job's result finishes it, under this newer claim.
+                        window.release();
+                    }
                 }
                 if (claims.isEmpty()) {
                     if (pending.isEmpty() && !moreComing.getAsBoolean() && retry.call("reading the queue", queue::drained)) {

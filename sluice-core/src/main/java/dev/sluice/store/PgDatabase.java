@@ -67,6 +67,10 @@ public final class PgDatabase implements AutoCloseable {
         config.addDataSourceProperty("reWriteBatchedInserts", "true"); // batches of inserts as multi-row inserts
         config.addDataSourceProperty("connectTimeout", "2");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // A connection cut without a reset (a lost network) must not block a read for ever: no statement of ours
+        // takes a fraction of this, so a read this long is a dead connection, failed and retried like an outage.
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.setKeepaliveTime(30_000); // idle pooled connections are checked, not found dead when needed
         config.addDataSourceProperty("ApplicationName", "sluice");
         // One plain connection first: a wrong address, password or database fails at once with the server's
         // own words (the pool would keep trying for its connection timeout), and the schema is brought up to date.
@@ -84,6 +88,23 @@ public final class PgDatabase implements AutoCloseable {
             throw new StoreException(t.location, "cannot open the database", rootCause(e));
         }
         return new PgDatabase(t.location, new HikariDataSource(config));
+    }
+
+    /**
+     * {@code db} with any password masked, for messages about a value that may not even parse: the user part
+     * ends at the last '@' (a password may hold '@', '/', '?' or '#'), and a {@code password=} parameter too.
+     */
+    public static String withoutPassword(String db) {
+        String s = db.replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+        int start = s.indexOf("://");
+        int at = s.lastIndexOf('@');
+        if (start < 0 || at < start + 3) {
+            return s;
+        }
+        start += 3;
+        String userInfo = s.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        return s.substring(0, start) + (colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***") + s.substring(at);
     }
 
     /** A connection from the pool; close it to give it back. */
@@ -113,8 +134,7 @@ public final class PgDatabase implements AutoCloseable {
     record Target(String jdbcUrl, String user, String password, String location) {
 
         static Target parse(String db, Map<String, String> env) throws StoreException {
-            String printable = db.replaceAll("(?i)(://[^:/@]*):[^@/]*@", "$1:***@")
-                    .replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+            String printable = withoutPassword(db);
             URI uri;
             try {
                 uri = new URI(db.regionMatches(true, 0, "jdbc:", 0, 5) ? db.substring(5) : db);
@@ -156,8 +176,9 @@ public final class PgDatabase implements AutoCloseable {
             return new Target(jdbc, user, password, location);
         }
 
+        /** Percent-decoding of a URL's part: a '+' stays a '+' (it means a space only in HTML forms). */
         private static String decode(String s) {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
     }
 }

@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * naming its line) in the same transaction. Each batch is inserted in URL order, so two loads of
  * overlapping lists lock rows in one order and cannot deadlock.
  *
- * <p>Runs on the caller's thread.
+ * <p>Runs on the caller's thread. A batch is retried through a database outage, like the writer's.
  */
 public final class PgEnqueue {
     private static final Logger log = LoggerFactory.getLogger(PgEnqueue.class);
@@ -46,12 +46,15 @@ public final class PgEnqueue {
     private final PgDatabase db;
     private final ResumeMode mode;
     private final Clock clock;
+    private final StoreRetry retry;
     private volatile boolean stopped;
 
-    public PgEnqueue(PgDatabase db, ResumeMode mode, Clock clock) {
+    /** {@code outage}: how long the database may fail in a row before loading gives up (see {@link StoreRetry}). */
+    public PgEnqueue(PgDatabase db, ResumeMode mode, Clock clock, java.time.Duration outage) {
         this.db = db;
         this.mode = mode;
         this.clock = clock;
+        this.retry = new StoreRetry(outage);
     }
 
     /** Makes {@link #load} return after the batch it is loading (any thread). */
@@ -60,7 +63,7 @@ public final class PgEnqueue {
     }
 
     /** Loads every line of {@code source} (or until {@link #stop}); returns when all is committed. */
-    public Summary load(UrlSource source) throws StoreException, IOException {
+    public Summary load(UrlSource source) throws StoreException, IOException, InterruptedException {
         long lines = 0;
         long queued = 0;
         long already = 0;
@@ -103,9 +106,9 @@ public final class PgEnqueue {
         return new Summary(lines, queued, already, requeued, invalid, tooLong);
     }
 
-    /** One batch in one transaction, retried once if it deadlocks anyway; returns {new, requeued, invalid}. */
-    private long[] loadBatch(List<String> urls, Map<String, UrlResult> failures) throws StoreException {
-        for (int attempt = 1; ; attempt++) {
+    /** One batch in one transaction, retried through an outage (and if it deadlocks anyway); returns {new, requeued, invalid}. */
+    private long[] loadBatch(List<String> urls, Map<String, UrlResult> failures) throws StoreException, InterruptedException {
+        return retry.call("loading " + (urls.size() + failures.size()) + " URLs into the queue", () -> {
             try (Connection c = db.connection()) {
                 c.setAutoCommit(false);
                 try {
@@ -116,16 +119,12 @@ public final class PgEnqueue {
                     c.commit();
                     return new long[] {fresh, again, newInvalid.size()};
                 } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
+                    throw PgRows.rolledBack(c, e);
                 }
             } catch (SQLException e) {
-                boolean retryable = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
-                if (!retryable || attempt == 3) {
-                    throw new StoreException(db.location(), "cannot add URLs to the queue", e);
-                }
+                throw new StoreException(db.location(), "cannot add URLs to the queue", e);
             }
-        }
+        });
     }
 
     /** Inserts the URLs not yet in the queue, in the given state; returns those inserted. */

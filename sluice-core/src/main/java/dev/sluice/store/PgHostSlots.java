@@ -52,6 +52,11 @@ final class PgHostSlots implements SharedSlots {
     }
 
     @Override
+    public Set<String> heldHosts() {
+        return held.keySet();
+    }
+
+    @Override
     public int acquire(String hostKey, int cap, int wanted) throws StoreException {
         try (Connection c = db.connection()) {
             if (!Integer.valueOf(cap).equals(prepared.get(hostKey))) {
@@ -141,6 +146,11 @@ final class PgHostSlots implements SharedSlots {
         for (Iterator<Integer> it = mine.descendingIterator(); it.hasNext() && giving.size() < count; ) {
             giving.add(it.next());
         }
+        // Forgotten first: if the update fails, they are not renewed and expire by themselves.
+        giving.forEach(mine::remove);
+        if (mine.isEmpty()) {
+            held.remove(hostKey);
+        }
         try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement(
                 "UPDATE host_slots SET owner = NULL, lease_until = NULL WHERE host_key = ? AND slot = ANY(?) AND owner = ?")) {
             st.setString(1, hostKey);
@@ -150,10 +160,6 @@ final class PgHostSlots implements SharedSlots {
         } catch (SQLException e) {
             throw new StoreException(db.location(), "cannot give back per-host slots", e);
         }
-        giving.forEach(mine::remove);
-        if (mine.isEmpty()) {
-            held.remove(hostKey);
-        }
     }
 
     @Override
@@ -162,10 +168,22 @@ final class PgHostSlots implements SharedSlots {
             return;
         }
         Set<String> renewed = new HashSet<>();
-        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement(
-                "UPDATE host_slots SET lease_until = now() + ? * interval '1 millisecond' WHERE owner = ? RETURNING host_key, slot")) {
+        // Only the slots known here: one whose taking committed but whose answer was lost is left to expire.
+        List<String> hosts = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        held.forEach((host, slots) -> slots.forEach(slot -> {
+            hosts.add(host);
+            numbers.add(slot);
+        }));
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("""
+                UPDATE host_slots s SET lease_until = now() + ? * interval '1 millisecond'
+                FROM unnest(?::text[], ?::integer[]) AS k(host_key, slot)
+                WHERE s.host_key = k.host_key AND s.slot = k.slot AND s.owner = ?
+                RETURNING s.host_key, s.slot""")) {
             st.setLong(1, lease.toMillis());
-            st.setString(2, owner);
+            st.setArray(2, c.createArrayOf("text", hosts.toArray()));
+            st.setArray(3, c.createArrayOf("integer", numbers.toArray()));
+            st.setString(4, owner);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     renewed.add(rs.getString(1) + "\n" + rs.getInt(2));
@@ -175,11 +193,11 @@ final class PgHostSlots implements SharedSlots {
             throw new StoreException(db.location(), "cannot renew per-host slots", e);
         }
         // A slot not renewed had expired and was taken by another worker: it is no longer ours.
-        for (Iterator<Map.Entry<String, TreeSet<Integer>>> hosts = held.entrySet().iterator(); hosts.hasNext(); ) {
-            Map.Entry<String, TreeSet<Integer>> e = hosts.next();
+        for (Iterator<Map.Entry<String, TreeSet<Integer>>> it = held.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, TreeSet<Integer>> e = it.next();
             e.getValue().removeIf(slot -> !renewed.contains(e.getKey() + "\n" + slot));
             if (e.getValue().isEmpty()) {
-                hosts.remove();
+                it.remove();
             }
         }
     }

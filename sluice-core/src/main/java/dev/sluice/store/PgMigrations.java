@@ -48,8 +48,7 @@ final class PgMigrations {
             }
             c.commit();
         } catch (SQLException e) {
-            c.rollback();
-            throw e;
+            throw PgRows.rolledBack(c, e);
         } finally {
             c.setAutoCommit(autoCommit);
         }

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +49,12 @@ public final class PgQueue implements WorkQueue {
     private final ScheduledExecutorService heartbeat;
     private final PgHostSlots hostSlots;
     private volatile boolean heartbeatFailing; // only for logging an outage once
+    /**
+     * The claim number ({@code queue.claims}) of each URL this worker holds, from its latest claim: a result
+     * finishes the URL only under that claim, so neither a stale result of an earlier claim (of this worker,
+     * after its lease had expired) nor one of another worker can.
+     */
+    private final ConcurrentHashMap<String, Integer> claimNumbers = new ConcurrentHashMap<>();
 
     private PgQueue(PgDatabase db, String workerId, Duration lease) {
         this.db = db;
@@ -119,9 +126,9 @@ public final class PgQueue implements WorkQueue {
                     UPDATE queue q SET state = 'leased', lease_owner = ?, leased_at = now(),
                                        lease_until = now() + ? * interval '1 millisecond', claims = q.claims + 1
                     FROM next WHERE q.id = next.id
-                    RETURNING q.id, q.url
+                    RETURNING q.id, q.url, q.claims
                 )
-                SELECT claimed.url, r.etag, r.last_modified
+                SELECT claimed.url, r.etag, r.last_modified, claimed.claims
                 FROM claimed LEFT JOIN results r ON r.url = claimed.url AND r.status = 'ok'
                 ORDER BY claimed.id""")) {
             st.setInt(1, max);
@@ -129,6 +136,7 @@ public final class PgQueue implements WorkQueue {
             st.setLong(3, lease.toMillis());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
+                    claimNumbers.put(rs.getString(1), rs.getInt(4));
                     claimed.add(new Claim(rs.getString(1), new Validators(rs.getString(2), rs.getString(3))));
                 }
             }
@@ -152,8 +160,15 @@ public final class PgQueue implements WorkQueue {
 
     @Override
     public List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException {
-        // In URL order: two workers finishing overlapping URLs (both presumed dead once) lock them in one order.
-        List<UrlResult> sorted = new ArrayList<>(batch);
+        // One result per URL (the first), in URL order: two workers finishing overlapping URLs (both presumed
+        // dead once) lock them in one order.
+        Set<String> seen = new HashSet<>();
+        List<UrlResult> sorted = new ArrayList<>(batch.size());
+        for (UrlResult r : batch) {
+            if (seen.add(r.url())) {
+                sorted.add(r);
+            }
+        }
         sorted.sort(Comparator.comparing(UrlResult::url));
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
@@ -173,12 +188,10 @@ public final class PgQueue implements WorkQueue {
                 if (!lost.isEmpty()) {
                     stored.addAll(finishedEarlier(c, lost, sorted));
                 }
+                sorted.forEach(r -> claimNumbers.remove(r.url()));
                 return stored;
             } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                throw PgRows.rolledBack(c, e);
             }
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
@@ -186,27 +199,31 @@ public final class PgQueue implements WorkQueue {
     }
 
     /**
-     * Marks the URLs' queue rows finished where this worker still holds the lease, or where nobody does
-     * (its lease expired and no one has claimed it since); returns those URLs.
+     * Marks the URLs' queue rows finished where this worker still holds the lease of its latest claim, or where
+     * nobody does (its lease expired and no one has claimed it since); returns those URLs.
      */
     private Set<String> finish(Connection c, List<UrlResult> batch) throws SQLException {
         String[] urls = new String[batch.size()];
         String[] states = new String[batch.size()];
+        Integer[] claims = new Integer[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             urls[i] = batch.get(i).url();
             states[i] = batch.get(i).ok() ? "done" : "failed";
+            claims[i] = claimNumbers.getOrDefault(urls[i], -1); // -1: not claimed here (matches no row)
         }
         Set<String> finished = new HashSet<>();
         try (PreparedStatement st = c.prepareStatement("""
                 UPDATE queue q SET state = v.state, lease_owner = NULL, leased_at = NULL, lease_until = NULL,
                                    finished_by = ?, finished_at = now()
-                FROM unnest(?::text[], ?::text[]) AS v(url, state)
-                WHERE q.url = v.url AND ((q.state = 'leased' AND q.lease_owner = ?) OR q.state = 'queued')
+                FROM unnest(?::text[], ?::text[], ?::integer[]) AS v(url, state, claim)
+                WHERE q.url = v.url AND q.claims = v.claim
+                  AND ((q.state = 'leased' AND q.lease_owner = ?) OR q.state = 'queued')
                 RETURNING q.url""")) {
             st.setString(1, workerId);
             st.setArray(2, c.createArrayOf("text", urls));
             st.setArray(3, c.createArrayOf("text", states));
-            st.setString(4, workerId);
+            st.setArray(4, c.createArrayOf("integer", claims));
+            st.setString(5, workerId);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     finished.add(rs.getString(1));
@@ -240,28 +257,29 @@ public final class PgQueue implements WorkQueue {
         return batch.stream().filter(r -> earlier.contains(r.url())).toList();
     }
 
-    /** The heartbeat: renew own leases, put expired ones back, say this worker is alive. Never throws. */
+    /**
+     * The heartbeat: renew own leases, put expired ones back, say this worker is alive. Each statement commits
+     * on its own and skips rows locked by others (this worker's writer finishing them, another worker's
+     * heartbeat), so it never waits on them nor deadlocks with them. Never throws.
+     */
     private void beat() {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement renew = c.prepareStatement("UPDATE queue SET lease_until = now() + ? * interval '1 millisecond' "
-                    + "WHERE lease_owner = ? AND state = 'leased'");
-                 PreparedStatement reap = c.prepareStatement("UPDATE queue SET state = 'queued', lease_owner = NULL, "
-                         + "leased_at = NULL, lease_until = NULL WHERE state = 'leased' AND lease_until < now()");
-                 PreparedStatement seen = c.prepareStatement("UPDATE workers SET seen_at = now() WHERE id = ?")) {
-                renew.setLong(1, lease.toMillis());
-                renew.setString(2, workerId);
-                renew.executeUpdate();
-                int reaped = reap.executeUpdate();
-                seen.setString(1, workerId);
-                seen.executeUpdate();
-                c.commit();
-                if (reaped > 0) {
-                    log.info("{} URLs returned to the queue: the worker holding them stopped renewing its lease", reaped);
-                }
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        try (Connection c = db.connection();
+             PreparedStatement renew = c.prepareStatement("""
+                     UPDATE queue SET lease_until = now() + ? * interval '1 millisecond'
+                     WHERE id IN (SELECT id FROM queue WHERE lease_owner = ? AND state = 'leased' FOR UPDATE SKIP LOCKED)""");
+             PreparedStatement reap = c.prepareStatement("""
+                     UPDATE queue SET state = 'queued', lease_owner = NULL, leased_at = NULL, lease_until = NULL
+                     WHERE id IN (SELECT id FROM queue WHERE state = 'leased' AND lease_until < now()
+                                  ORDER BY id FOR UPDATE SKIP LOCKED)""");
+             PreparedStatement seen = c.prepareStatement("UPDATE workers SET seen_at = now() WHERE id = ?")) {
+            renew.setLong(1, lease.toMillis());
+            renew.setString(2, workerId);
+            renew.executeUpdate();
+            int reaped = reap.executeUpdate();
+            seen.setString(1, workerId);
+            seen.executeUpdate();
+            if (reaped > 0) {
+                log.info("{} URLs returned to the queue: the worker holding them stopped renewing its lease", reaped);
             }
             if (heartbeatFailing) {
                 heartbeatFailing = false;
@@ -288,8 +306,7 @@ public final class PgQueue implements WorkQueue {
                     log.info("{} unfinished URLs returned to the queue", n);
                 }
             } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                throw PgRows.rolledBack(c, e);
             }
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot return unfinished URLs to the queue (they return by themselves when "

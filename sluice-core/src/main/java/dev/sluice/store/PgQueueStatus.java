@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record PgQueueStatus(long queued, long leased, long done, long failed, List<Holder> holders) {
 
-    /** A worker holding leases: how many, since when (seconds ago), and when it was last seen alive (seconds ago). */
+    /** A worker holding leases: how many, since when (seconds ago), and when it was last seen alive (seconds ago; -1: never). */
     public record Holder(String worker, long leases, double oldestLeaseAgeSeconds, double seenAgoSeconds) {
     }
 
@@ -46,7 +46,8 @@ public record PgQueueStatus(long queued, long leased, long done, long failed, Li
                     WHERE q.state = 'leased' GROUP BY q.lease_owner ORDER BY min(q.leased_at)""");
                  ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    holders.add(new Holder(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4)));
+                    double seen = rs.getDouble(4);
+                    holders.add(new Holder(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.wasNull() ? -1 : seen));
                 }
             }
         } catch (SQLException e) {

@@ -67,18 +67,18 @@ final class PgRows {
                 }
                 st.setInt(4, r.attempts());
                 st.setString(5, r.error() == null ? null : r.error().code());
-                st.setString(6, r.detail());
+                st.setString(6, text(r.detail()));
                 if (r.bytes() == null) {
                     st.setNull(7, Types.BIGINT);
                 } else {
                     st.setLong(7, r.bytes());
                 }
-                st.setString(8, r.contentType());
+                st.setString(8, text(r.contentType()));
                 st.setString(9, r.sha256());
                 st.setLong(10, r.elapsedMs());
                 st.setObject(11, timestamp(r.fetchedAt()));
-                st.setString(12, r.validators().etag());
-                st.setString(13, r.validators().lastModified());
+                st.setString(12, text(r.validators().etag()));
+                st.setString(13, text(r.validators().lastModified()));
                 st.addBatch();
             }
             st.executeBatch();
@@ -149,6 +149,24 @@ final class PgRows {
             }
         }
         upsertResults(c, vanished);
+    }
+
+    /**
+     * Rolls back after {@code failure}. A rollback that fails too (the connection is gone) is attached to the
+     * failure instead of replacing it: the cause shown is the first one.
+     */
+    static SQLException rolledBack(Connection c, SQLException failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    /** PostgreSQL's text cannot hold U+0000 (a server's header or message might): it becomes U+FFFD. */
+    static String text(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\ufffd');
     }
 
     /** A results row read with {@link #RESULT_COLUMNS} (records and body not included). */

@@ -91,15 +91,12 @@ public final class PgStore implements Store {
     @Override
     public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
         try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+            c.setAutoCommit(false); // the pool resets it when the connection is given back
             try {
                 PgRows.write(c, batch);
                 c.commit();
             } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                throw PgRows.rolledBack(c, e);
             }
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
@@ -147,8 +144,7 @@ public final class PgStore implements Store {
                     }
                 }
             } finally {
-                c.rollback();
-                c.setAutoCommit(true);
+                c.rollback(); // read only: nothing to keep
             }
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot read results", e);

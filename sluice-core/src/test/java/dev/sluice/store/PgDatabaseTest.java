@@ -49,4 +49,13 @@ class PgDatabaseTest {
         assertThat(PgDatabase.isPostgres("POSTGRESQL://h/d")).isTrue();
         assertThat(PgDatabase.isPostgres("jdbc:postgresql://h/d")).isTrue();
     }
+
+    @Test
+    void passwordsWithAwkwardCharactersAreNeverShown() throws Exception {
+        String db = "postgresql://u:pa/ss@w?o#rd@db.example.com/crawl";
+        assertThat(PgDatabase.withoutPassword(db)).isEqualTo("postgresql://u:***@db.example.com/crawl");
+        assertThatThrownBy(() -> PgDatabase.Target.parse(db, Map.of())).hasMessageNotContaining("pa/ss").hasMessageNotContaining("rd@");
+        assertThat(PgDatabase.withoutPassword("jdbc:postgresql://h/d?password=x&user=u")).isEqualTo("jdbc:postgresql://h/d?password=***&user=u");
+        assertThat(PgDatabase.Target.parse("postgresql://u:a+b@h/d", Map.of()).password()).isEqualTo("a+b");
+    }
 }
