@@ -80,6 +80,8 @@ public final class Scheduler {
     private final ScheduledThreadPoolExecutor timer;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
     private final boolean sharedSlots;
+    /** Told (after the lock is released) when a host could use more shared slots than it holds. */
+    private volatile Runnable slotsWanted = () -> { };
 
     private final ReentrantLock lock = new ReentrantLock();
     // --- guarded by lock ---
@@ -274,6 +276,11 @@ public final class Scheduler {
     public record SlotNeed(String hostKey, int cap, int wanted, int held, int inFlight) {
     }
 
+    /** Sets what to call when a host could use more shared slots than it holds (see {@link SlotBroker}). */
+    public void onSlotsWanted(Runnable r) {
+        slotsWanted = r;
+    }
+
     /** The hosts that want or hold shared slots (shared slots only; empty otherwise). */
     public List<SlotNeed> slotNeeds() {
         List<SlotNeed> needs = new ArrayList<>();
@@ -450,6 +457,9 @@ public final class Scheduler {
     private void changed(Host h, long now, List<Runnable> launches) {
         consider(h, now, launches);
         dispatch(now, launches);
+        if (sharedSlots && h.held < Math.min(h.limit(), h.inFlight + h.queue.size())) {
+            launches.add(note(slotsWanted));
+        }
         restIfIdle(h, now);
     }
 

@@ -14,10 +14,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps the scheduler's hosts supplied with shared slots ({@link SharedSlots}). Every {@value #POLL_MS} ms
- * it asks the scheduler what each host could use, takes more slots for hosts that want them (up to their
- * fair share when other workers want the host too), gives back those not needed (never one in use), and
- * renews the leases of those held every third of the lease.
+ * Keeps the scheduler's hosts supplied with shared slots ({@link SharedSlots}). Every {@value #POLL_MS} ms,
+ * and at once when the scheduler says a host could use more, it asks the scheduler what each host could use,
+ * takes more slots for hosts that want them (up to their fair share when other workers want the host too),
+ * gives back those not needed (never one in use; beyond the fair share at once, otherwise only once the host
+ * has needed fewer for {@value #KEEP_MS} ms, so a worker between two claims keeps its slots), and renews
+ * the leases of those held every third of the lease.
  *
  * <p>If renewing fails (the database is away) until the leases may have expired, every slot is dropped:
  * the scheduler stops sending until slots are acquired again, so no host gets more than its cap across
@@ -29,6 +31,8 @@ public final class SlotBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlotBroker.class);
     private static final long POLL_MS = 50;
     private static final long FAIR_SHARE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long KEEP_MS = 1_000;
+    private static final long MIN_GAP_MS = 5;
 
     private final Scheduler scheduler;
     private final SharedSlots slots;
@@ -37,11 +41,15 @@ public final class SlotBroker implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stopped = lock.newCondition();
     private boolean closing; // guarded by lock
+    /** A host asked for more slots since the last look. Written under lock; read without it as a shortcut. */
+    private volatile boolean wanted;
     private Thread thread;
     // --- the broker thread only (close() reads failing after joining it) ---
     private boolean failing;
     private Map<String, Integer> fairShares = new HashMap<>();
     private long fairSharesAt;
+    /** Since when each host has needed fewer slots than it holds. */
+    private final Map<String, Long> needFewerSince = new HashMap<>();
 
     public SlotBroker(Scheduler scheduler, SharedSlots slots) {
         this.scheduler = scheduler;
@@ -51,8 +59,25 @@ public final class SlotBroker implements AutoCloseable {
     }
 
     public SlotBroker start() {
+        scheduler.onSlotsWanted(this::wake);
         thread = Thread.ofVirtual().name("sluice-slots").start(this::loop);
         return this;
+    }
+
+    /** A host could use more slots: look now rather than at the next poll. Any thread; cheap when repeated. */
+    private void wake() {
+        if (wanted) {
+            return; // a look is already due
+        }
+        lock.lock();
+        try {
+            if (!wanted) {
+                wanted = true;
+                stopped.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void loop() {
@@ -98,10 +123,19 @@ public final class SlotBroker implements AutoCloseable {
         for (Scheduler.SlotNeed need : needs) {
             String host = need.hostKey();
             listed.add(host);
-            int target = Math.min(need.wanted(), fairShares.getOrDefault(host, need.cap()));
+            int fair = fairShares.getOrDefault(host, need.cap());
+            int target = Math.min(need.wanted(), fair);
             int held = slots.held(host);
             if (target > held) {
                 held += slots.acquire(host, need.cap(), target - held);
+            }
+            if (target < held && held <= fair) { // only this worker's own need fell: keep them a while
+                long since = needFewerSince.computeIfAbsent(host, k -> now);
+                if (now - since < TimeUnit.MILLISECONDS.toNanos(KEEP_MS)) {
+                    target = held;
+                }
+            } else {
+                needFewerSince.remove(host);
             }
             int usable = Math.min(target, held);
             // In flight as of the moment the host's use was set: it can only fall from there.
@@ -111,6 +145,7 @@ public final class SlotBroker implements AutoCloseable {
                 slots.release(host, spare);
             }
         }
+        needFewerSince.keySet().retainAll(listed);
         for (String host : Set.copyOf(slots.heldHosts())) {
             if (!listed.contains(host)) {
                 slots.release(host, slots.held(host));
@@ -118,13 +153,21 @@ public final class SlotBroker implements AutoCloseable {
         }
     }
 
-    /** Waits one poll period; false once closing. */
+    /**
+     * Waits one poll period, or until a host wants more slots but at least {@value #MIN_GAP_MS} ms (a host that
+     * cannot get slots asks again with every change, and must not make this a busy loop); false once closing.
+     */
     private boolean pause() {
         lock.lock();
         try {
-            if (!closing) {
-                stopped.await(POLL_MS, TimeUnit.MILLISECONDS);
+            long gap = TimeUnit.MILLISECONDS.toNanos(MIN_GAP_MS);
+            while (!closing && gap > 0) {
+                gap = stopped.awaitNanos(gap);
             }
+            if (!closing && !wanted) {
+                stopped.await(POLL_MS - MIN_GAP_MS, TimeUnit.MILLISECONDS);
+            }
+            wanted = false;
             return !closing;
         } catch (InterruptedException e) {
             return false;
