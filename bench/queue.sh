@@ -13,11 +13,14 @@
 # machine's busy CPU and the workers' own CPU in that phase, PostgreSQL's commits, the rows and spacing of
 # the workers' storing transactions, and how long a result waited from its fetch to its commit.
 # Env: N (200000), CONC (64), WORKERS (2), GOAL (0.50), LIMIT (seconds allowed per sluice command, 1200),
-# PG_OPTS (extra server options, e.g. "-c synchronous_commit=off"; default none).
+# PG_OPTS (extra server options, e.g. "-c synchronous_commit=off"; default none), PG_STATEMENTS (1: also
+# list the statements that took PostgreSQL's time in the worker phase, from pg_stat_statements).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 N=${N:-200000} CONC=${CONC:-64} WORKERS=${WORKERS:-2} GOAL=${GOAL:-0.50} LIMIT=${LIMIT:-1200} PG_OPTS=${PG_OPTS:-}
+PG_STATEMENTS=${PG_STATEMENTS:-0}
+[ "$PG_STATEMENTS" = 1 ] && PG_OPTS="$PG_OPTS -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 bench_need "nginx:nginx" "sqlite3:sqlite3" "curl:curl" "psql:postgresql-client"
 
 # Debian keeps the server's binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
@@ -163,6 +166,9 @@ for attempt in 1 2 3; do
   enq_wall=$BENCH_WALL enq_rc=$BENCH_RC
 
   # the worker phase, with the cluster's CPU time and WAL position on both sides
+  if [ "$PG_STATEMENTS" = 1 ]; then
+    pg_sql "create extension if not exists pg_stat_statements" sluice >/dev/null && pg_sql "select pg_stat_statements_reset()" sluice >/dev/null
+  fi
   lsn0=$(pg_sql "select pg_current_wal_lsn()")
   sleep 0.5 # the backends of enqueue and psql have exited and been reaped
   xact0=$(pg_commits)
@@ -211,6 +217,14 @@ if [ "$work_rc" -ne 0 ] || [ "$pg_total" -ne "$N" ] || [ "$pg_ok" -ne "$N" ] || 
   pg_sql "select coalesce(error,'-'), coalesce(http_status::text,'-'), count(*) from results where status <> 'ok'
           group by 1, 2 order by 3 desc limit 5" sluice 2>/dev/null | sed 's/^/  failed rows (error http count): /' || true
   pg_sql "select state, count(*) from queue group by 1 order by 1" sluice 2>/dev/null | sed 's/^/  queue rows (state count): /' || true
+fi
+
+if [ "$PG_STATEMENTS" = 1 ]; then
+  say "statements  (pg_stat_statements, worker phase: total ms, calls, ms per call, rows; top 8 by total time)"
+  pg_sql "select round(total_exec_time), calls, round((total_exec_time / calls)::numeric, 3), rows,
+                 regexp_replace(left(query, 110), '\s+', ' ', 'g')
+          from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sluice')
+          order by total_exec_time desc limit 8" sluice | sed 's/^/  /'
 fi
 
 # PostgreSQL's own cost during the worker phase: "scaling on paper"
