@@ -50,11 +50,18 @@ public final class PgQueue implements WorkQueue {
     private final PgHostSlots hostSlots;
     private volatile boolean heartbeatFailing; // only for logging an outage once
     /**
-     * The claim number ({@code queue.claims}) of each URL this worker holds, from its latest claim: a result
-     * finishes the URL only under that claim, so neither a stale result of an earlier claim (of this worker,
-     * after its lease had expired) nor one of another worker can.
+     * What this worker holds, by URL, from its latest claim: a result finishes the URL only under that claim
+     * number ({@code queue.claims}), so neither a stale result of an earlier claim (of this worker, after its
+     * lease had expired) nor one of another worker can.
      */
-    private final ConcurrentHashMap<String, Integer> claimNumbers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+
+    /**
+     * A URL this worker holds: its queue row, the claim number it holds it under, and whether it had a stored
+     * result when claimed (only then can earlier records and bodies need replacing).
+     */
+    private record Held(long id, int claim, boolean stored) {
+    }
 
     private PgQueue(PgDatabase db, String workerId, Duration lease) {
         this.db = db;
@@ -128,16 +135,19 @@ public final class PgQueue implements WorkQueue {
                     FROM next WHERE q.id = next.id
                     RETURNING q.id, q.url, q.claims
                 )
-                SELECT claimed.url, r.etag, r.last_modified, claimed.claims
-                FROM claimed LEFT JOIN results r ON r.url = claimed.url AND r.status = 'ok'
+                SELECT claimed.url, r.status, r.etag, r.last_modified, claimed.claims, claimed.id
+                FROM claimed LEFT JOIN results r ON r.url = claimed.url
                 ORDER BY claimed.id""")) {
             st.setInt(1, max);
             st.setString(2, workerId);
             st.setLong(3, lease.toMillis());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    claimNumbers.put(rs.getString(1), rs.getInt(4));
-                    claimed.add(new Claim(rs.getString(1), new Validators(rs.getString(2), rs.getString(3))));
+                    String status = rs.getString(2);
+                    held.put(rs.getString(1), new Held(rs.getLong(6), rs.getInt(5), status != null));
+                    // validators only from an ok row: a refetch asks whether that result is still current
+                    claimed.add(new Claim(rs.getString(1), "ok".equals(status)
+                            ? new Validators(rs.getString(3), rs.getString(4)) : Validators.NONE));
                 }
             }
         } catch (SQLException e) {
@@ -183,12 +193,15 @@ public final class PgQueue implements WorkQueue {
                         lost.add(r.url());
                     }
                 }
-                PgRows.write(c, stored);
+                PgRows.write(c, stored, url -> {
+                    Held h = held.get(url);
+                    return h == null || h.stored();
+                });
                 c.commit();
                 if (!lost.isEmpty()) {
                     stored.addAll(finishedEarlier(c, lost, sorted));
                 }
-                sorted.forEach(r -> claimNumbers.remove(r.url()));
+                sorted.forEach(r -> held.remove(r.url()));
                 return stored;
             } catch (SQLException e) {
                 throw PgRows.rolledBack(c, e);
@@ -203,24 +216,25 @@ public final class PgQueue implements WorkQueue {
      * nobody does (its lease expired and no one has claimed it since); returns those URLs.
      */
     private Set<String> finish(Connection c, List<UrlResult> batch) throws SQLException {
-        String[] urls = new String[batch.size()];
+        Long[] ids = new Long[batch.size()];
         String[] states = new String[batch.size()];
         Integer[] claims = new Integer[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            urls[i] = batch.get(i).url();
+            Held h = held.get(batch.get(i).url());
+            ids[i] = h == null ? -1 : h.id(); // -1: not claimed here (matches no row)
+            claims[i] = h == null ? -1 : h.claim();
             states[i] = batch.get(i).ok() ? "done" : "failed";
-            claims[i] = claimNumbers.getOrDefault(urls[i], -1); // -1: not claimed here (matches no row)
         }
         Set<String> finished = new HashSet<>();
         try (PreparedStatement st = c.prepareStatement("""
                 UPDATE queue q SET state = v.state, lease_owner = NULL, leased_at = NULL, lease_until = NULL,
                                    finished_by = ?, finished_at = now()
-                FROM unnest(?::text[], ?::text[], ?::integer[]) AS v(url, state, claim)
-                WHERE q.url = v.url AND q.claims = v.claim
+                FROM unnest(?::bigint[], ?::text[], ?::integer[]) AS v(id, state, claim)
+                WHERE q.id = v.id AND q.claims = v.claim
                   AND ((q.state = 'leased' AND q.lease_owner = ?) OR q.state = 'queued')
                 RETURNING q.url""")) {
             st.setString(1, workerId);
-            st.setArray(2, c.createArrayOf("text", urls));
+            st.setArray(2, c.createArrayOf("bigint", ids));
             st.setArray(3, c.createArrayOf("text", states));
             st.setArray(4, c.createArrayOf("integer", claims));
             st.setString(5, workerId);

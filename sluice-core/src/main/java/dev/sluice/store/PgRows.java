@@ -33,13 +33,22 @@ final class PgRows {
 
     /** Writes the batch's rows, replacing earlier ones of the same URLs, within the caller's transaction. */
     static void write(Connection c, Collection<UrlResult> batch) throws SQLException {
+        write(c, batch, url -> true);
+    }
+
+    /**
+     * As {@link #write(Connection, Collection)}; {@code mayHaveRows} says of which URLs earlier records and bodies
+     * may exist (a URL never stored has none: looking for them would cost two index probes per URL).
+     */
+    static void write(Connection c, Collection<UrlResult> batch, java.util.function.Predicate<String> mayHaveRows)
+            throws SQLException {
         List<UrlResult> whole = new ArrayList<>(batch.size());
         List<UrlResult> unchanged = new ArrayList<>();
         for (UrlResult r : batch) {
             (r.unchanged() ? unchanged : whole).add(r);
         }
         upsertResults(c, whole);
-        writeRecordsAndBodies(c, whole);
+        writeRecordsAndBodies(c, whole, mayHaveRows);
         if (!unchanged.isEmpty()) {
             markUnchanged(c, unchanged);
         }
@@ -86,11 +95,19 @@ final class PgRows {
     }
 
     /** Replaces the URLs' records and bodies: a re-fetch leaves none of the old ones behind. */
-    private static void writeRecordsAndBodies(Connection c, List<UrlResult> results) throws SQLException {
+    private static void writeRecordsAndBodies(Connection c, List<UrlResult> results,
+                                              java.util.function.Predicate<String> mayHaveRows) throws SQLException {
         if (results.isEmpty()) {
             return;
         }
-        String[] urls = results.stream().map(UrlResult::url).toArray(String[]::new);
+        String[] urls = results.stream().map(UrlResult::url).filter(mayHaveRows).toArray(String[]::new);
+        if (urls.length > 0) {
+            deleteRecordsAndBodies(c, urls);
+        }
+        insertRecordsAndBodies(c, results);
+    }
+
+    private static void deleteRecordsAndBodies(Connection c, String[] urls) throws SQLException {
         try (PreparedStatement del = c.prepareStatement("DELETE FROM records WHERE url = ANY(?)");
              PreparedStatement delBodies = c.prepareStatement("DELETE FROM bodies WHERE url = ANY(?)")) {
             del.setArray(1, c.createArrayOf("text", urls));
@@ -98,6 +115,9 @@ final class PgRows {
             delBodies.setArray(1, c.createArrayOf("text", urls));
             delBodies.executeUpdate();
         }
+    }
+
+    private static void insertRecordsAndBodies(Connection c, List<UrlResult> results) throws SQLException {
         try (PreparedStatement rec = c.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?::jsonb)");
              PreparedStatement body = c.prepareStatement("INSERT INTO bodies (url, body) VALUES (?, ?)")) {
             boolean anyRecord = false;

@@ -93,7 +93,7 @@ public final class PgStore implements Store {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false); // the pool resets it when the connection is given back
             try {
-                PgRows.write(c, batch);
+                PgRows.write(c, batch, url -> replacing); // without replacing, the caller knows there are none
                 c.commit();
             } catch (SQLException e) {
                 throw PgRows.rolledBack(c, e);
