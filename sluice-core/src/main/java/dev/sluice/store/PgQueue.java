@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,6 +56,8 @@ public final class PgQueue implements WorkQueue {
      * lease had expired) nor one of another worker can.
      */
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    /** Where claims start looking (see {@link #claim}); set by claims, reset to 0 by each heartbeat. */
+    private final AtomicLong claimFloor = new AtomicLong();
 
     /**
      * A URL this worker holds: its queue row, the claim number it holds it under, and whether it had a stored
@@ -123,12 +126,33 @@ public final class PgQueue implements WorkQueue {
         return db.location();
     }
 
+    /**
+     * Claims from the queue's head. The head is found from {@link #claimFloor}, the highest id this worker
+     * claimed last time: the queue's index keeps an entry for every row claimed since the last vacuum, and
+     * scanning those from the start made each claim slower as the queue drained (measured: 6 to 21 ms per claim
+     * of 128 on a 200,000-URL queue). Rows below the floor that are queued again (a dead worker's, given back,
+     * or re-enqueued) are found when a claim above the floor comes back short, and at least every heartbeat,
+     * which resets the floor.
+     */
     @Override
     public List<Claim> claim(int max) throws StoreException {
         List<Claim> claimed = new ArrayList<>(max);
-        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("""
+        try (Connection c = db.connection()) {
+            long floor = claimFloor.get();
+            claimAbove(c, floor, max, claimed);
+            if (claimed.size() < max && floor > 0) {
+                claimAbove(c, 0, max - claimed.size(), claimed);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot claim URLs from the queue", e);
+        }
+        return claimed;
+    }
+
+    private void claimAbove(Connection c, long floor, int max, List<Claim> claimed) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
                 WITH next AS (
-                    SELECT id FROM queue WHERE state = 'queued' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
+                    SELECT id FROM queue WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
                 ), claimed AS (
                     UPDATE queue q SET state = 'leased', lease_owner = ?, leased_at = now(),
                                        lease_until = now() + ? * interval '1 millisecond', claims = q.claims + 1
@@ -138,22 +162,24 @@ public final class PgQueue implements WorkQueue {
                 SELECT claimed.url, r.status, r.etag, r.last_modified, claimed.claims, claimed.id
                 FROM claimed LEFT JOIN results r ON r.url = claimed.url
                 ORDER BY claimed.id""")) {
-            st.setInt(1, max);
-            st.setString(2, workerId);
-            st.setLong(3, lease.toMillis());
+            st.setLong(1, floor);
+            st.setInt(2, max);
+            st.setString(3, workerId);
+            st.setLong(4, lease.toMillis());
+            long highest = floor;
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String status = rs.getString(2);
-                    held.put(rs.getString(1), new Held(rs.getLong(6), rs.getInt(5), status != null));
+                    long id = rs.getLong(6);
+                    highest = Math.max(highest, id);
+                    held.put(rs.getString(1), new Held(id, rs.getInt(5), status != null));
                     // validators only from an ok row: a refetch asks whether that result is still current
                     claimed.add(new Claim(rs.getString(1), "ok".equals(status)
                             ? new Validators(rs.getString(3), rs.getString(4)) : Validators.NONE));
                 }
             }
-        } catch (SQLException e) {
-            throw new StoreException(location(), "cannot claim URLs from the queue", e);
+            claimFloor.accumulateAndGet(highest, Math::max);
         }
-        return claimed;
     }
 
     @Override
@@ -290,6 +316,7 @@ public final class PgQueue implements WorkQueue {
             renew.setString(2, workerId);
             renew.executeUpdate();
             int reaped = reap.executeUpdate();
+            claimFloor.set(0); // the next claim looks from the start: rows queued again below the floor
             seen.setString(1, workerId);
             seen.executeUpdate();
             if (reaped > 0) {
