@@ -3,7 +3,7 @@
 
 -- One row per URL: its final outcome.
 CREATE TABLE results (
-    url           text        NOT NULL PRIMARY KEY,
+    url           text COLLATE "C" NOT NULL PRIMARY KEY, -- byte order: cheaper comparisons in every index on it
     status        text        NOT NULL CHECK (status IN ('ok', 'failed')),
     http_status   integer,
     attempts      integer     NOT NULL,
@@ -22,7 +22,7 @@ CREATE TABLE results (
 
 -- What the processor (e.g. --jq) emitted for a URL: one row per value, in order.
 CREATE TABLE records (
-    url  text    NOT NULL,
+    url  text COLLATE "C" NOT NULL,
     seq  integer NOT NULL,
     data jsonb   NOT NULL,
     PRIMARY KEY (url, seq)
@@ -30,7 +30,7 @@ CREATE TABLE records (
 
 -- Raw bodies, only with --store-body.
 CREATE TABLE bodies (
-    url  text  NOT NULL PRIMARY KEY,
+    url  text COLLATE "C" NOT NULL PRIMARY KEY,
     body bytea NOT NULL
 );
 
@@ -39,7 +39,7 @@ CREATE TABLE bodies (
 -- result. An expired lease (its worker died) is put back to 'queued' by any live worker.
 CREATE TABLE queue (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- claim order: first in, first out
-    url         text        NOT NULL UNIQUE,
+    url         text COLLATE "C" NOT NULL UNIQUE,
     state       text        NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'leased', 'done', 'failed')),
     lease_owner text,                                   -- the worker holding the lease (state 'leased')
     leased_at   timestamptz,

@@ -130,7 +130,7 @@ public final class PgStore implements Store {
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
         String sql = "SELECT " + PgRows.RESULT_COLUMNS + " FROM results" + (status == null ? "" : " WHERE status = ?")
-                + " ORDER BY url COLLATE \"C\"";
+                + " ORDER BY url";
         try (Connection c = db.connection()) {
             c.setAutoCommit(false); // a cursor: rows are streamed, not all held in memory
             try (PreparedStatement st = c.prepareStatement(sql)) {
