@@ -118,6 +118,9 @@ final class PgRows {
     }
 
     private static void insertRecordsAndBodies(Connection c, List<UrlResult> results) throws SQLException {
+        if (results.stream().allMatch(r -> r.records().isEmpty() && r.body() == null)) {
+            return; // the common case without --jq or --store-body: no statements at all
+        }
         try (PreparedStatement rec = c.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?::jsonb)");
              PreparedStatement body = c.prepareStatement("INSERT INTO bodies (url, body) VALUES (?, ?)")) {
             boolean anyRecord = false;
