@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -105,26 +104,11 @@ public final class PgStore implements Store {
 
     @Override
     public Counts counts() throws StoreException {
-        long ok = 0;
-        long failed = 0;
-        Map<String, Long> byError = new LinkedHashMap<>();
-        try (Connection c = db.connection();
-             PreparedStatement st = c.prepareStatement(
-                     "SELECT status, error, count(*) FROM results GROUP BY status, error ORDER BY status DESC, error");
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                long n = rs.getLong(3);
-                if ("ok".equals(rs.getString(1))) {
-                    ok += n;
-                } else {
-                    failed += n;
-                    byError.merge(rs.getString(2), n, Long::sum);
-                }
-            }
+        try (Connection c = db.connection()) {
+            return ResultCounts.read(c);
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot count results", e);
         }
-        return new Counts(ok, failed, byError);
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -282,28 +281,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public Counts counts() throws StoreException {
-        long ok = 0;
-        long failed = 0;
-        Map<String, Long> byError = new LinkedHashMap<>();
         readLock.lock();
-        try (PreparedStatement st = reader.prepareStatement(
-                "SELECT status, error, count(*) FROM results GROUP BY status, error ORDER BY status DESC, error");
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                long n = rs.getLong(3);
-                if ("ok".equals(rs.getString(1))) {
-                    ok += n;
-                } else {
-                    failed += n;
-                    byError.merge(rs.getString(2), n, Long::sum);
-                }
-            }
+        try {
+            return ResultCounts.read(reader);
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot count results", e);
         } finally {
             readLock.unlock();
         }
-        return new Counts(ok, failed, byError);
     }
 
     @Override
