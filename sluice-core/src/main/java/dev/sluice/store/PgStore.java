@@ -46,11 +46,7 @@ public final class PgStore implements Store {
 
     @Override
     public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
-        String condition = switch (mode) {
-            case SKIP_DONE -> "";
-            case RETRY_FAILED -> " AND (status = 'ok' OR fetched_at >= ?)";
-            case REFETCH -> " AND fetched_at >= ?";
-        };
+        String condition = ResultCounts.doneCondition(mode);
         Set<String> done = new HashSet<>();
         try (Connection c = db.connection();
              PreparedStatement st = c.prepareStatement("SELECT url FROM results WHERE url = ANY(?)" + condition)) {

@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.ResumeMode;
 import dev.sluice.Store;
 
 import java.sql.Connection;
@@ -9,9 +10,24 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@link Store#counts()} in SQL, the same for every engine: rows by status, failed ones by error. */
+/**
+ * SQL over {@code results} that is the same for every engine: {@link Store#counts()} (rows by status,
+ * failed ones by error) and the condition of {@link Store#alreadyDone}.
+ */
 final class ResultCounts {
     private ResultCounts() {
+    }
+
+    /**
+     * The condition added to a query of stored URLs for those not fetched again under {@code mode}; it takes
+     * the run's start as its one parameter, except under {@link ResumeMode#SKIP_DONE}.
+     */
+    static String doneCondition(ResumeMode mode) {
+        return switch (mode) {
+            case SKIP_DONE -> "";
+            case RETRY_FAILED -> " AND (status = 'ok' OR fetched_at >= ?)";
+            case REFETCH -> " AND fetched_at >= ?";
+        };
     }
 
     static Store.Counts read(Connection c) throws SQLException {

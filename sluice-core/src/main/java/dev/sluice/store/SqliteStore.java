@@ -107,11 +107,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
-        String condition = switch (mode) {
-            case SKIP_DONE -> "";
-            case RETRY_FAILED -> " AND (status = 'ok' OR fetched_at >= ?)";
-            case REFETCH -> " AND fetched_at >= ?";
-        };
+        String condition = ResultCounts.doneCondition(mode);
         Set<String> done = new HashSet<>();
         readLock.lock();
         try {
