@@ -46,7 +46,7 @@ public final class PgStore implements Store {
 
     @Override
     public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
-        String condition = ResultCounts.doneCondition(mode);
+        String condition = ResultsSql.doneCondition(mode);
         Set<String> done = new HashSet<>();
         try (Connection c = db.connection();
              PreparedStatement st = c.prepareStatement("SELECT url FROM results WHERE url = ANY(?)" + condition)) {
@@ -101,7 +101,7 @@ public final class PgStore implements Store {
     @Override
     public Counts counts() throws StoreException {
         try (Connection c = db.connection()) {
-            return ResultCounts.read(c);
+            return ResultsSql.read(c);
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot count results", e);
         }

@@ -107,7 +107,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
-        String condition = ResultCounts.doneCondition(mode);
+        String condition = ResultsSql.doneCondition(mode);
         Set<String> done = new HashSet<>();
         readLock.lock();
         try {
@@ -279,7 +279,7 @@ public final class SqliteStore implements Store {
     public Counts counts() throws StoreException {
         readLock.lock();
         try {
-            return ResultCounts.read(reader);
+            return ResultsSql.read(reader);
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot count results", e);
         } finally {

@@ -14,8 +14,8 @@ import java.util.Map;
  * SQL over {@code results} that is the same for every engine: {@link Store#counts()} (rows by status,
  * failed ones by error) and the condition of {@link Store#alreadyDone}.
  */
-final class ResultCounts {
-    private ResultCounts() {
+final class ResultsSql {
+    private ResultsSql() {
     }
 
     /**
