@@ -39,10 +39,8 @@ final class EnqueueCommand implements Callable<Integer> {
     @Option(names = "--refetch", description = "Queue again every listed URL already stored (conditionally fetched when it has validators).")
     boolean refetch;
 
-    @Option(names = "--db-outage", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
-            description = "How long the database may fail in a row (restart, network cut) before loading stops; until then "
-                    + "each batch is retried. Default: ${DEFAULT-VALUE}.")
-    Duration dbOutage;
+    @Mixin
+    DbOutage outage;
 
     @Mixin
     LogOptions log;
@@ -59,10 +57,7 @@ final class EnqueueCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        if (!PgDatabase.isPostgres(db)) {
-            throw new CommandLine.ParameterException(cmd, "--db must name a PostgreSQL database (postgresql://user@host:port/db); "
-                    + "with a SQLite file, 'sluice run' reads the input itself. Was '" + PgDatabase.withoutPassword(db) + "'");
-        }
+        DbOutage.requirePostgres(cmd, db, "the queue to load (with a SQLite file, 'sluice run' reads the input itself)");
         if (retryFailed && refetch) {
             throw new CommandLine.ParameterException(cmd, "--retry-failed and --refetch exclude each other (--refetch already queues the failed ones)");
         }
@@ -70,9 +65,7 @@ final class EnqueueCommand implements Callable<Integer> {
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, problem);
         }
-        if (dbOutage.isZero()) {
-            throw new CommandLine.ParameterException(cmd, "--db-outage must be longer than 0");
-        }
+        Duration dbOutage = outage.limit(cmd);
         Logging.configure(log, context.err(), null);
         ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {

@@ -6,6 +6,7 @@ import dev.sluice.ResumeMode;
 import dev.sluice.SluiceConfig;
 import dev.sluice.process.JqProcessor;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -19,10 +20,8 @@ final class RunOptions {
                     + "postgresql://user@host:port/db (password from PGPASSWORD or the URL). Default: ${DEFAULT-VALUE}.")
     String db;
 
-    @Option(names = "--db-outage", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
-            description = "How long the database may fail in a row (restart, network cut) before the run stops; until then "
-                    + "storing is retried and fetched results wait. Default: ${DEFAULT-VALUE}.")
-    Duration dbOutage;
+    @Mixin
+    DbOutage outage;
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N|auto[:N]", defaultValue = "5", converter = Concurrency.Converter.class,
             description = "Most requests in flight at once, over all hosts; 'auto' lets each host's limit follow the server "
@@ -120,7 +119,6 @@ final class RunOptions {
         positive(cmd, "--timeout", timeout);
         positive(cmd, "--max-retry-after", maxRetryAfter);
         positive(cmd, "--breaker-cooldown", breakerCooldown);
-        positive(cmd, "--db-outage", dbOutage);
         if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
         }
@@ -152,7 +150,7 @@ final class RunOptions {
                 .headers(parsed)
                 .storeBodies(storeBody)
                 .grace(grace)
-                .storeOutage(dbOutage)
+                .storeOutage(outage.limit(cmd))
                 .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE);
         if (processThreads != null) {
             b.processThreads(processThreads);

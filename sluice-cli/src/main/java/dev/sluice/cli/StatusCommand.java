@@ -1,7 +1,9 @@
 package dev.sluice.cli;
 
 import dev.sluice.Store;
+import dev.sluice.StoreException;
 import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgStore;
 import dev.sluice.store.PgQueueStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,22 +33,28 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.configure(log, context.err(), null);
         PrintStream out = context.out();
-        try (Store store = database.open()) {
-            Store.Counts c = store.counts();
-            out.printf(Locale.ROOT, "%s: %,d URLs%n", store.location(), c.total());
-            out.printf(Locale.ROOT, "  ok      %,d%n", c.ok());
-            out.printf(Locale.ROOT, "  failed  %,d%n", c.failed());
-            for (Map.Entry<String, Long> e : c.byError().entrySet()) {
-                out.printf(Locale.ROOT, "    %-11s %,d%n", e.getKey(), e.getValue());
+        if (!database.postgres()) {
+            try (Store store = database.open()) {
+                printResults(store, out);
             }
-        }
-        if (database.postgres()) {
+        } else {
             try (PgDatabase db = PgDatabase.open(database.db, 1, System.getenv())) {
+                printResults(PgStore.on(db), out);
                 printQueue(PgQueueStatus.read(db), out);
             }
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    private static void printResults(Store store, PrintStream out) throws StoreException {
+        Store.Counts c = store.counts();
+        out.printf(Locale.ROOT, "%s: %,d URLs%n", store.location(), c.total());
+        out.printf(Locale.ROOT, "  ok      %,d%n", c.ok());
+        out.printf(Locale.ROOT, "  failed  %,d%n", c.failed());
+        for (Map.Entry<String, Long> e : c.byError().entrySet()) {
+            out.printf(Locale.ROOT, "    %-11s %,d%n", e.getKey(), e.getValue());
+        }
     }
 
     private static void printQueue(PgQueueStatus q, PrintStream out) {

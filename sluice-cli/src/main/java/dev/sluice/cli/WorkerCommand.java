@@ -1,6 +1,5 @@
 package dev.sluice.cli;
 
-import dev.sluice.store.PgDatabase;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +42,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        if (!PgDatabase.isPostgres(options.db)) {
-            throw new CommandLine.ParameterException(cmd, "--db must name a PostgreSQL database (postgresql://user@host:port/db), "
-                    + "the queue workers share; was '" + PgDatabase.withoutPassword(options.db) + "'");
-        }
+        DbOutage.requirePostgres(cmd, options.db, "the queue workers share");
         if (options.retryFailed || options.refetch) {
             throw new CommandLine.ParameterException(cmd, (options.refetch ? "--refetch" : "--retry-failed")
                     + " chooses what is queued again: give it to 'sluice enqueue' (or 'sluice run')");

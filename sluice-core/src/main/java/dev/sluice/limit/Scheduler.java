@@ -103,7 +103,7 @@ public final class Scheduler {
         this(config, retryPolicy, false);
     }
 
-    /** With {@code sharedSlots}, hosts hold no slot until {@link #addSlots} gives them some (see {@link SlotBroker}). */
+    /** With {@code sharedSlots}, hosts hold no slot until {@link #setSlots} lets them use some (see {@link SlotBroker}). */
     public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots) {
         this.sharedSlots = sharedSlots;
         this.concurrency = config.concurrency();

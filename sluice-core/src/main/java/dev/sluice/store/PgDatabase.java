@@ -85,7 +85,7 @@ public final class PgDatabase implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(t.jdbcUrl, props)) {
             PgMigrations.apply(c);
         } catch (SQLException e) {
-            throw new StoreException(t.location, "cannot open the database", rootCause(e));
+            throw new StoreException(t.location, "cannot open the database", Causes.root(e));
         }
         return new PgDatabase(t.location, new HikariDataSource(config));
     }
@@ -120,14 +120,6 @@ public final class PgDatabase implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-    }
-
-    static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     /** Where to connect, parsed from the user's URL. */

@@ -93,7 +93,7 @@ public final class SqliteStore implements Store {
             writer.setAutoCommit(false);
             return new SqliteStore(file, writer, reader);
         } catch (SQLException e) {
-            throw new StoreException(where, "cannot open the database", rootCause(e));
+            throw new StoreException(where, "cannot open the database", Causes.root(e));
         }
     }
 
@@ -350,13 +350,5 @@ public final class SqliteStore implements Store {
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot close the database", e);
         }
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 }

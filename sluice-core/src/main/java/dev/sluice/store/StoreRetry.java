@@ -77,7 +77,7 @@ public final class StoreRetry {
                 }
                 if (failingMs + pause > limit.toMillis()) {
                     throw new StoreException(e.location(), what + " failed for " + (failingMs / 1000) + " s in a row, "
-                            + "longer than the outage limit of " + limit.toSeconds() + " s", PgDatabase.rootCause(e));
+                            + "longer than the outage limit of " + limit.toSeconds() + " s", Causes.root(e));
                 }
                 log.warn("{} failed, trying again in {} ms: {}", what, pause, e.getMessage());
                 Thread.sleep(pause);
