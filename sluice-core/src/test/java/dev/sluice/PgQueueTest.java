@@ -142,4 +142,29 @@ class PgQueueTest {
         }
         assertThat(count("SELECT count(*) FROM records WHERE jsonb_typeof(data -> 'n') = 'number'")).isEqualTo(1);
     }
+
+    @Test
+    void retryFailedQueuesAgainOnlyTheFailedOnesAndTheyAreFetchedAgain() throws Exception {
+        List<String> lines = List.of(origin.uri("/page/1").toString(), origin.uri("/gone?status=404").toString());
+        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
+        work();
+        assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed'")).isEqualTo(1);
+
+        PgEnqueue.Summary again = new PgEnqueue(db, ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
+                .load(LineSource.ofLines(lines));
+        assertThat(again.requeued()).isEqualTo(1);
+        assertThat(again.alreadyQueued()).isEqualTo(1);
+        work();
+
+        assertThat(origin.requests("/gone?status=404")).isEqualTo(2);
+        assertThat(origin.requests("/page/1")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM results")).isEqualTo(2);
+    }
+
+    private void work() throws Exception {
+        try (Sluice sluice = Sluice.builder().config(Harness.config().build()).build();
+             PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+            sluice.work(queue, () -> false);
+        }
+    }
 }

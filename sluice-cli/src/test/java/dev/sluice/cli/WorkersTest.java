@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
 import dev.sluice.origin.Origin;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgQueue;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -113,6 +116,22 @@ class WorkersTest {
         assertThat(takenOver).isGreaterThanOrEqualTo(heldWhenKilled);
         assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE claims > 1 AND finished_by LIKE '%:" + victim.pid() + ":%'")).isZero();
         assertThat(err("a") + err("b")).contains("returned to the queue");
+    }
+
+    @Test
+    void statusShowsTheQueueByStateAndEachWorkersLeases() throws Exception {
+        String db = shared.newDatabase();
+        assertThat(Cli.run("enqueue", input(10, "latency=5").toString(), "--db", db).exitCode()).isZero();
+        try (PgDatabase pg = PgDatabase.open(db, 2, Map.of());
+             PgQueue queue = PgQueue.join(pg, Duration.ofSeconds(30))) {
+            assertThat(queue.claim(4)).hasSize(4);
+
+            Cli.Result status = Cli.run("status", "--db", db);
+
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            assertThat(status.out()).contains("queue: 10 URLs").contains("queued  6").contains("leased  4")
+                    .contains("oldest lease taken").contains(queue.workerId()).contains("4 leased");
+        }
     }
 
     @Test
