@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  *   <li>{@code latency=MS} or {@code latency=LO-HI}: wait before answering. {@code knee=N&kneeStep=MS} add
  *       {@code max(0, inFlight - N) * kneeStep} ms, where inFlight counts the requests in flight for the same
  *       {@code Host} header when this one arrives, itself included: latency that grows with load.
- *   <li>{@code hang}, {@code hangMs} (default 120000): drop the connection unanswered after that long.
+ *   <li>{@code hang}, {@code hangMs} (default 120000): drop the connection unanswered after that long;
+ *       {@code hang=K}: only the URL's first K requests.
  *   <li>{@code location=URL}, {@code redirect=N}, {@code redirect=loop}: answer 302.
  *   <li>{@code fail=K}: fail the first K requests for the URL; {@code throttle=P}: fail each request with
  *       probability P (a decimal 0..1). Both answer {@code failStatus} (default 503), with

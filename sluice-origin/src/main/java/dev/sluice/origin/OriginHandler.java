@@ -85,7 +85,7 @@ final class OriginHandler implements HttpHandler {
                 if (overload != 0) {
                     reply = Reply.error(overload);
                 } else {
-                    if (plan.hang()) {
+                    if (plan.hangs(arrival.numberForUrl())) {
                         Thread.sleep(plan.hangMs());
                         throw new IOException("hang over: dropping the connection unanswered");
                     }

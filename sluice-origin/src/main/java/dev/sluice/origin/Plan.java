@@ -49,7 +49,7 @@ record Plan(
         long latencyMs,
         int knee,
         int kneeStep,
-        boolean hang,
+        int hangFirst,
         long hangMs,
         int status,
         int fail,
@@ -89,7 +89,7 @@ record Plan(
                 latency(q.get("latency")),
                 number(q, "knee", 0),
                 number(q, "kneeStep", 0),
-                q.has("hang"),
+                hangFirst(q.get("hang")),
                 number(q, "hangMs", 120_000),
                 status(q, "status", 200),
                 number(q, "fail", 0),
@@ -222,6 +222,25 @@ record Plan(
             throw new IllegalArgumentException("lastModified must be epoch seconds, at most 11 digits: " + value);
         }
         return Instant.ofEpochSecond(Long.parseLong(value));
+    }
+
+    /** {@code hang} alone hangs every request for the URL, {@code hang=K} its first K. */
+    private static int hangFirst(String value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value.isEmpty()) {
+            return Integer.MAX_VALUE;
+        }
+        if (!NUMBER.matcher(value).matches()) {
+            throw new IllegalArgumentException("hang must be empty or a non-negative integer: " + value);
+        }
+        return Integer.parseInt(value);
+    }
+
+    /** Whether this request hangs (the URL's {@code numberForUrl}-th, from 1). */
+    boolean hangs(int numberForUrl) {
+        return numberForUrl <= hangFirst;
     }
 
     private static int number(Query q, String name, int absent) {
