@@ -75,6 +75,27 @@ class CliTest {
     }
 
     @Test
+    void aConcurrencyThePerHostCapLeavesUnusedIsNoticedOnceNamingTheOption() throws Exception {
+        String[] paths = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "/one-host/" + i + "?latency=20")
+                .toArray(String[]::new);
+        Path in = urls(paths);
+        origin.resetCounters();
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "-c", "50");
+        int inFlight = origin.maxInFlight();
+        Cli.Result raised = Cli.run("run", in.toString(), "--db", dir.resolve("raised.db").toString(), "-c", "50", "--per-host", "50");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+        String notice = "-c 50 cannot be used in full: the URLs so far are on 1 host, and --per-host 8 lets at most 8 requests "
+                + "go to one host at once, so at most 8 are in flight; raise --per-host";
+        assertThat(r.err()).contains(notice);
+        assertThat(r.err().split("cannot be used in full", -1)).as("said once").hasSize(2);
+        assertThat(inFlight).as("what the notice says").isEqualTo(8);
+        assertThat(raised.exitCode()).as(raised.err()).isEqualTo(ExitCode.OK);
+        assertThat(raised.err()).doesNotContain("cannot be used in full");
+    }
+
+    @Test
     void failuresExitThreeAndAreLoggedOnceEach() throws Exception {
         Path in = urls("/fine", "/nope?status=404", "/also-nope?status=410");
 

@@ -17,6 +17,8 @@ final class Host {
     final AdaptiveLimit adaptive;
     final HostBackoff backoff;
     final HostBreaker breaker;
+    /** Its recent answers: whether its pushbacks are about the host as a whole. */
+    final PushbackWindow pushback = new PushbackWindow();
     /**
      * Under a fixed cap, the share of it in use after the host pushed back (429/503): halved per event,
      * regained by one slot per round of good answers, so a throttled host is not hit at its full cap the
@@ -42,6 +44,8 @@ final class Host {
     /** The adaptive limit last logged, and when: changes are logged at most every few seconds per host. */
     int loggedLimit;
     long limitLoggedAt;
+    /** When it was last logged as held back as a whole. */
+    long heldLoggedAt;
 
     Host(String key, int fixedLimit, AdaptiveLimit adaptive, HostBackoff backoff, HostBreaker breaker, long paceNanos) {
         this.key = key;

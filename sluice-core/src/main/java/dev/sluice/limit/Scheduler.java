@@ -42,6 +42,7 @@ public final class Scheduler {
     /** Idle hosts whose state (adaptive limit, back-off, breaker) is kept for when their URLs come back. */
     private static final int IDLE_HOSTS_KEPT = 10_000;
     private static final long LIMIT_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(5);
+    private static final long HELD_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(5);
     /** Where an adaptive limit starts: low enough to be gentle, and slow start doubles it quickly. */
     private static final int INITIAL_ADAPTIVE_LIMIT = 4;
 
@@ -61,10 +62,15 @@ public final class Scheduler {
     public enum Signal {
         /** The host answered (any status but 429 and 503). */
         ANSWERED,
-        /** 429 or 503: the host asks to be left alone for a while. */
+        /**
+         * 429 or 503: the host pushed back on this request. Whether it asks to be left alone as a whole, or only
+         * for this URL, the scheduler judges from its recent answers ({@link PushbackWindow}).
+         */
         THROTTLED,
-        /** The host could not be reached: connect failure or timeout. */
-        UNREACHABLE,
+        /** The connection could not be made: refused, unreachable, unknown host. */
+        REFUSED,
+        /** No complete answer within the timeout: the host may be down, or this URL slow. */
+        TIMED_OUT,
         /** Nothing learnt about the host (cancelled, or failed on our side). */
         NONE
     }
@@ -76,6 +82,8 @@ public final class Scheduler {
     private final long hostPaceNanos;
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
+    /** How long a host must have answered nothing before its timeouts count towards its breaker. */
+    private final long breakerSilenceNanos;
     private final RetryPolicy retryPolicy;
     private final ScheduledThreadPoolExecutor timer;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
@@ -95,6 +103,10 @@ public final class Scheduler {
     private final ArrayDeque<Host> ready = new ArrayDeque<>();
     private final Set<Task> delayedTasks = new HashSet<>();
     private int inFlight;
+    /** Hosts seen in this run (one forgotten while idle and seen again counts twice). */
+    private long hostsSeen;
+    /** Whether the run was told that the per-host cap leaves part of the global one unusable. */
+    private boolean perHostNoticed;
     private long globalNextStart;
     private boolean globalWakePending;
     private boolean closed;
@@ -114,10 +126,23 @@ public final class Scheduler {
         this.breakerThreshold = config.breakerFailures();
         this.breakerCooldownNanos = config.breakerCooldown().toNanos();
         this.retryPolicy = retryPolicy;
+        this.breakerSilenceNanos = longestUrl(config, retryPolicy);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("sluice-timer").daemon(true).unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
         long now = System.nanoTime();
         this.globalNextStart = now;
+    }
+
+    /**
+     * The longest one URL may spend on its attempts when each times out: every attempt's timeout and the
+     * longest back-off before each retry. A host silent for less than that may be serving slow URLs.
+     */
+    static long longestUrl(SluiceConfig config, RetryPolicy retryPolicy) {
+        long nanos = config.timeout().toNanos();
+        for (int retry = 1; retry <= config.retries() && nanos < Long.MAX_VALUE / 4; retry++) {
+            nanos += config.timeout().toNanos() + retryPolicy.ceiling(retry);
+        }
+        return nanos;
     }
 
     private static long pace(double perSecond) {
@@ -359,6 +384,8 @@ public final class Scheduler {
         private long answeredAt;
         private boolean sent = true;
         private boolean closed;
+        /** Set under the lock when closed; read afterwards by the same thread. */
+        private boolean hostHeldBack;
 
         private Permit(Host host, long grantedAt, int inFlightAtGrant, boolean probe) {
             this.host = host;
@@ -374,6 +401,14 @@ public final class Scheduler {
             this.signal = signal;
             this.retryAfter = retryAfter;
             this.answeredAt = System.nanoTime();
+        }
+
+        /**
+         * After {@link #close()}: whether the URL's host is held back as a whole now (it pushes back on most of its
+         * requests): a URL it pushed back on then waits for its host, not on its own.
+         */
+        public boolean hostHeldBack() {
+            return hostHeldBack;
         }
 
         /** No request was sent after all (robots.txt disallows the URL): the pace it took is given back. */
@@ -412,10 +447,16 @@ public final class Scheduler {
         launch(launches);
     }
 
-    /** Applies what an answer said to its host's back-off, breaker and limit. */
+    /**
+     * Applies what an answer said to its host's back-off, breaker and limit. Only what concerns the host as a
+     * whole counts there: a pushback while the host answers most requests, or a timeout while it answers
+     * others, is about one URL, which waits on its own.
+     */
     private void learn(Host h, Permit p, long now, List<Runnable> launches) {
+        boolean overloaded = false; // what the adaptive limit backs off from
         switch (p.signal) {
             case ANSWERED -> {
+                h.pushback.record(false);
                 h.backoff.answered();
                 h.regain();
                 if (h.breaker.answered()) {
@@ -424,14 +465,23 @@ public final class Scheduler {
             }
             case THROTTLED -> {
                 h.breaker.answered(); // it did answer
-                if (h.backoff.throttled(p.grantedAt, p.retryAfter, now)) {
+                h.pushback.record(true);
+                if (h.pushback.mostlyPushingBack() && h.backoff.throttled(p.grantedAt, p.retryAfter, now)) {
                     h.shrink();
+                    overloaded = true;
+                    heldBack(h, p, now, launches);
                 }
+                p.hostHeldBack = h.backoff.blockedUntil() - now > 0;
             }
-            case UNREACHABLE -> {
-                if (h.breaker.unreachable(now)) {
-                    launches.add(note(() -> log.warn("host {} is down ({} requests in a row could not reach it): its URLs fail "
-                            + "with host_down for {} s, then one probe tries again", h.key, breakerThreshold,
+            case REFUSED, TIMED_OUT -> {
+                // A timeout while the host answers other requests is this URL's slowness, not the host's.
+                overloaded = p.signal == Signal.REFUSED || h.breaker.silentSince(p.grantedAt);
+                boolean opened = p.signal == Signal.REFUSED ? h.breaker.refused(now) : h.breaker.timedOut(now);
+                if (opened) {
+                    String why = p.signal == Signal.REFUSED ? "connections refused or unreachable"
+                            : "no answer to anything for " + TimeUnit.NANOSECONDS.toSeconds(breakerSilenceNanos) + " s";
+                    launches.add(note(() -> log.warn("host {} is down ({} requests in a row failed: {}): its URLs fail "
+                            + "with host_down for {} s, then one probe tries again", h.key, breakerThreshold, why,
                             TimeUnit.NANOSECONDS.toSeconds(breakerCooldownNanos))));
                 }
             }
@@ -441,8 +491,8 @@ public final class Scheduler {
                 }
             }
         }
-        if (h.adaptive != null && p.signal != Signal.NONE) {
-            h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, p.signal != Signal.ANSWERED);
+        if (h.adaptive != null && (p.signal == Signal.ANSWERED || overloaded)) {
+            h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, overloaded);
             int before = h.loggedLimit;
             int after = h.adaptive.limit();
             if (after != before && now - h.limitLoggedAt >= LIMIT_LOG_INTERVAL) {
@@ -451,6 +501,20 @@ public final class Scheduler {
                 launches.add(note(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after)));
             }
         }
+    }
+
+    /** Logs (at most every few seconds per host) that a host is held back as a whole, and why. */
+    private void heldBack(Host h, Permit p, long now, List<Runnable> launches) {
+        if (now - h.heldLoggedAt < HELD_LOG_INTERVAL) {
+            return;
+        }
+        h.heldLoggedAt = now;
+        int pushbacks = h.pushback.pushbacks();
+        int answers = h.pushback.answers();
+        long ms = TimeUnit.NANOSECONDS.toMillis(h.backoff.blockedUntil() - now);
+        String how = p.retryAfter != null ? "as its Retry-After asks" : "back-off, no Retry-After";
+        launches.add(note(() -> log.info("host {}: {} of its last {} answers were 429/503: holding the whole host back "
+                + "for {} ms ({}) and halving its cap", h.key, pushbacks, answers, ms, how)));
     }
 
     /** After something changed at a host: look at it, grant what may start now, and let it rest if idle. */
@@ -481,6 +545,9 @@ public final class Scheduler {
             return;
         }
         if (admit == HostBreaker.Admit.WAIT || h.inFlight >= h.sendLimit()) {
+            if (h.inFlight >= perHost) {
+                noticePerHostBinds(launches);
+            }
             return; // the probe's answer, or a release, looks again
         }
         long at = h.earliestStart();
@@ -490,6 +557,23 @@ public final class Scheduler {
         }
         h.inReady = true;
         ready.addLast(h);
+    }
+
+    /**
+     * Once per run, when a URL waits for its host's cap while global slots are free and the run has seen too few
+     * hosts to use them all: a run of {@code -c 50} on one host with {@code --per-host 8} has 8 in flight, and the
+     * user should know why and what raises it.
+     */
+    private void noticePerHostBinds(List<Runnable> launches) {
+        long reachable = hostsSeen * perHost;
+        if (perHostNoticed || inFlight >= concurrency || reachable >= concurrency) {
+            return;
+        }
+        perHostNoticed = true;
+        long hosts = hostsSeen;
+        launches.add(note(() -> log.info("-c {} cannot be used in full: the URLs so far are on {} host{}, and --per-host {} lets "
+                + "at most {} requests go to one host at once, so at most {} are in flight; raise --per-host (up to -c) if the "
+                + "server can take more", concurrency, hosts, hosts == 1 ? "" : "s", perHost, perHost, reachable)));
     }
 
     /** Grants slots to ready hosts in turn while the global cap and rate allow. */
@@ -511,9 +595,7 @@ public final class Scheduler {
                 continue;
             }
             boolean probe = admit == HostBreaker.Admit.PROBE;
-            if (probe) {
-                h.breaker.probeSent();
-            }
+            h.breaker.sent(now, probe);
             Task task = h.queue.pollFirst();
             inFlight++;
             h.inFlight++;
@@ -584,16 +666,19 @@ public final class Scheduler {
     }
 
     private Host newHost(String key) {
+        hostsSeen++;
         AdaptiveLimit limit = adaptive ? new AdaptiveLimit(INITIAL_ADAPTIVE_LIMIT, perHost) : null;
         long now = System.nanoTime();
         HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound), now);
-        Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
+        Host h = new Host(key, perHost, limit, backoff,
+                new HostBreaker(breakerThreshold, breakerCooldownNanos, breakerSilenceNanos), hostPaceNanos);
         if (sharedSlots) {
             h.held = 0;
         }
         h.nextStart = now; // nanoTime's origin is arbitrary: times start from now, not from 0
         h.loggedLimit = h.limit();
         h.limitLoggedAt = now - LIMIT_LOG_INTERVAL;
+        h.heldLoggedAt = now - HELD_LOG_INTERVAL;
         return h;
     }
 

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class UrlJob implements Scheduler.Task {
     private static final Logger log = LoggerFactory.getLogger(UrlJob.class);
-    /** Statuses with which a host pushes back as a whole: the URL waits for the host, not on its own. */
-    private static final Set<Integer> HOST_THROTTLE = Set.of(429, 503);
+    /** Statuses with which a host pushes back: the URL waits for its host when the scheduler holds it back as a whole. */
+    private static final Set<Integer> PUSHBACK = Set.of(429, 503);
 
     private final JobContext ctx;
     private final String url;
@@ -138,11 +138,10 @@ final class UrlJob implements Scheduler.Task {
             }
             case Attempt.Failure failure -> f = failure;
         }
-        boolean hostThrottle = f.httpStatus() != null && HOST_THROTTLE.contains(f.httpStatus());
-        permit.report(signal(f, hostThrottle), f.retryAfter());
+        permit.report(signal(f), f.retryAfter());
         permit.close(); // the slot is free before the retry is queued
         if (f.retryable() && attempts <= ctx.retries()) {
-            return !retry(f, hostThrottle);
+            return !retry(f, permit.hostHeldBack());
         }
         ctx.results().put(failed(f.kind(), f.detail(), f.httpStatus()));
         return true;
@@ -215,20 +214,23 @@ final class UrlJob implements Scheduler.Task {
     /** robots.txt could not be fetched, for now: retried like a failed attempt, then everything is disallowed. */
     private RobotsVerdict robotsUnavailable(Scheduler.Permit permit, Attempt.Failure f) throws InterruptedException {
         attempts++;
-        boolean hostThrottle = f.httpStatus() != null && HOST_THROTTLE.contains(f.httpStatus());
-        permit.report(signal(f, hostThrottle), f.retryAfter());
+        permit.report(signal(f), f.retryAfter());
         permit.close();
         if (attempts <= ctx.retries()) {
-            return retry(f, hostThrottle) ? RobotsVerdict.REQUEUED : RobotsVerdict.ENDED;
+            return retry(f, permit.hostHeldBack()) ? RobotsVerdict.REQUEUED : RobotsVerdict.ENDED;
         }
         RobotsRules none = ctx.robots().giveUp(uri, f.detail());
         ctx.results().put(failed(ErrorKind.ROBOTS, none.disallowedBecause(), f.httpStatus()));
         return RobotsVerdict.ENDED;
     }
 
-    /** Queues the next attempt; returns false when the run is stopping (the job is then cancelled). */
-    private boolean retry(Attempt.Failure f, boolean hostThrottle) {
-        if (!hostThrottle) {
+    /**
+     * Queues the next attempt: after the URL's own delay (its Retry-After, or back-off), or, when its host is
+     * held back as a whole, first in line for when the host may be sent to again. Returns false when the run is
+     * stopping (the job is then cancelled).
+     */
+    private boolean retry(Attempt.Failure f, boolean hostHeldBack) {
+        if (!hostHeldBack) {
             Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
             log.debug("{}: {}; retry {} of {} in {} ms", url, f.detail(), attempts, ctx.retries(), delay.toMillis());
             return retryAfter(delay);
@@ -251,12 +253,13 @@ final class UrlJob implements Scheduler.Task {
         return true;
     }
 
-    private static Scheduler.Signal signal(Attempt.Failure f, boolean hostThrottle) {
-        if (hostThrottle) {
+    private static Scheduler.Signal signal(Attempt.Failure f) {
+        if (f.httpStatus() != null && PUSHBACK.contains(f.httpStatus())) {
             return Scheduler.Signal.THROTTLED;
         }
         return switch (f.kind()) {
-            case CONNECT, TIMEOUT -> Scheduler.Signal.UNREACHABLE;
+            case CONNECT -> Scheduler.Signal.REFUSED;
+            case TIMEOUT -> Scheduler.Signal.TIMED_OUT;
             case IO -> Scheduler.Signal.NONE; // a broken connection says nothing sure about the host
             default -> Scheduler.Signal.ANSWERED;
         };
