@@ -9,8 +9,10 @@
 //   GET /fault/<tag>/<id>        the fault plan of id (see PLAN): attempts are counted per <tag>/<id>, so
 //                                each run uses its own tag and starts from attempt 1
 //   GET /expected/<kind>?n=N&retries=R   kind lat|big|fault: one line per id 1..N, tab-separated:
-//        id plan status error http attempts sha256 n sum   ('-' where not checked); what a correct client
-//        stores for that URL with R retries (and a jq projection for `process`)
+//        id plan status error http attempts sha256 n sum   ('-' where not checked): what a correct client
+//        stores for that URL with R retries (and a jq projection, for `process`); n and sum: what the
+//        workload's projection finds (.tags|length of a small document; .items|length and the sum of
+//        .items[].value of a big one)
 //   GET /stats                   JSON: requests by route and by fault action, hung requests now open,
 //                                open connections
 // <tag> is any path segment; it does not change the body (so bodies and hashes match across runs).
@@ -169,7 +171,7 @@ function expected(res, kind, n, retries) {
     else if (kind === 'big') { e = ['ok', '-', 200, 1]; doc = bigDoc(id); sum = bigSums[id % BIG_VARIANTS]; }
     else { e = ['ok', '-', 200, 1]; doc = smallDoc(id); }
     const ok = e[0] === 'ok';
-    const items = kind === 'big' ? BIG_ITEMS : smallItems(id).length;
+    const items = kind === 'big' ? BIG_ITEMS : 3; // what the workload's jq counts: .items of a big document, .tags of a small one
     lines.push([id, kind === 'fault' ? planOf(id).name : kind, ...e, ok ? sha(doc) : '-', ok ? items : '-', ok ? sum : '-'].join('\t'));
   }
   send(res, 200, Buffer.from(lines.join('\n') + '\n'), { 'Content-Type': 'text/tab-separated-values' });

@@ -11,7 +11,7 @@ import aiohttp
 
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 PROJECTIONS = {  # the same as the jq expressions neutral.sh gives Sluice
-    'small': lambda d: {'id': d['id'], 'name': d['name'], 'n': len(d['items'])},   # {id, name, n: (.items|length)}
+    'small': lambda d: {'id': d['id'], 'name': d['name'], 'n': len(d['tags'])},   # {id, name, n: (.tags|length)}
     'sum': lambda d: {'n': len(d['items']), 'sum': sum(i['value'] for i in d['items'])},  # {n: .., sum: ([.items[].value]|add)}
 }
 
