@@ -112,7 +112,7 @@ check() {
   out=$(sqlite3 -separator $'\t' "$CHECK_DB" <<SQL
 attach '$db' as t;
 create temp table v as
-  select e.*, r.url is not null present, r.status rs, coalesce(r.error, '-') re, coalesce(r.http_status, '-') rh,
+  select e.*, r.url is not null present, r.status rs, coalesce(r.error, '-') re, coalesce(cast(r.http_status as text), '-') rh,
          r.attempts ra, r.sha256 rsha, r.detail rdetail, $url u,
          (select count(*) from t.records x where x.url = r.url) nrec,
          (select data from t.records x where x.url = r.url and x.seq = 0) rec
