@@ -178,7 +178,7 @@ bench_pss_sampler() {
   while kill -0 "$root" 2>/dev/null; do
     now=$(ps -e -o pid=,ppid= | awk -v r="$root" '{ parent[$1] = $2 } END {
         for (p in parent) { q = p; while (q != "" && q != r && q > 1) q = parent[q]; if (q == r) print "/proc/" p "/smaps_rollup" } }' |
-      xargs -r cat 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }')
+      xargs -r cat 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }' || true) # a process may end meanwhile
     [ "${now:-0}" -gt "$peak" ] && peak=$now
     sleep 0.25
   done
