@@ -346,10 +346,12 @@ wl_startup() {
   local db="$BENCH_TMP/one.db" rdb="$BENCH_TMP/one-ref.db" one="$BENCH_TMP/one.txt" json="$BENCH_TMP/hf.json"
   echo "http://127.0.0.1:$NGINX_PORT/doc/one" >"$one"
   FAILED_RUNS=0 MISMATCHES=0
+  # --prepare: once per command, in order (nothing before --help; a fresh database before each run)
   timeout 600 hyperfine -N --warmup 3 --runs "$HF_RUNS" --export-json "$json" --style none -i \
+    --prepare true --prepare "rm -f $db $db-wal $db-shm" --prepare "rm -f $rdb $rdb-wal $rdb-shm" \
     -n 'sluice --help' "$SLUICE --help" \
-    -n 'sluice one URL' --prepare "rm -f $db $db-wal $db-shm" "$SLUICE run $one --db $db --no-progress -q" \
-    -n 'reference one URL' --prepare "rm -f $rdb $rdb-wal $rdb-shm" "/usr/bin/python3 $REF $one --db $rdb ${REF_FLAGS[*]}" \
+    -n 'sluice one URL' "$SLUICE run $one --db $db --no-progress -q" \
+    -n 'reference one URL' "/usr/bin/python3 $REF $one --db $rdb ${REF_FLAGS[*]}" \
     >"$BENCH_TMP/hf.out" 2>&1 || { cat "$BENCH_TMP/hf.out"; die "hyperfine failed"; }
   local help one_s one_r summary
   summary=$(/usr/bin/python3 -c "import json, sys
