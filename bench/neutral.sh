@@ -27,7 +27,9 @@
 #            one-URL run is shown too
 # Other env: RUNS (3), LIMIT (600 s per command), REF_LOOP (uvloop | asyncio), WARM (1: one untimed run
 # of each tool on other URLs before latency, short, cpu), SLUICE_ARGS (extra options for every Sluice
-# run, e.g. "--breaker 0"), per workload *_CONC, WRK_SECONDS (10), FAULT_TIMEOUT (2), FAULT_RETRIES (3).
+# run, e.g. "--breaker 0"), REF_ARGS (extra options for every reference run, e.g. "--inline": hash and
+# project in the event loop instead of the process pool, cheaper for 1 KiB bodies), per workload *_CONC,
+# WRK_SECONDS (10), FAULT_TIMEOUT (2), FAULT_RETRIES (3).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -44,7 +46,7 @@ read -ra EXTRA <<<"${SLUICE_ARGS:-}"
 JQ_SMALL='{id, name, n: (.tags|length)}'                     # the reference's --proj small
 JQ_SUM='{n: (.items|length), sum: ([.items[].value]|add)}'   # the reference's --proj sum
 REF="$BENCH_ROOT/bench/ref/pipeline.py"
-REF_FLAGS=(); [ "$REF_LOOP" = uvloop ] && REF_FLAGS=(--uvloop)
+read -ra REF_FLAGS <<<"${REF_ARGS:-}"; [ "$REF_LOOP" = uvloop ] && REF_FLAGS+=(--uvloop)
 
 for w in $WORKLOADS; do
   case $w in latency|short|cpu|faults|long|startup) ;; *) die "unknown workload '$w' (latency short cpu faults long startup)" ;; esac
@@ -66,6 +68,7 @@ say "   workloads: $WORKLOADS; $RUNS runs each, alternating, medians; every URL'
 bench_warmup
 say "reference   bench/ref/pipeline.py on $(/usr/bin/python3 --version), aiohttp $(/usr/bin/python3 -c 'import aiohttp; print(aiohttp.__version__)'), event loop: $REF_LOOP$([ "$REF_LOOP" = uvloop ] && /usr/bin/python3 -c 'import uvloop; print(" " + uvloop.__version__)'), process pool of $(nproc)"
 [ ${#EXTRA[@]} -gt 0 ] && say "sluice      extra options for every run: ${EXTRA[*]}"
+[ -n "${REF_ARGS:-}" ] && say "reference   extra options for every run: $REF_ARGS"
 
 # --- servers ---------------------------------------------------------------------------------------
 NODE_PORT=""

@@ -2,7 +2,7 @@
 """Reference pipeline for bench/neutral.sh, written from the seed's design (asyncio + aiohttp + a semaphore,
 a ProcessPoolExecutor for the CPU work, one SQLite writer): fetch each URL, hash and project its body,
 store one row per URL. Debian: python3-aiohttp python3-aiosqlite python3-uvloop; run with /usr/bin/python3.
-  pipeline.py URLS.txt --db OUT.db [-c 50] [--timeout 2] [--retries 3] [--proj none|small|sum] [--uvloop]
+  pipeline.py URLS.txt --db OUT.db [-c 50] [--timeout 2] [--retries 3] [--proj none|small|sum] [--uvloop] [--inline]
 Error kinds as Sluice's: timeout, connect, io, http, too_large, redirects, process. Exit 0, or 3 if any failed."""
 import argparse, asyncio, hashlib, json, os, random, sqlite3, sys, time
 from concurrent.futures import ProcessPoolExecutor
@@ -71,7 +71,7 @@ async def worker(urls, session, sem, pool, out, a):
         try:
             status, attempts, body = await fetch(session, sem, url, a)
             try:
-                digest, records = await loop.run_in_executor(pool, process, body, a.proj)
+                digest, records = process(body, a.proj) if a.inline else await loop.run_in_executor(pool, process, body, a.proj)
                 row = ('ok', status, attempts, None, None, len(body), digest)
             except Exception as e:
                 row, records = ('failed', status, attempts, 'process', f'{type(e).__name__}: {e}', len(body), None), []
@@ -122,6 +122,7 @@ if __name__ == '__main__':
     p.add_argument('--retries', type=int, default=3); p.add_argument('--max-body', type=int, default=16 << 20)
     p.add_argument('--proj', choices=['none', 'small', 'sum'], default='none')
     p.add_argument('--procs', type=int, default=os.cpu_count()); p.add_argument('--uvloop', action='store_true')
+    p.add_argument('--inline', action='store_true', help='process in the event loop, not the pool (for small bodies)')
     a = p.parse_args()
     if a.uvloop:
         import uvloop; uvloop.install()
