@@ -168,7 +168,7 @@ one() {
   [ "$tool" = sluice ] && line="  | sluice: $(bench_sluice_line "$out")"
   [ -n "$RUN_RSS" ] && mem="  peak RSS ${RUN_RSS} MB"
   [ -n "$RUN_PSS" ] && mem="$mem, tree PSS ${RUN_PSS} MB"
-  say "$(printf '%-8s' "$W") $label  wall ${BENCH_WALL} s  exit ${BENCH_RC}${mem}  $CHECK_NOTE$line"
+  say "$(printf '%-8s' "$W") $label  wall ${BENCH_WALL} s  exit ${BENCH_RC}${mem}  $CHECK_NOTE  load $(cut -d' ' -f1 /proc/loadavg)$line"
   if [ "$BENCH_RC" -ne "$W_RC" ]; then
     bad=1
     [ "$BENCH_RC" -eq 124 ] && say "  $tool was stopped after ${LIMIT} s (timeout)"
