@@ -14,29 +14,50 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 # --- packages --------------------------------------------------------------------------------------
 # bench_need "cmd:package" ... : installs (apt-get) the packages whose command is missing.
 bench_need() {
-  local missing=() pair cmd pkg sudo=""
+  local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
+  bench_apt_install "${missing[@]}"
+  for pair in "$@"; do
+    cmd=${pair%%:*}
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || die "still missing after install: $cmd"
+  done
+}
+
+# bench_need_py "module:package" ...: installs (apt-get) the Debian packages whose Python module
+# /usr/bin/python3 cannot import (Debian's python3, not one first on PATH, e.g. pyenv's).
+bench_need_py() {
+  local pair missing=()
+  for pair in "$@"; do
+    /usr/bin/python3 -c "import ${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  bench_apt_install "${missing[@]}"
+  for pair in "$@"; do
+    /usr/bin/python3 -c "import ${pair%%:*}" >/dev/null 2>&1 || die "still missing after install: Python module ${pair%%:*} (${pair#*:})"
+  done
+}
+
+# bench_apt_install PACKAGE...: apt-get install, waiting up to 5 min for another apt-get to finish.
+bench_apt_install() {
+  local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  say "installing: ${missing[*]}" >&2
+  say "installing: $*" >&2
   # keep the package's own nginx service from starting on port 80 when the image has no policy
   local policy=/usr/sbin/policy-rc.d made_policy=""
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && made_policy=1
   fi
   local rc=0
-  { timeout 300 $sudo apt-get update -qq >/dev/null &&
-    DEBIAN_FRONTEND=noninteractive timeout 600 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  { timeout 600 $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive timeout 900 $sudo apt-get install -o DPkg::Lock::Timeout=300 -y -qq \
+      --no-install-recommends "$@" >/dev/null
   } || rc=$?
   [ -n "$made_policy" ] && $sudo rm -f "$policy"
-  [ $rc -eq 0 ] || die "could not install ${missing[*]} (apt-get exit $rc)"
-  for pair in "$@"; do
-    cmd=${pair%%:*}
-    command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || die "still missing after install: $cmd"
-  done
+  [ $rc -eq 0 ] || die "could not install $* (apt-get exit $rc)"
 }
 
 # --- scratch dir and cleanup -----------------------------------------------------------------------
@@ -130,19 +151,38 @@ bench_timed_sluice() {
 
 # bench_time OUTFILE CMD...: runs CMD with stdout+stderr in OUTFILE; sets BENCH_WALL (seconds, 3
 # decimals), BENCH_RC and BENCH_T0_MS (wall clock just before the launch, ms since the epoch, the clock
-# of the database's fetched_at). Never fails itself.
+# of the database's fetched_at). With BENCH_PSS_OUT set, also writes there the peak summed PSS of CMD's
+# process tree (bench_pss_sampler). Never fails itself.
 bench_time() {
   local out=$1; shift
-  local t0 t1
+  local t0 t1 sampler=""
   t0=$EPOCHREALTIME
   BENCH_T0_MS=$(( ${t0/[.,]/} / 1000 ))
   BENCH_RC=0
   "$@" >"$out" 2>&1 </dev/null & # in the background so that a signal to this script is handled at once
   BENCH_CHILD=$!
+  if [ -n "${BENCH_PSS_OUT:-}" ]; then bench_pss_sampler "$BENCH_CHILD" >"$BENCH_PSS_OUT" 2>/dev/null & sampler=$!; fi
   wait "$BENCH_CHILD" || BENCH_RC=$?
   t1=$EPOCHREALTIME
   BENCH_CHILD=""
+  [ -z "$sampler" ] || wait "$sampler" || true
   BENCH_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+}
+
+# bench_pss_sampler PID: every 0.25 s, sums the PSS (proportional set size: a page shared by k processes
+# counts 1/k in each, so a forked pool is not counted twice) of PID and all its descendants; prints the
+# peak in KiB once PID is gone. For a multi-process program /usr/bin/time's %M (the largest single
+# process) says too little and a sum of RSS too much.
+bench_pss_sampler() {
+  local root=$1 peak=0 now
+  while kill -0 "$root" 2>/dev/null; do
+    now=$(ps -e -o pid=,ppid= | awk -v r="$root" '{ parent[$1] = $2 } END {
+        for (p in parent) { q = p; while (q != "" && q != r && q > 1) q = parent[q]; if (q == r) print "/proc/" p "/smaps_rollup" } }' |
+      xargs -r cat 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }' || true) # a process may end meanwhile
+    [ "${now:-0}" -gt "$peak" ] && peak=$now
+    sleep 0.25
+  done
+  echo "$peak"
 }
 
 # bench_sluice_line FILE: Sluice's own "throughput" summary line from a run's output, if any.
