@@ -3,6 +3,11 @@ package dev.sluice.process;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.FetchedBody;
+import net.thisptr.jackson.jq.BuiltinFunctionLoader;
+import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.Scope;
+import net.thisptr.jackson.jq.Versions;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,8 +40,10 @@ class JqProjectionTest {
             ".items[] | has(\"value\")", "[.. | numbers] | length", ".items | tostring | length", "-(.page)",
             ".page + .count", ".items[0:2]", ".[\"items\"][1].name", ".items[.page]", "[.items[] | .value * 2] | add",
             "(.items[] | .value)?", ".items[] | not", "empty", "1, 2", "[.items[].tags[]] | unique",
-            ".items | length > 2", ".a and .b", ".a or .page", "{(.items[0].name? // \"k\"): 1}", ".items[].value | floor",
-            "[.items[] | .value] | sort | first", ".items[] | keys_unsorted", ".\"page\"", ".items | .[1]?.tags[0]");
+            ".items | length > 2", ".page | add", "null | add", "[1, \"a\"] | add", "[[1], [2]] | add", "[{a: 1}, {b: 2}, {a: 3}] | add",
+            "[\"a\", null, \"b\"] | add", "[1, 2.5, -3] | add", "{a: 1, b: 2} | add", "[.items[].name] | add", ".a and .b", ".a or .page", "{(.items[0].name? // \"k\"): 1}", ".items[].value | floor",
+            "[.items[] | .value] | sort | first", ".items[] | keys_unsorted", ".\"page\"", ".items | .[1]?.tags[0]",
+            "reduce .items[] as $i (0; . + 1)", ".items[] as $x | $x.id", "\"p\\(.page)\"", "try .items[0].value catch .");
 
     private static List<String> outcome(JqProcessor p, byte[] body, boolean fast) {
         FetchedBody f = new FetchedBody("u", null, 200, "application/json", body);
@@ -47,12 +54,50 @@ class JqProjectionTest {
         }
     }
 
+    /**
+     * What plain jackson-jq (its own builtins, Jackson's whole tree) gives, in {@link JqProcessor}'s form; null
+     * when the body is not JSON to Jackson (then only the two ways of JqProcessor are compared).
+     */
+    private static List<String> reference(String expression, byte[] body) {
+        JsonNode input;
+        try {
+            input = JSON.readTree(body);
+        } catch (Exception notJson) {
+            return null;
+        }
+        if (input == null || input.isMissingNode()) {
+            return null;
+        }
+        try {
+            Scope root = Scope.newEmptyScope();
+            BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, root);
+            List<JsonNode> values = new ArrayList<>();
+            JsonQuery.compile(expression, Versions.JQ_1_6).apply(Scope.newChildScope(root), input, values::add);
+            List<String> records = new ArrayList<>();
+            for (JsonNode v : values) {
+                records.add(JSON.writeValueAsString(v));
+            }
+            return records;
+        } catch (JsonQueryException e) {
+            return List.of("FAILED: jq '" + expression + "' failed: " + e.getMessage());
+        } catch (Exception e) {
+            return List.of("FAILED: " + e.getMessage());
+        }
+    }
+
     private static void assertSame(String expression, byte[] body) {
-        JqProcessor p = JqProcessor.compile(expression);
+        assertSame(JqProcessor.compile(expression), expression, body);
+    }
+
+    private static void assertSame(JqProcessor p, String expression, byte[] body) {
         List<String> whole = outcome(p, body, false);
         List<String> fast = outcome(p, body, true);
         if (!fast.equals(whole)) {
             fail("jq '" + expression + "' on " + new String(body, StandardCharsets.UTF_8) + ": fast " + fast + " whole " + whole);
+        }
+        List<String> plain = reference(expression, body);
+        if (plain != null && !fast.equals(plain)) {
+            fail("jq '" + expression + "' on " + new String(body, StandardCharsets.UTF_8) + ": " + fast + " but plain jackson-jq gives " + plain);
         }
     }
 
@@ -151,15 +196,17 @@ class JqProjectionTest {
         Random random = new Random(Long.getLong("sluice.fuzz.seed", 11));
         List<JqProcessor> processors = new ArrayList<>();
         EXPRESSIONS.forEach(e -> processors.add(JqProcessor.compile(e)));
+        List<String> added = List.of(".items | map(.value) | add", "[.items[].name] | add", "[.items[].tags] | add", ".items | add",
+                "[.items[] | {(.name): .id}] | add", "[.items[].value, .page] | add", "[] | add", "{} | add", ".page | add?");
         byte[] damage = "{}[],:\"\\ 0123456789.eE+-tfnulx\u00e9".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < Integer.getInteger("sluice.fuzz.documents", 400); i++) {
             byte[] body = randomDocument(random).getBytes(StandardCharsets.UTF_8);
             for (int round = 0; round < 4; round++) {
-                JqProcessor p = processors.get(random.nextInt(processors.size()));
-                List<String> whole = outcome(p, body, false);
-                List<String> fast = outcome(p, body, true);
-                if (!fast.equals(whole)) {
-                    fail("on " + new String(body, StandardCharsets.UTF_8) + ": fast " + fast + " whole " + whole);
+                int which = random.nextInt(processors.size() + added.size());
+                if (which < processors.size()) {
+                    assertSame(processors.get(which), EXPRESSIONS.get(which), body);
+                } else {
+                    assertSame(added.get(which - processors.size()), body);
                 }
                 body = body.clone();
                 int at = random.nextInt(Math.max(1, body.length));
