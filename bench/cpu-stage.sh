@@ -5,12 +5,12 @@
 # reads) and the way it did before ("whole": Jackson's whole tree). Each figure: the best batch of 20 bodies after a
 # warm-up, in ms per body and MB/s (10^6 bytes); ROUNDS rounds alternate the three.
 # Goal: Sluice fast MB/s >= GOAL x CPython MB/s.
-# Env: BYTES (200000), EXPR ('{n: (.items|length), sum: ([.items[].value]|add)}'), SECONDS_EACH (3), ROUNDS (3),
+# Env: BYTES (200000), SHAPE (floats: items with a float value; ints: the neutral origin's big document), EXPR ('{n: (.items|length), sum: ([.items[].value]|add)}'), SECONDS_EACH (3), ROUNDS (3),
 #      GOAL (2.0), PYTHON (/usr/bin/python3 if present, else python3).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BYTES=${BYTES:-200000} EXPR=${EXPR:-'{n: (.items|length), sum: ([.items[].value]|add)}'}
+BYTES=${BYTES:-200000} SHAPE=${SHAPE:-floats} EXPR=${EXPR:-'{n: (.items|length), sum: ([.items[].value]|add)}'}
 SECONDS_EACH=${SECONDS_EACH:-3} ROUNDS=${ROUNDS:-3} GOAL=${GOAL:-2.0}
 PYTHON=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3 || true )}
 [ -n "$PYTHON" ] || die "no python3 (set PYTHON)"
@@ -20,8 +20,8 @@ say "== CPU-stage benchmark: SHA-256 + jq '$EXPR' per body, one core; goal Sluic
 bench_warmup
 here="$BENCH_ROOT/bench/cpu"
 jar="$BENCH_ROOT/sluice-cli/target/sluice.jar"
-"$PYTHON" "$here/body.py" "$BYTES" >"$BENCH_TMP/body.json"
-say "body        $(wc -c <"$BENCH_TMP/body.json") bytes, $("$PYTHON" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$BENCH_TMP/body.json") items; python $("$PYTHON" --version 2>&1)"
+"$PYTHON" "$here/body.py" "$BYTES" "$SHAPE" >"$BENCH_TMP/body.json"
+say "body        $SHAPE, $(wc -c <"$BENCH_TMP/body.json") bytes, $("$PYTHON" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$BENCH_TMP/body.json") items; python $("$PYTHON" --version 2>&1)"
 mkdir -p "$BENCH_TMP/classes"
 "$JAVA_HOME/bin/javac" -nowarn -d "$BENCH_TMP/classes" -cp "$jar" "$here/CpuStage.java" 2>&1 | grep -v '^Note:' >&2 || true
 
