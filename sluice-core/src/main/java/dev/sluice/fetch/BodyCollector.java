@@ -57,6 +57,8 @@ final class BodyCollector implements Response.Listener {
     private List<ContentCoding> codings = List.of();
     private byte[] buffer = EMPTY;
     private int size;
+    /** The Content-Length of a body sent as is, or -1: the buffer grows to it and no further, so it is never copied to trim. */
+    private long declared = -1;
 
     BodyCollector(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -96,6 +98,7 @@ final class BodyCollector implements Response.Listener {
             // Sized up front only up to 64 KiB: a declared length is a promise, not bytes in hand, and many
             // slow responses declaring 16 MiB each must not reserve it all before anything arrives.
             buffer = new byte[(int) Math.min(declared, PREALLOCATE_MAX)];
+            this.declared = declared;
         }
     }
 
@@ -116,7 +119,11 @@ final class BodyCollector implements Response.Listener {
             return;
         }
         if (size + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, Math.max(size + (long) n, 2L * buffer.length + 4096)));
+            long grown = Math.min(maxBytes, Math.max(size + (long) n, 2L * buffer.length + 4096));
+            if (size + (long) n <= declared) {
+                grown = Math.min(grown, declared); // the last growth is to the exact size: no copy to trim at the end
+            }
+            buffer = Arrays.copyOf(buffer, (int) grown);
         }
         content.get(buffer, size, n);
         size += n;

@@ -73,6 +73,11 @@ public final class Pipeline {
     private static final int CHUNK = 256;
     /** Most URLs claimed from a work queue at once. */
     private static final int CLAIM = 256;
+    /**
+     * Most bytes of bodies waiting in the CPU queue (a body larger than that waits alone): bounds what a backlog
+     * of large bodies holds in memory, 32 MiB instead of 64 × --max-body. Small bodies meet the count bound first.
+     */
+    static final long CPU_QUEUE_BYTES = 32L << 20;
     /** How often a worker with nothing to claim looks at the queue again. */
     private static final long IDLE_POLL_MS = 200;
 
@@ -238,9 +243,10 @@ public final class Pipeline {
         int batchRows = Math.max(1, Math.min(config.writeBatchRows(), windowSize / 2));
         Writer writer = new Writer(sink, Math.max(2 * batchRows, 256), batchRows,
                 config.writeBatchDelay(), config.storeOutage(), new StoredResults());
-        // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more threads.
-        ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()), processor,
-                config.storeBodies(), clock, writer::put);
+        // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
+        // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
+        ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
+                CPU_QUEUE_BYTES, processor, config.storeBodies(), clock, writer::put);
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter());

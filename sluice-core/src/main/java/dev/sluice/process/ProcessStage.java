@@ -16,16 +16,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CPU stage: a fixed pool of platform threads ({@code sluice-process-N}) that turn fetched bodies
  * into results: size, content type, SHA-256, then the user's {@link Processor}.
  *
- * <p>Queue: bounded ({@code capacity}); producers are the fetch threads, consumers this pool's
- * threads. Full means the producer blocks in {@link #submit} while still holding its fetch slot:
- * slow processing slows fetching instead of piling bodies up in memory. Under load the consumers
- * look at the queue every half millisecond rather than being woken per body; idle, they block.
+ * <p>Queue: bounded twice, in bodies ({@code capacity}) and in bytes ({@code byteBudget}: the bodies
+ * queued never add up to more, except one body larger than the budget, which waits for an empty queue);
+ * producers are the fetch threads, consumers this pool's threads. Full means the producer blocks in
+ * {@link #submit} while still holding its fetch slot: slow processing slows fetching instead of piling
+ * bodies up in memory. Under load the consumers look at the queue every half millisecond rather than
+ * being woken per body; idle, they block.
  *
  * <p>Whatever the processor throws becomes a failed result ({@code process}); nothing thrown here is
  * lost. Thread-safe.
@@ -50,14 +56,27 @@ public final class ProcessStage {
     private static final int IDLE_LOOKS = 20;
 
     private final BlockingQueue<Job> queue;
+    private final long byteBudget;
+    /** Bytes of the bodies in {@link #queue} (reserved before a put, given back when taken). Any thread. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** Producers waiting for bytes; read by consumers to skip the lock when nobody waits. */
+    private final AtomicInteger bytesWaiters = new AtomicInteger();
+    private final ReentrantLock bytesLock = new ReentrantLock();
+    /** Signalled when bytes are given back; guarded by {@link #bytesLock}. */
+    private final Condition bytesFreed = bytesLock.newCondition();
     private final Processor processor;
     private final boolean keepBodies;
     private final Clock clock;
     private final Output output;
     private final List<Thread> threads = new ArrayList<>();
 
-    public ProcessStage(int threadCount, int capacity, Processor processor, boolean keepBodies, Clock clock, Output output) {
+    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, boolean keepBodies, Clock clock,
+                        Output output) {
+        if (byteBudget < 1) {
+            throw new IllegalArgumentException("byteBudget must be positive, was " + byteBudget);
+        }
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.byteBudget = byteBudget;
         this.clock = clock;
         this.processor = processor;
         this.keepBodies = keepBodies;
@@ -68,9 +87,69 @@ public final class ProcessStage {
         threads.forEach(Thread::start);
     }
 
-    /** Hands a body over; blocks while the queue is full. Called by fetch threads. */
+    /** Hands a body over; blocks while the queue is full (in bodies or in bytes). Called by fetch threads. */
     public void submit(Job job) throws InterruptedException {
-        queue.put(job);
+        long size = job.fetched().body().length;
+        reserve(size);
+        try {
+            queue.put(job);
+        } catch (InterruptedException e) {
+            release(size);
+            throw e;
+        }
+    }
+
+    /** Bytes of the bodies queued now; for tests. */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    private boolean tryReserve(long size) {
+        while (true) {
+            long queued = queuedBytes.get();
+            if (queued > 0 && queued + size > byteBudget) {
+                return false; // (an empty queue takes any body: one larger than the budget waits for that)
+            }
+            if (queuedBytes.compareAndSet(queued, queued + size)) {
+                return true;
+            }
+        }
+    }
+
+    private void reserve(long size) throws InterruptedException {
+        if (tryReserve(size)) {
+            return;
+        }
+        bytesLock.lock();
+        try {
+            // Counted as waiting before looking again: a consumer that gives bytes back after that look sees
+            // the waiter and signals (under the lock, so not before this thread awaits).
+            bytesWaiters.incrementAndGet();
+            try {
+                while (!tryReserve(size)) {
+                    bytesFreed.await();
+                }
+            } finally {
+                bytesWaiters.decrementAndGet();
+            }
+        } finally {
+            bytesLock.unlock();
+        }
+    }
+
+    private void release(long size) {
+        if (size == 0) {
+            return;
+        }
+        queuedBytes.addAndGet(-size);
+        if (bytesWaiters.get() > 0) {
+            bytesLock.lock();
+            try {
+                bytesFreed.signalAll();
+            } finally {
+                bytesLock.unlock();
+            }
+        }
     }
 
     /** After the last submit: lets the threads finish what is queued, then waits for them to end. */
@@ -103,6 +182,11 @@ public final class ProcessStage {
                 idleLooks = 0;
                 jobs.add(first);
                 queue.drainTo(jobs, DRAIN - 1);
+                long taken = 0;
+                for (Job j : jobs) {
+                    taken += j == END ? 0 : j.fetched().body().length;
+                }
+                release(taken);
                 for (int i = 0; i < jobs.size(); i++) {
                     if (jobs.get(i) == END) {
                         // Only ENDs follow an END (finish() comes after the last submit): give the others back.
