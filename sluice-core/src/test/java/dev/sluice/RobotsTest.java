@@ -103,12 +103,16 @@ class RobotsTest {
             RunSummary summary = new Harness(dir).run(Harness.config().perHost(5).retries(1).breakerFailures(3)
                     .timeout(Duration.ofMillis(500)).respectRobots(true).build(), urls);
 
-            // The host never answers, so its breaker (3 in a row) opens in the end, but only after 3 robots.txt
-            // requests really failed: the URLs that waited for a failed fetch did not count it again each
-            // (they would have opened the breaker after the first one).
+            // The host never answers. Either robots.txt is given up first (its fetch failed twice: the URL's retries)
+            // and every URL is disallowed, or the breaker (3 in a row) opens, but only after 3 robots.txt requests
+            // really failed: the URLs that waited for a failed fetch did not count it again each (they would have
+            // opened the breaker after the first one).
             assertThat(summary.failed()).isEqualTo(5);
             assertThat(summary.failedByError().keySet()).isSubsetOf("robots", "host_down");
-            assertThat(held).hasSizeGreaterThanOrEqualTo(3);
+            int requestsMade = summary.failedByError().containsKey("host_down") ? 3 : 2;
+            // Connections made are all accepted in the end: the acceptor may lag behind the client on a busy machine.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(held).as("connections").hasSizeGreaterThanOrEqualTo(requestsMade));
             silent.close();
             acceptor.join();
         }

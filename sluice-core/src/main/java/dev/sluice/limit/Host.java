@@ -46,6 +46,8 @@ final class Host {
     long limitLoggedAt;
     /** When it was last logged as held back as a whole. */
     long heldLoggedAt;
+    /** When it last answered anything (any status). */
+    long lastAnswerAt;
 
     Host(String key, int fixedLimit, AdaptiveLimit adaptive, HostBackoff backoff, HostBreaker breaker, long paceNanos) {
         this.key = key;

@@ -6,115 +6,107 @@ package dev.sluice.limit;
  * {@code cooldownNanos} it is <em>half-open</em>: one probe request goes through while the host's other
  * URLs wait; an answer closes the breaker, another failure opens it for a new cool-down.
  *
- * <p>What "stopped answering" means: {@code threshold} requests in a row failed (connect failures, or
- * timeouts) with no answer in between, and, for timeouts, the host has answered nothing for at least
- * {@code silenceNanos} while requests were waiting for it. A refused connection says the host is not there;
- * a timeout only says that this URL was not answered in time, which is also what a slow or hanging URL of a
- * healthy host looks like. So timeouts count only once the host has been silent for as long as one URL may
- * spend on all its attempts (the scheduler passes that): a URL that hangs and then succeeds within its
- * retries is answered before its host could be judged down by its own timeouts. Any answer from the host,
- * whatever its status, resets the count and the silence.
+ * <p>What "stopped answering" means: {@code threshold} requests in a row failed with no answer in between.
+ * When they were refused (connect failures) the host is not there, and the breaker opens. When they timed
+ * out, the host may be down, or these URLs may just be slow or hang while the host answers everything
+ * else (at the end of a run only the hanging URLs are left, so their timeouts come in a row). The two look
+ * the same from these requests, so the breaker asks the host directly: it becomes <em>suspect</em>, the
+ * host's URLs wait, and one <em>liveness check</em> (a request any live server answers at once,
+ * whatever it answers) decides: an answer closes it, no answer opens it. Any answer from the host, to any
+ * request, whatever its status, resets the count.
  *
  * <p>Not thread-safe: the {@link Scheduler} calls it under its lock. Times are {@code System.nanoTime()}.
  */
 final class HostBreaker {
     /** What the host's next URL may do. */
-    enum Admit { GO, PROBE, WAIT, REFUSE }
+    enum Admit { GO, CHECK, PROBE, WAIT, REFUSE }
+
+    private enum State { CLOSED, SUSPECT, OPEN }
 
     private final int threshold;
     private final long cooldownNanos;
-    private final long silenceNanos;
+    private State state = State.CLOSED;
     private int failures;
-    private boolean open;
     private long openUntil;
-    private boolean probing;
-    /** Whether a request was sent since the host last answered; then {@link #silentSince} is when the first went. */
-    private boolean awaiting;
-    private long silentSince;
+    /** A liveness check (while suspect) or a probe (while open, after the cool-down) is in flight. */
+    private boolean asking;
 
     /** {@code threshold} 0 turns the breaker off. */
-    HostBreaker(int threshold, long cooldownNanos, long silenceNanos) {
+    HostBreaker(int threshold, long cooldownNanos) {
         this.threshold = threshold;
         this.cooldownNanos = cooldownNanos;
-        this.silenceNanos = silenceNanos;
     }
 
-    /** Whether the next URL may be sent now, as a probe, must wait for the probe, or must be refused. */
+    /** Whether the next URL may be sent now, as a liveness check or a probe, must wait, or must be refused. */
     Admit admit(long now) {
-        if (!open) {
-            return Admit.GO;
-        }
-        if (now - openUntil < 0) {
-            return Admit.REFUSE;
-        }
-        return probing ? Admit.WAIT : Admit.PROBE;
+        return switch (state) {
+            case CLOSED -> Admit.GO;
+            case SUSPECT -> asking ? Admit.WAIT : Admit.CHECK;
+            case OPEN -> now - openUntil < 0 ? Admit.REFUSE : asking ? Admit.WAIT : Admit.PROBE;
+        };
     }
 
-    /** A request was sent (as a probe when {@link #admit} said {@link Admit#PROBE}). */
-    void sent(long now, boolean probe) {
-        if (probe) {
-            probing = true;
-        }
-        if (!awaiting) {
-            awaiting = true;
-            silentSince = now;
-        }
+    /** A liveness check or a probe was sent (after {@link #admit} said so). */
+    void asked() {
+        asking = true;
     }
 
-    /** The host answered. Returns whether this closed an open breaker. */
+    /** The host answered. Returns whether this closed a breaker that was open. */
     boolean answered() {
+        boolean wasOpen = state == State.OPEN;
+        state = State.CLOSED;
         failures = 0;
-        probing = false;
-        awaiting = false;
-        boolean wasOpen = open;
-        open = false;
+        asking = false;
         return wasOpen;
     }
 
-    /** Whether the host has answered nothing since {@code at} while requests were waiting for it. */
-    boolean silentSince(long at) {
-        return awaiting && at - silentSince >= 0;
+    /** A request could not connect. Returns whether this opened the breaker. */
+    boolean refused(long now, boolean asked) {
+        return failed(now, asked, true);
     }
 
-    /** A request could not connect. Returns whether this opened the breaker. */
-    boolean refused(long now) {
-        return failed(now, true);
+    /** A request timed out (no complete answer). Returns whether this opened the breaker. */
+    boolean timedOut(long now, boolean asked) {
+        return failed(now, asked, false);
     }
 
     /**
-     * A request timed out. It counts towards opening only when the host has been silent for the whole
-     * silence. Returns whether this opened the breaker.
+     * @param asked whether the failed request was the liveness check or the probe
+     * @param refused a connect failure (the host is not there), not a timeout
      */
-    boolean timedOut(long now) {
-        return failed(now, awaiting && now - silentSince >= silenceNanos);
-    }
-
-    private boolean failed(long now, boolean counts) {
+    private boolean failed(long now, boolean asked, boolean refused) {
         if (threshold == 0) {
             return false;
         }
-        if (open) {
-            if (probing) { // the probe failed: another cool-down
-                probing = false;
-                openUntil = now + cooldownNanos;
-            }
-            return false;
+        if (asked || (state == State.CLOSED && ++failures >= threshold && refused)) {
+            return open(now); // the check or the probe found no one, or the host refuses connections
         }
-        if (!counts || ++failures < threshold) {
-            return false;
+        if (state == State.CLOSED && failures >= threshold) {
+            state = State.SUSPECT; // timeouts in a row: ask the host itself
         }
-        open = true;
-        openUntil = now + cooldownNanos;
-        return true;
+        return false;
     }
 
-    /** A probe ended without telling anything (cancelled): let another probe go. */
-    void probeAbandoned() {
-        probing = false;
+    private boolean open(long now) {
+        boolean opened = state != State.OPEN;
+        state = State.OPEN;
+        asking = false;
+        openUntil = now + cooldownNanos;
+        return opened;
+    }
+
+    /** A check or probe ended without telling anything (cancelled): let another one go. */
+    void askAbandoned() {
+        asking = false;
+    }
+
+    /** Whether its URLs must wait for a liveness check now. */
+    boolean suspect() {
+        return state == State.SUSPECT;
     }
 
     /** Whether there is state worth keeping while the host is idle. */
     boolean atRest() {
-        return !open && failures == 0;
+        return state == State.CLOSED && failures == 0;
     }
 }

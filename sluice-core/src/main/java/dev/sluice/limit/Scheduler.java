@@ -82,8 +82,6 @@ public final class Scheduler {
     private final long hostPaceNanos;
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
-    /** How long a host must have answered nothing before its timeouts count towards its breaker. */
-    private final long breakerSilenceNanos;
     private final RetryPolicy retryPolicy;
     private final ScheduledThreadPoolExecutor timer;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
@@ -103,8 +101,8 @@ public final class Scheduler {
     private final ArrayDeque<Host> ready = new ArrayDeque<>();
     private final Set<Task> delayedTasks = new HashSet<>();
     private int inFlight;
-    /** Hosts seen in this run (one forgotten while idle and seen again counts twice). */
-    private long hostsSeen;
+    /** Hosts seen in this run, as long as too few to use the global cap under the per-host one. */
+    private final Set<String> hostsSeen = new HashSet<>();
     /** Whether the run was told that the per-host cap leaves part of the global one unusable. */
     private boolean perHostNoticed;
     private long globalNextStart;
@@ -126,23 +124,10 @@ public final class Scheduler {
         this.breakerThreshold = config.breakerFailures();
         this.breakerCooldownNanos = config.breakerCooldown().toNanos();
         this.retryPolicy = retryPolicy;
-        this.breakerSilenceNanos = longestUrl(config, retryPolicy);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("sluice-timer").daemon(true).unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
         long now = System.nanoTime();
         this.globalNextStart = now;
-    }
-
-    /**
-     * The longest one URL may spend on its attempts when each times out: every attempt's timeout and the
-     * longest back-off before each retry. A host silent for less than that may be serving slow URLs.
-     */
-    static long longestUrl(SluiceConfig config, RetryPolicy retryPolicy) {
-        long nanos = config.timeout().toNanos();
-        for (int retry = 1; retry <= config.retries() && nanos < Long.MAX_VALUE / 4; retry++) {
-            nanos += config.timeout().toNanos() + retryPolicy.ceiling(retry);
-        }
-        return nanos;
     }
 
     private static long pace(double perSecond) {
@@ -375,7 +360,10 @@ public final class Scheduler {
         private final long grantedAt;
         private final int inFlightAtGrant;
         private final int limitRound;
-        private final boolean probe;
+        /** The breaker's liveness check or half-open probe: its outcome decides for the host. */
+        private final boolean asked;
+        /** A liveness check: the task asks the host for something any live server answers, not for its URL. */
+        private final boolean livenessCheck;
         /** The host's pace when granted: what a grant not used gives back (a Crawl-delay may have come since). */
         private final long hostPaceCharged;
         // Written and read only by the task's thread, then handed over under the lock in close().
@@ -387,12 +375,13 @@ public final class Scheduler {
         /** Set under the lock when closed; read afterwards by the same thread. */
         private boolean hostHeldBack;
 
-        private Permit(Host host, long grantedAt, int inFlightAtGrant, boolean probe) {
+        private Permit(Host host, long grantedAt, int inFlightAtGrant, HostBreaker.Admit admit) {
             this.host = host;
             this.grantedAt = grantedAt;
             this.inFlightAtGrant = inFlightAtGrant;
             this.limitRound = host.adaptive != null ? host.adaptive.round() : 0;
-            this.probe = probe;
+            this.asked = admit == HostBreaker.Admit.CHECK || admit == HostBreaker.Admit.PROBE;
+            this.livenessCheck = admit == HostBreaker.Admit.CHECK;
             this.hostPaceCharged = host.spacing();
         }
 
@@ -409,6 +398,15 @@ public final class Scheduler {
          */
         public boolean hostHeldBack() {
             return hostHeldBack;
+        }
+
+        /**
+         * Whether this grant is a liveness check: the host's last requests timed out in a row, and before its URLs
+         * go on, the task asks the host for something any live server answers at once ({@code /robots.txt}),
+         * reports what came back, and queues its URL again at the head of the host's queue.
+         */
+        public boolean livenessCheck() {
+            return livenessCheck;
         }
 
         /** No request was sent after all (robots.txt disallows the URL): the pace it took is given back. */
@@ -456,6 +454,7 @@ public final class Scheduler {
         boolean overloaded = false; // what the adaptive limit backs off from
         switch (p.signal) {
             case ANSWERED -> {
+                h.lastAnswerAt = now;
                 h.pushback.record(false);
                 h.backoff.answered();
                 h.regain();
@@ -464,6 +463,7 @@ public final class Scheduler {
                 }
             }
             case THROTTLED -> {
+                h.lastAnswerAt = now;
                 h.breaker.answered(); // it did answer
                 h.pushback.record(true);
                 if (h.pushback.mostlyPushingBack() && h.backoff.throttled(p.grantedAt, p.retryAfter, now)) {
@@ -474,20 +474,24 @@ public final class Scheduler {
                 p.hostHeldBack = h.backoff.blockedUntil() - now > 0;
             }
             case REFUSED, TIMED_OUT -> {
-                // A timeout while the host answers other requests is this URL's slowness, not the host's.
-                overloaded = p.signal == Signal.REFUSED || h.breaker.silentSince(p.grantedAt);
-                boolean opened = p.signal == Signal.REFUSED ? h.breaker.refused(now) : h.breaker.timedOut(now);
+                // A timeout while the host answered other requests is this URL's slowness, not the host's load.
+                overloaded = p.signal == Signal.REFUSED || h.lastAnswerAt - p.grantedAt < 0;
+                boolean wasSuspect = h.breaker.suspect();
+                boolean opened = p.signal == Signal.REFUSED ? h.breaker.refused(now, p.asked) : h.breaker.timedOut(now, p.asked);
                 if (opened) {
                     String why = p.signal == Signal.REFUSED ? "connections refused or unreachable"
-                            : "no answer to anything for " + TimeUnit.NANOSECONDS.toSeconds(breakerSilenceNanos) + " s";
+                            : "timeouts, and no answer to a liveness check either";
                     launches.add(note(() -> log.warn("host {} is down ({} requests in a row failed: {}): its URLs fail "
                             + "with host_down for {} s, then one probe tries again", h.key, breakerThreshold, why,
                             TimeUnit.NANOSECONDS.toSeconds(breakerCooldownNanos))));
+                } else if (!wasSuspect && h.breaker.suspect()) {
+                    launches.add(note(() -> log.debug("host {}: {} requests in a row timed out: its URLs wait while a "
+                            + "liveness check asks whether it answers at all", h.key, breakerThreshold)));
                 }
             }
             case NONE -> {
-                if (p.probe) {
-                    h.breaker.probeAbandoned();
+                if (p.asked) {
+                    h.breaker.askAbandoned();
                 }
             }
         }
@@ -565,12 +569,12 @@ public final class Scheduler {
      * user should know why and what raises it.
      */
     private void noticePerHostBinds(List<Runnable> launches) {
-        long reachable = hostsSeen * perHost;
-        if (perHostNoticed || inFlight >= concurrency || reachable >= concurrency) {
-            return;
+        long reachable = (long) hostsSeen.size() * perHost;
+        if (perHostNoticed || adaptive || inFlight >= concurrency || reachable >= concurrency) {
+            return; // (under -c auto the cap is a ceiling the user may not have typed)
         }
         perHostNoticed = true;
-        long hosts = hostsSeen;
+        int hosts = hostsSeen.size();
         launches.add(note(() -> log.info("-c {} cannot be used in full: the URLs so far are on {} host{}, and --per-host {} lets "
                 + "at most {} requests go to one host at once, so at most {} are in flight; raise --per-host (up to -c) if the "
                 + "server can take more", concurrency, hosts, hosts == 1 ? "" : "s", perHost, perHost, reachable)));
@@ -590,12 +594,13 @@ public final class Scheduler {
                 continue;
             }
             HostBreaker.Admit admit = h.breaker.admit(now);
-            if (admit != HostBreaker.Admit.GO && admit != HostBreaker.Admit.PROBE) {
+            if (admit == HostBreaker.Admit.WAIT || admit == HostBreaker.Admit.REFUSE) {
                 consider(h, now, launches);
                 continue;
             }
-            boolean probe = admit == HostBreaker.Admit.PROBE;
-            h.breaker.sent(now, probe);
+            if (admit != HostBreaker.Admit.GO) {
+                h.breaker.asked();
+            }
             Task task = h.queue.pollFirst();
             inFlight++;
             h.inFlight++;
@@ -605,7 +610,7 @@ public final class Scheduler {
             if (h.paceNanos > 0) {
                 h.nextStart = (h.nextStart - now > 0 ? h.nextStart : now) + h.spacing();
             }
-            Permit permit = new Permit(h, now, h.inFlight, probe);
+            Permit permit = new Permit(h, now, h.inFlight, admit);
             launches.add(() -> task.granted(permit));
             consider(h, now, launches); // back at the end of the ring: hosts take turns
         }
@@ -666,16 +671,18 @@ public final class Scheduler {
     }
 
     private Host newHost(String key) {
-        hostsSeen++;
+        if ((long) hostsSeen.size() * perHost < concurrency) {
+            hostsSeen.add(key);
+        }
         AdaptiveLimit limit = adaptive ? new AdaptiveLimit(INITIAL_ADAPTIVE_LIMIT, perHost) : null;
         long now = System.nanoTime();
         HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound), now);
-        Host h = new Host(key, perHost, limit, backoff,
-                new HostBreaker(breakerThreshold, breakerCooldownNanos, breakerSilenceNanos), hostPaceNanos);
+        Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
         if (sharedSlots) {
             h.held = 0;
         }
         h.nextStart = now; // nanoTime's origin is arbitrary: times start from now, not from 0
+        h.lastAnswerAt = now;
         h.loggedLimit = h.limit();
         h.limitLoggedAt = now - LIMIT_LOG_INTERVAL;
         h.heldLoggedAt = now - HELD_LOG_INTERVAL;

@@ -112,6 +112,9 @@ final class UrlJob implements Scheduler.Task {
         if (attempts == 0 && start == 0) {
             start = System.nanoTime();
         }
+        if (permit.livenessCheck()) {
+            return checkLiveness(permit);
+        }
         if (ctx.robots() != null) {
             RobotsVerdict verdict = robots(permit);
             if (verdict != RobotsVerdict.ALLOWED) {
@@ -145,6 +148,33 @@ final class UrlJob implements Scheduler.Task {
         }
         ctx.results().put(failed(f.kind(), f.detail(), f.httpStatus()));
         return true;
+    }
+
+    /**
+     * The host's last requests timed out in a row: before its URLs go on, this grant asks the host for its
+     * robots.txt, which any live server answers at once (with whatever status). The answer, or its absence,
+     * decides for the host; this URL spends no attempt and queues again first.
+     */
+    private boolean checkLiveness(Scheduler.Permit permit) {
+        ctx.stats().requestStarted(false);
+        Attempt answer;
+        try {
+            answer = ctx.fetcher().fetch(RobotsRules.robotsTxtOf(uri));
+        } catch (InterruptedException stopping) {
+            ctx.cancelled().accept(url); // the permit reports nothing: the check is abandoned
+            return true;
+        }
+        permit.report(switch (answer) {
+            case Attempt.Failure f when f.httpStatus() == null -> f.kind() == ErrorKind.CONNECT
+                    ? Scheduler.Signal.REFUSED : Scheduler.Signal.TIMED_OUT; // no answer: an io failure is none either
+            default -> Scheduler.Signal.ANSWERED;
+        }, null);
+        permit.close();
+        if (ctx.stopping().getAsBoolean() || !ctx.scheduler().resubmit(this)) {
+            ctx.cancelled().accept(url);
+            return true;
+        }
+        return false;
     }
 
     /** What robots.txt made of this grant. */

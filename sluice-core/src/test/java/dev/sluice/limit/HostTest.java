@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostTest {
     private static Host host(int cap) {
         RetryPolicy policy = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(60));
-        return new Host("h:80", cap, null, new HostBackoff(policy, b -> 0, 0), new HostBreaker(5, 1, 1), 0);
+        return new Host("h:80", cap, null, new HostBackoff(policy, b -> 0, 0), new HostBreaker(5, 1), 0);
     }
 
     @Test
