@@ -96,6 +96,19 @@ class CliTest {
     }
 
     @Test
+    void aHostHeldBackAsAWholeIsLoggedWithWhy() throws Exception {
+        String[] paths = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "/quota/" + i + "?fail=1&failStatus=429&retryAfter=1")
+                .toArray(String[]::new);
+        Path in = urls(paths);
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "-c", "2");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.err()).containsPattern("host 127\\.0\\.0\\.1:\\d+: [5-9] of its last [5-9] answers were 429/503: holding the "
+                + "whole host back for \\d+ ms \\(as its Retry-After asks\\) and halving its cap");
+    }
+
+    @Test
     void failuresExitThreeAndAreLoggedOnceEach() throws Exception {
         Path in = urls("/fine", "/nope?status=404", "/also-nope?status=410");
 
