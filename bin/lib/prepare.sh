@@ -43,20 +43,20 @@ sluice_build() {
     echo "sluice: the build failed; run 'cd $root && mvn -DskipTests install' to see why." >&2; exit 1; }
 }
 
-# A short demo records what a real run loads and runs: every later start is faster. Made again whenever
-# the jar, the JDK or the collector changes.
+# A short run of the common commands (the hidden 'training' command) records what they load and run:
+# every later start is faster. Made again whenever the jar, the JDK or the collector changes.
 sluice_train() {
   rm -f "$jsa"
   # sqlite-jdbc otherwise copies its native library out of the jar on every start.
   rm -rf "$target/native"
   mkdir -p "$target/native"
   (cd "$target/native" && "$JAVA_HOME/bin/jar" xf "$jar" "org/sqlite/native/Linux/$HOSTTYPE/libsqlitejdbc.so" 2>/dev/null) || true
-  local db
-  db=$(mktemp -u /tmp/sluice-training.XXXXXX.db)
   sluice_sqlite_opts
-  "$JAVA" "${record[@]}" "${quiet[@]}" "${SLUICE_GC[@]}" "${sqlite[@]}" -jar "$jar" demo --urls 100 -c 20 --db "$db" -q --no-progress \
+  local dir
+  dir=$(mktemp -d /tmp/sluice-training.XXXXXX)
+  "$JAVA" "${record[@]}" "${quiet[@]}" "${SLUICE_GC[@]}" "${sqlite[@]}" -jar "$jar" training "$dir" \
     >/dev/null 2>&1 || rm -f "$jsa"
-  rm -f "$db" "$db-wal" "$db-shm"
+  rm -rf "$dir"
   echo "$JAVA ${SLUICE_GC[*]}" > "$jsa.jdk"
 }
 

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The {@code sluice} command. Exit codes are mapped here and only here: see {@link ExitCode}.
@@ -22,6 +22,22 @@ import java.util.function.Supplier;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Concurrent HTTP data pipeline: fetch many URLs at once, process each response, store every result.")
 public final class Main implements Runnable {
+    /** A command: its class (for the list of commands) and how to make one (to run it). */
+    private record Subcommand(Class<?> type, Function<CliContext, Object> make) {
+    }
+
+    private static final Map<String, Subcommand> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("run", new Subcommand(RunCommand.class, RunCommand::new));
+        COMMANDS.put("demo", new Subcommand(DemoCommand.class, DemoCommand::new));
+        COMMANDS.put("enqueue", new Subcommand(EnqueueCommand.class, EnqueueCommand::new));
+        COMMANDS.put("worker", new Subcommand(WorkerCommand.class, WorkerCommand::new));
+        COMMANDS.put("status", new Subcommand(StatusCommand.class, StatusCommand::new));
+        COMMANDS.put("export", new Subcommand(ExportCommand.class, ExportCommand::new));
+        COMMANDS.put("training", new Subcommand(TrainingCommand.class, TrainingCommand::new)); // hidden
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -38,22 +54,12 @@ public final class Main implements Runnable {
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal,
                               boolean realProcess) {
         CliContext context = new CliContext(in, out, err, terminal, realProcess);
-        // Building a command's model by reflection costs 20-40 ms each: build only the one asked for,
-        // or all of them when none is named (help, usage errors).
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("run", () -> new RunCommand(context));
-        commands.put("demo", () -> new DemoCommand(context));
-        commands.put("enqueue", () -> new EnqueueCommand(context));
-        commands.put("worker", () -> new WorkerCommand(context));
-        commands.put("status", () -> new StatusCommand(context));
-        commands.put("export", () -> new ExportCommand(context));
         CommandLine cmd = new CommandLine(new Main());
-        String named = args.length > 0 ? args[0] : "";
-        if (commands.containsKey(named)) {
-            cmd.addSubcommand(named, commands.get(named).get());
-        } else {
-            commands.forEach((name, command) -> cmd.addSubcommand(name, command.get()));
-        }
+        // Building a command's model by reflection costs 20-40 ms each: only the command named is built;
+        // the others get a spec of their name and description, all that the list of commands shows.
+        String named = firstCommand(args);
+        COMMANDS.forEach((name, command) -> cmd.addSubcommand(name,
+                name.equals(named) ? command.make().apply(context) : listing(command.type())));
         cmd.addSubcommand(new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -71,6 +77,24 @@ public final class Main implements Runnable {
             return ExitCode.FATAL;
         });
         return cmd.execute(args);
+    }
+
+    /** The first argument that names a command ({@code run …}, {@code help run}), or null. */
+    private static String firstCommand(String[] args) {
+        for (String a : args) {
+            if (COMMANDS.containsKey(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** A command as the list of commands shows it: its name and description, read from its annotation alone. */
+    private static CommandSpec listing(Class<?> type) {
+        Command command = type.getAnnotation(Command.class);
+        CommandSpec spec = CommandSpec.create().name(command.name());
+        spec.usageMessage().description(command.description()).hidden(command.hidden());
+        return spec;
     }
 
     private static String fatalMessage(Exception e) {
