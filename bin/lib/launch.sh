@@ -1,7 +1,9 @@
 # Sourced by bin/sluice: the fast path of every start. Nothing here starts a process (no $(…), no
 # external command): only bash builtins and file tests. Needs $root, $target and $launch.
 # target/launch.env (written by prepare.sh) sets JAVA, SLUICE_L_ENVS (the JAVA_HOME|PATH pairs that
-# led to that JDK), SLUICE_L_GC (the collector options the cache was trained with) and SLUICE_L_OPTS.
+# led to that JDK), SLUICE_L_GC (the collector options the caches were trained with), SLUICE_L_OPTS, and
+# the options that use the AOT cache (or class-data archive) of the help and of everything else:
+# SLUICE_L_HELP_CACHE and SLUICE_L_CACHE (empty when training failed).
 
 # sluice_cpus: sets SLUICE_CPUS to the CPUs this process may run on (what nproc prints); 4 when unknown.
 sluice_cpus() {
@@ -30,6 +32,15 @@ sluice_gc() {
   sluice_cpus
   ((SLUICE_CPUS <= 2)) && SLUICE_GC=(-XX:+UseSerialGC)
   return 0
+}
+
+# sluice_jvm ARGS...: sets SLUICE_JVM, the options for this command: its cache and its JIT (sluice_jit).
+sluice_jvm() {
+  sluice_jit "$@"
+  case "${1:-}" in
+    "" | -h | --help | -V | --version | help) SLUICE_JVM=("${SLUICE_L_HELP_CACHE[@]}" "${SLUICE_JIT[@]}") ;;
+    *) SLUICE_JVM=("${SLUICE_L_CACHE[@]}" "${SLUICE_JIT[@]}") ;;
+  esac
 }
 
 # sluice_jit ARGS...: sets SLUICE_JIT. Commands that end within a second or so (the help, --version, status)
@@ -96,6 +107,6 @@ sluice_launch_fresh() {
 sluice_launch() {
   # SLUICE_JAVA_OPTS is split on spaces on purpose (several options in one variable).
   # shellcheck disable=SC2086
-  sluice_jit "$@"
-  exec "$JAVA" "${SLUICE_L_OPTS[@]}" "${SLUICE_GC[@]}" "${SLUICE_JIT[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$target/sluice.jar" "$@"
+  sluice_jvm "$@"
+  exec "$JAVA" "${SLUICE_JVM[@]}" "${SLUICE_L_OPTS[@]}" "${SLUICE_GC[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$target/sluice.jar" "$@"
 }
