@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The {@code sluice} command. Exit codes are mapped here and only here: see {@link ExitCode}.
@@ -22,20 +21,17 @@ import java.util.function.Function;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Concurrent HTTP data pipeline: fetch many URLs at once, process each response, store every result.")
 public final class Main implements Runnable {
-    /** A command: its class (for the list of commands) and how to make one (to run it). */
-    private record Subcommand(Class<?> type, Function<CliContext, Object> make) {
-    }
-
-    private static final Map<String, Subcommand> COMMANDS = new LinkedHashMap<>();
+    /** The commands by name, in the order the help lists them. */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("run", new Subcommand(RunCommand.class, RunCommand::new));
-        COMMANDS.put("demo", new Subcommand(DemoCommand.class, DemoCommand::new));
-        COMMANDS.put("enqueue", new Subcommand(EnqueueCommand.class, EnqueueCommand::new));
-        COMMANDS.put("worker", new Subcommand(WorkerCommand.class, WorkerCommand::new));
-        COMMANDS.put("status", new Subcommand(StatusCommand.class, StatusCommand::new));
-        COMMANDS.put("export", new Subcommand(ExportCommand.class, ExportCommand::new));
-        COMMANDS.put("training", new Subcommand(TrainingCommand.class, TrainingCommand::new)); // hidden
+        COMMANDS.put("run", RunCommand.class);
+        COMMANDS.put("demo", DemoCommand.class);
+        COMMANDS.put("enqueue", EnqueueCommand.class);
+        COMMANDS.put("worker", WorkerCommand.class);
+        COMMANDS.put("status", StatusCommand.class);
+        COMMANDS.put("export", ExportCommand.class);
+        COMMANDS.put("training", TrainingCommand.class); // hidden
     }
 
     @Spec
@@ -58,8 +54,7 @@ public final class Main implements Runnable {
         // Building a command's model by reflection costs 20-40 ms each: only the command named is built;
         // the others get a spec of their name and description, all that the list of commands shows.
         String named = firstCommand(args);
-        COMMANDS.forEach((name, command) -> cmd.addSubcommand(name,
-                name.equals(named) ? command.make().apply(context) : listing(command.type())));
+        COMMANDS.forEach((name, type) -> cmd.addSubcommand(name, name.equals(named) ? create(name, context) : listing(type)));
         cmd.addSubcommand(new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -77,6 +72,20 @@ public final class Main implements Runnable {
             return ExitCode.FATAL;
         });
         return cmd.execute(args);
+    }
+
+    /** A command to run (a switch: each constructor reference in a table would be bootstrapped at start). */
+    private static Object create(String name, CliContext context) {
+        return switch (name) {
+            case "run" -> new RunCommand(context);
+            case "demo" -> new DemoCommand(context);
+            case "enqueue" -> new EnqueueCommand(context);
+            case "worker" -> new WorkerCommand(context);
+            case "status" -> new StatusCommand(context);
+            case "export" -> new ExportCommand(context);
+            case "training" -> new TrainingCommand(context);
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     /** The first argument that names a command ({@code run …}, {@code help run}), or null. */
