@@ -105,8 +105,8 @@ sluice_launch_fresh() {
 }
 
 sluice_launch() {
+  sluice_jvm "$@"
   # SLUICE_JAVA_OPTS is split on spaces on purpose (several options in one variable).
   # shellcheck disable=SC2086
-  sluice_jvm "$@"
   exec "$JAVA" "${SLUICE_JVM[@]}" "${SLUICE_L_OPTS[@]}" "${SLUICE_GC[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$target/sluice.jar" "$@"
 }

@@ -12,10 +12,10 @@ sluice_prepare() {
   # Older JDKs: a class-data archive. Either one that does not fit (another JDK) is ignored silently.
   # Two of them: one for the help alone, which needs a tenth of the classes (mapping and loading all of a
   # run's classes made sluice --help 30 % slower), and one for everything else.
-  quiet=(-Xlog:cds*=off)
+  quiet=('-Xlog:cds*=off')
   if [ "$(sluice_java_feature "$JAVA")" -ge 25 ]; then
     jsa=$target/sluice.aot; jsa_help=$target/sluice-help.aot; record=-XX:AOTCacheOutput=; use=-XX:AOTCache=
-    quiet+=(-Xlog:aot*=off) # the 'aot' log tag does not exist before JDK 24: older JVMs refuse to start with it
+    quiet+=('-Xlog:aot*=off') # the 'aot' log tag does not exist before JDK 24: older JVMs refuse to start with it
   else
     jsa=$target/sluice.jsa; jsa_help=$target/sluice-help.jsa; record=-XX:ArchiveClassesAtExit=; use=-XX:SharedArchiveFile=
   fi
