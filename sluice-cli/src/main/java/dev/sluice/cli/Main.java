@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The {@code sluice} command. Exit codes are mapped here and only here: see {@link ExitCode}.
@@ -22,6 +21,19 @@ import java.util.function.Supplier;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Concurrent HTTP data pipeline: fetch many URLs at once, process each response, store every result.")
 public final class Main implements Runnable {
+    /** The commands by name, in the order the help lists them. */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("run", RunCommand.class);
+        COMMANDS.put("demo", DemoCommand.class);
+        COMMANDS.put("enqueue", EnqueueCommand.class);
+        COMMANDS.put("worker", WorkerCommand.class);
+        COMMANDS.put("status", StatusCommand.class);
+        COMMANDS.put("export", ExportCommand.class);
+        COMMANDS.put("training", TrainingCommand.class); // hidden
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -38,22 +50,11 @@ public final class Main implements Runnable {
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal,
                               boolean realProcess) {
         CliContext context = new CliContext(in, out, err, terminal, realProcess);
-        // Building a command's model by reflection costs 20-40 ms each: build only the one asked for,
-        // or all of them when none is named (help, usage errors).
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("run", () -> new RunCommand(context));
-        commands.put("demo", () -> new DemoCommand(context));
-        commands.put("enqueue", () -> new EnqueueCommand(context));
-        commands.put("worker", () -> new WorkerCommand(context));
-        commands.put("status", () -> new StatusCommand(context));
-        commands.put("export", () -> new ExportCommand(context));
         CommandLine cmd = new CommandLine(new Main());
-        String named = args.length > 0 ? args[0] : "";
-        if (commands.containsKey(named)) {
-            cmd.addSubcommand(named, commands.get(named).get());
-        } else {
-            commands.forEach((name, command) -> cmd.addSubcommand(name, command.get()));
-        }
+        // Building a command's model by reflection costs 20-40 ms each: only the command named is built;
+        // the others get a spec of their name and description, all that the list of commands shows.
+        String named = firstCommand(args);
+        COMMANDS.forEach((name, type) -> cmd.addSubcommand(name, name.equals(named) ? create(name, context) : listing(type)));
         cmd.addSubcommand(new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -71,6 +72,38 @@ public final class Main implements Runnable {
             return ExitCode.FATAL;
         });
         return cmd.execute(args);
+    }
+
+    /** A command to run (a switch: each constructor reference in a table would be bootstrapped at start). */
+    private static Object create(String name, CliContext context) {
+        return switch (name) {
+            case "run" -> new RunCommand(context);
+            case "demo" -> new DemoCommand(context);
+            case "enqueue" -> new EnqueueCommand(context);
+            case "worker" -> new WorkerCommand(context);
+            case "status" -> new StatusCommand(context);
+            case "export" -> new ExportCommand(context);
+            case "training" -> new TrainingCommand(context);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** The first argument that names a command ({@code run …}, {@code help run}), or null. */
+    private static String firstCommand(String[] args) {
+        for (String a : args) {
+            if (COMMANDS.containsKey(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** A command as the list of commands shows it: its name and description, read from its annotation alone. */
+    private static CommandSpec listing(Class<?> type) {
+        Command command = type.getAnnotation(Command.class);
+        CommandSpec spec = CommandSpec.create().name(command.name());
+        spec.usageMessage().description(command.description()).hidden(command.hidden());
+        return spec;
     }
 
     private static String fatalMessage(Exception e) {

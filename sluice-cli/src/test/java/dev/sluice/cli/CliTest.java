@@ -227,6 +227,32 @@ class CliTest {
         }
     }
 
+    @Test
+    void theHelpListsEveryCommandWithItsDescriptionAndHelpOnOneShowsItsOptions() {
+        Cli.Result list = Cli.run("--help");
+        assertThat(list.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(list.out()).contains("Commands:")
+                .containsPattern("\\n  run +Fetch every URL of the inputs concurrently")
+                .containsPattern("\\n  demo +Run the whole pipeline")
+                .containsPattern("\\n  enqueue +Load URLs into the shared queue")
+                .containsPattern("\\n  worker +Work on the shared queue")
+                .containsPattern("\\n  status +Count the stored results")
+                .containsPattern("\\n  export +Stream stored results")
+                .doesNotContain("training");
+
+        Cli.Result run = Cli.run("help", "run");
+        assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("Usage: sluice run").contains("--per-host").contains("--jq");
+    }
+
+    @Test
+    void theTrainingRunOfTheAotCacheRunsTheCommonCommands() {
+        Cli.Result r = Cli.run("training", dir.toString(), "--urls", "20");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(dir.resolve("training.db")).exists();
+    }
+
     private static void assertUsage(Cli.Result r, String message) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains(message).contains("--help").doesNotContain("\tat ");
