@@ -9,7 +9,6 @@ import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
-import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -71,20 +70,6 @@ final class JettyClients implements AutoCloseable {
         // HTTP/1.1 first: what ALPN falls back to when the server names nothing.
         secure = started(new HttpClientTransportDynamic(secureConnector, HttpClientConnectionFactory.HTTP11,
                 new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(secureConnector))), config);
-        initialize(HttpParser.class);
-    }
-
-    /**
-     * Initializes {@code type} now, on the thread that starts the clients (while the caller opens its
-     * store), rather than on the first response: HttpParser's static tables list every locale of the JDK
-     * (through MimeTypes), 30 ms on 2 cores.
-     */
-    private static void initialize(Class<?> type) {
-        try {
-            Class.forName(type.getName(), true, type.getClassLoader());
-        } catch (ClassNotFoundException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     /** Stands in for the decoders during a client's start, so that it does not look for any (see started). */
