@@ -44,11 +44,14 @@ sluice_jvm() {
 }
 
 # sluice_jit ARGS...: sets SLUICE_JIT. Commands that end within a second or so (the help, --version, status)
-# and runs whose input files are small (under 128 KiB, about 2,000 URLs) get only the JIT's first tier
+# and runs whose input files are small (under 2 MiB, about 60,000 URLs) get only the JIT's first tier
 # (C1): C2's compilations cost about as much CPU as the rest of such a run (more so with the AOT cache's
 # profiles, which make the JIT compile at once what was hot while training) and cannot pay off in it.
-# Measured on 2 cores: a one-URL run 0.78 -> 0.60 s (CPU 1.36 -> 0.97 s); a 500,000-URL run with C1 alone
-# was 30 % slower, so anything larger, or read from standard input, keeps both tiers.
+# Measured on 2 cores: a one-URL run 0.78 -> 0.60 s (CPU 1.36 -> 0.97 s); 50,000 URLs of 1 KiB from nginx
+# 8.3 -> 6.0 s (medians of 3, CPU 14.3 -> 9.3 s); at 200,000 URLs the two are even, and a 500,000-URL run
+# with C1 alone was 30 % slower, so anything larger, or read from standard input, keeps both tiers.
+# (Processing that is heavy per body, e.g. jq over 200 KB documents, gains from C2 even in short runs:
+# 2,000 such URLs took 4.9 s with both tiers and 6.4 s with C1 alone; SLUICE_JAVA_OPTS=-XX:TieredStopAtLevel=4.)
 sluice_jit() {
   SLUICE_JIT=()
   case "${1:-}" in
@@ -59,9 +62,9 @@ sluice_jit() {
 }
 
 # sluice_small_inputs RUN-ARGS...: true when the run reads input files only (no standard input) and they
-# hold less than 128 KiB together. The files are the arguments that name one, but --db's value.
+# hold less than 2 MiB together (reading that much costs bash about 40 ms, against a run of seconds). The files are the arguments that name one, but --db's value.
 sluice_small_inputs() {
-  local left=131072 files=0 chunk skip="" a
+  local left=2097152 files=0 chunk skip="" a
   for a in "$@"; do
     if [[ -n $skip ]]; then skip=""; continue; fi
     case $a in
