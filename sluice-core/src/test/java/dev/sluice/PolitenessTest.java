@@ -149,63 +149,6 @@ class PolitenessTest {
         }
     }
 
-    /** A host that accepts every connection, reads requests and never answers, until closed; it counts the requests. */
-    private static final class BlackHole implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 100, java.net.InetAddress.getLoopbackAddress());
-        private final List<java.net.Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-        private final Thread acceptor = Thread.ofPlatform().daemon().start(this::accept);
-
-        BlackHole() throws IOException {
-        }
-
-        private void accept() {
-            try {
-                while (true) {
-                    java.net.Socket s = server.accept();
-                    accepted.add(s);
-                    Thread.ofVirtual().start(() -> countRequests(s));
-                }
-            } catch (IOException closed) {
-                // closing
-            }
-        }
-
-        /** Counts each request head (up to its blank line) that arrives on the connection. */
-        private void countRequests(java.net.Socket s) {
-            try {
-                java.io.InputStream in = s.getInputStream();
-                int matched = 0;
-                for (int b; (b = in.read()) >= 0; ) {
-                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-                    if (matched == 4) {
-                        requests.incrementAndGet();
-                        matched = 0;
-                    }
-                }
-            } catch (IOException closed) {
-                // the client gave up
-            }
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        long requests() {
-            return requests.get();
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.close();
-            acceptor.join();
-            for (java.net.Socket s : accepted) {
-                s.close();
-            }
-        }
-    }
-
     @Test
     void hostsTakeTurnsForGlobalSlotsWhateverTheOrderOfTheInput() throws Exception {
         try (Origin a = Origin.start(); Origin b = Origin.start()) {
