@@ -43,41 +43,56 @@ sluice_jvm() {
   esac
 }
 
-# sluice_jit ARGS...: sets SLUICE_JIT. Commands that end within a second or so (the help, --version, status)
-# and runs whose input files are small (under 2 MiB, about 60,000 URLs) get only the JIT's first tier
-# (C1): C2's compilations cost about as much CPU as the rest of such a run (more so with the AOT cache's
-# profiles, which make the JIT compile at once what was hot while training) and cannot pay off in it.
-# Measured on 2 cores: a one-URL run 0.78 -> 0.60 s (CPU 1.36 -> 0.97 s); 50,000 URLs of 1 KiB from nginx
-# 8.3 -> 6.0 s (medians of 3, CPU 14.3 -> 9.3 s); at 200,000 URLs the two are even, and a 500,000-URL run
-# with C1 alone was 30 % slower, so anything larger, or read from standard input, keeps both tiers.
-# (Processing that is heavy per body, e.g. jq over 200 KB documents, gains from C2 even in short runs:
-# 2,000 such URLs took 4.9 s with both tiers and 6.4 s with C1 alone; SLUICE_JAVA_OPTS=-XX:TieredStopAtLevel=4.)
+# sluice_jit ARGS...: sets SLUICE_JIT, by how long the command is likely to run. Commands that end within a
+# second or so (the help, --version, status, runs of input files under 16 KiB: a few hundred URLs) get only
+# the JIT's first tier (C1): C2's compilations cost about as much CPU as the rest of such a command (more so
+# with the AOT cache's profiles, which make the JIT compile at once what was hot while training).
+# Runs of input files under 2 MiB (about 60,000 URLs) keep C2 for the loops that run once per byte of a body
+# (SHA-256, reading JSON: jit-hot-loops.json) and C1 for everything else: C1 alone hashes at 72 MB/s where
+# C2's SHA intrinsic does 1 GB/s, so it lost wherever bodies are larger than a few KiB, and C2 everywhere
+# compiles for seconds (5.6 s of compiling in a 4.6 s run of 2,000 bodies of 200 KB). Measured on 2 cores:
+# 2,000 bodies of 200 KB through --jq: C1 alone 5.7-7.5 s, both tiers 4.8-5.0 s, this 3.8-4.2 s; 50,000
+# bodies of 1 KiB from nginx: C1 alone 4.5-5.0 s, this 5.5-5.7 s, both tiers 5.4-6.9 s; one URL: C1 alone
+# 0.37-0.41 s, this 0.45-0.62 s. Larger inputs, or standard input, keep both tiers everywhere (C1 alone was
+# 30 % slower over 500,000 URLs).
+# -XX:-DisplayVMOutput: HotSpot prints "N compiler directives added" on standard output, which is the
+# summary's; it hides only such tty messages (VM warnings and -Xlog are not tty output). Diagnostic options
+# that print on the tty (-XX:+CITime, PrintCompilation) need SLUICE_JAVA_OPTS=-XX:+DisplayVMOutput as well.
 sluice_jit() {
   SLUICE_JIT=()
   case "${1:-}" in
     "" | -h | --help | -V | --version | help | status) SLUICE_JIT=(-XX:TieredStopAtLevel=1) ;;
-    run) if sluice_small_inputs "${@:2}"; then SLUICE_JIT=(-XX:TieredStopAtLevel=1); fi ;;
+    run)
+      sluice_input_bytes "${@:2}"
+      if ((SLUICE_INPUT_BYTES >= 0 && SLUICE_INPUT_BYTES < 16384)); then
+        SLUICE_JIT=(-XX:TieredStopAtLevel=1)
+      elif ((SLUICE_INPUT_BYTES >= 0 && SLUICE_INPUT_BYTES < 2097152)); then
+        SLUICE_JIT=(-XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$root/bin/lib/jit-hot-loops.json" -XX:-DisplayVMOutput)
+      fi ;;
   esac
   return 0
 }
 
-# sluice_small_inputs RUN-ARGS...: true when the run reads input files only (no standard input) and they
-# hold less than 2 MiB together (reading that much costs bash about 40 ms, against a run of seconds). The files are the arguments that name one, but --db's value.
-sluice_small_inputs() {
-  local left=2097152 files=0 chunk skip="" a
+# sluice_input_bytes RUN-ARGS...: sets SLUICE_INPUT_BYTES to the size of the run's input files, counted up to
+# 2 MiB (reading that much costs bash about 40 ms, against a run of seconds); -1 when the run reads standard
+# input or names no file. The files are the arguments that name one, but --db's value.
+sluice_input_bytes() {
+  local cap=2097152 total=0 files=0 chunk skip="" a
+  SLUICE_INPUT_BYTES=-1
   for a in "$@"; do
     if [[ -n $skip ]]; then skip=""; continue; fi
     case $a in
       --db) skip=1; continue ;;
-      -) return 1 ;;
+      -) return 0 ;;
     esac
     [[ -f $a ]] || continue
     files=$((files + 1))
-    LC_ALL=C read -r -d '' -N "$left" chunk <"$a" || true
-    left=$((left - ${#chunk}))
-    ((left > 0)) || return 1
+    LC_ALL=C read -r -d '' -N "$((cap - total))" chunk <"$a" || true
+    total=$((total + ${#chunk}))
+    ((total < cap)) || break
   done
-  ((files > 0))
+  ((files > 0)) && SLUICE_INPUT_BYTES=$total
+  return 0
 }
 
 # sluice_sources_newer FILE: true when a build input (a pom, a file or folder under src/main) is newer
