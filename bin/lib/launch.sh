@@ -34,6 +34,33 @@ sluice_gc() {
   return 0
 }
 
+# sluice_heap: sets SLUICE_HEAP_OPT, the heap's bound: SLUICE_HEAP (e.g. 2g) when set, else half the memory this
+# process may use (the machine's, or its cgroup's limit when lower), at most 4 GiB. The pipeline's own bounds
+# (bodies in flight, the CPU queue, --process-memory per processing thread) are what it needs; the run warns at
+# start when they may add up to more. An -Xmx in SLUICE_JAVA_OPTS wins.
+sluice_heap() {
+  SLUICE_HEAP_OPT=()
+  [[ ${SLUICE_JAVA_OPTS:-} == *-Xmx* ]] && return 0
+  if [[ -n ${SLUICE_HEAP:-} ]]; then
+    SLUICE_HEAP_OPT=("-Xmx$SLUICE_HEAP")
+    return 0
+  fi
+  local kib=0 key value limit
+  if [[ -r /proc/meminfo ]]; then
+    while read -r key value _; do
+      [[ $key == MemTotal: ]] && kib=$value && break
+    done </proc/meminfo
+  fi
+  if [[ -r /sys/fs/cgroup/memory.max ]]; then
+    read -r limit </sys/fs/cgroup/memory.max || true
+    [[ $limit =~ ^[0-9]+$ ]] && ((limit / 1024 < kib || kib == 0)) && kib=$((limit / 1024))
+  fi
+  local mib=$((kib / 2048))
+  ((mib == 0 || mib > 4096)) && mib=4096
+  SLUICE_HEAP_OPT=("-Xmx${mib}m")
+  return 0
+}
+
 # sluice_jvm ARGS...: sets SLUICE_JVM, the options for this command: its cache and its JIT (sluice_jit).
 sluice_jvm() {
   sluice_jit "$@"
@@ -124,7 +151,8 @@ sluice_launch_fresh() {
 
 sluice_launch() {
   sluice_jvm "$@"
+  sluice_heap
   # SLUICE_JAVA_OPTS is split on spaces on purpose (several options in one variable).
   # shellcheck disable=SC2086
-  exec "$JAVA" "${SLUICE_JVM[@]}" "${SLUICE_L_OPTS[@]}" "${SLUICE_GC[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$target/sluice.jar" "$@"
+  exec "$JAVA" "${SLUICE_JVM[@]}" "${SLUICE_L_OPTS[@]}" "${SLUICE_GC[@]}" "${SLUICE_HEAP_OPT[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$target/sluice.jar" "$@"
 }

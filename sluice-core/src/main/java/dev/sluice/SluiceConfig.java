@@ -34,6 +34,8 @@ public record SluiceConfig(
         Duration backoffCap,
         Duration maxRetryAfter,
         int processThreads,
+        Duration processTimeout,
+        long processMemoryBytes,
         ResumeMode resumeMode,
         boolean storeBodies,
         Duration grace,
@@ -135,6 +137,8 @@ public record SluiceConfig(
         private Duration backoffCap = Duration.ofSeconds(30);
         private Duration maxRetryAfter = Duration.ofSeconds(60);
         private int processThreads = Runtime.getRuntime().availableProcessors();
+        private Duration processTimeout = Duration.ofSeconds(10);
+        private long processMemoryBytes = 1L << 30;
         private ResumeMode resumeMode = ResumeMode.SKIP_DONE;
         private boolean storeBodies = false;
         private Duration grace = Duration.ofSeconds(10);
@@ -165,6 +169,8 @@ public record SluiceConfig(
             backoffCap = c.backoffCap;
             maxRetryAfter = c.maxRetryAfter;
             processThreads = c.processThreads;
+            processTimeout = c.processTimeout;
+            processMemoryBytes = c.processMemoryBytes;
             resumeMode = c.resumeMode;
             storeBodies = c.storeBodies;
             grace = c.grace;
@@ -242,6 +248,15 @@ public record SluiceConfig(
         /** Platform threads of the CPU stage. Default: the number of cores. */
         public Builder processThreads(int n) { processThreads = n; return this; }
 
+        /** Longest the processing of one body (hash and processor) may take; past it the URL fails. Default 10 s. */
+        public Builder processTimeout(Duration d) { processTimeout = d; return this; }
+
+        /**
+         * Most bytes the processing of one body may allocate (what it keeps is part of that); past it the URL fails.
+         * Default 1 GiB (the CLI's: 1 GiB, or less so that the processing threads together take at most half the heap).
+         */
+        public Builder processMemoryBytes(long n) { processMemoryBytes = n; return this; }
+
         /** Which URLs with a stored row are fetched again. Default {@link ResumeMode#SKIP_DONE}. */
         public Builder resumeMode(ResumeMode m) { resumeMode = m; return this; }
 
@@ -293,6 +308,10 @@ public record SluiceConfig(
             }
             positive("maxRetryAfter", maxRetryAfter);
             positive("processThreads", processThreads);
+            positive("processTimeout", processTimeout);
+            if (processMemoryBytes < 1) {
+                throw new IllegalArgumentException("processMemoryBytes must be at least 1, was " + processMemoryBytes);
+            }
             Objects.requireNonNull(resumeMode, "resumeMode");
             Objects.requireNonNull(grace, "grace");
             if (grace.isNegative()) {
@@ -305,7 +324,8 @@ public record SluiceConfig(
             int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
             return new SluiceConfig(concurrency, adaptive, perHost, hostKey, ratePerSecond, perHostRate, breakerFailures,
                     breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
-                    headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, resumeMode,
+                    headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, processTimeout,
+                    processMemoryBytes, resumeMode,
                     storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage);
         }
 

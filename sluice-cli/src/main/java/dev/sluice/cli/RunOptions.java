@@ -80,6 +80,15 @@ final class RunOptions {
             description = "Threads for CPU work (hashing, --jq). Default: the number of cores.")
     Integer processThreads;
 
+    @Option(names = "--process-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "Longest the processing of one body may take; past it the URL fails with process. Default: ${DEFAULT-VALUE}.")
+    Duration processTimeout;
+
+    @Option(names = "--process-memory", paramLabel = "SIZE", converter = Units.SizeConverter.class,
+            description = "Most memory the processing of one body may allocate; past it the URL fails with process. "
+                    + "Default: 1GiB, or less so that the processing threads together take at most half the heap.")
+    Long processMemory;
+
     @Option(names = "--jq", paramLabel = "EXPR",
             description = "jq expression run on each JSON body; every value it emits is a row of 'records'.")
     String jq;
@@ -98,7 +107,7 @@ final class RunOptions {
     boolean refetch;
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10s", converter = Units.DurationConverter.class,
-            description = "On SIGINT/SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
+            description = "On SIGINT/SIGTERM, how long requests in flight and bodies being processed may take to finish. Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
     @Option(names = "--no-progress", description = "No live progress line, even on a terminal.")
@@ -119,6 +128,10 @@ final class RunOptions {
         positive(cmd, "--timeout", timeout);
         positive(cmd, "--max-retry-after", maxRetryAfter);
         positive(cmd, "--breaker-cooldown", breakerCooldown);
+        positive(cmd, "--process-timeout", processTimeout);
+        if (processMemory != null && processMemory < 1) {
+            throw new CommandLine.ParameterException(cmd, "--process-memory must be at least 1 byte, was " + processMemory);
+        }
         if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
         }
@@ -147,6 +160,7 @@ final class RunOptions {
                 .timeout(timeout)
                 .maxBodyBytes(maxBody)
                 .retries(retries)
+                .processTimeout(processTimeout)
                 .headers(parsed)
                 .storeBodies(storeBody)
                 .grace(grace)
@@ -155,7 +169,18 @@ final class RunOptions {
         if (processThreads != null) {
             b.processThreads(processThreads);
         }
+        int threads = processThreads != null ? processThreads : Runtime.getRuntime().availableProcessors();
+        b.processMemoryBytes(processMemory != null ? processMemory : defaultProcessMemory(threads, Runtime.getRuntime().maxMemory()));
         return b.build();
+    }
+
+    /**
+     * 1 GiB per body, or less so that {@code threads} bodies being processed at once take at most half the heap
+     * (the other half is for the bodies in flight and queued, and the rest of the pipeline); at least 64 MiB.
+     */
+    static long defaultProcessMemory(int threads, long maxHeap) {
+        long share = (maxHeap / 2 / threads) >> 20 << 20; // in whole MiB
+        return Math.max(64L << 20, Math.min(1L << 30, share));
     }
 
     /** The processor: the jq expression when given, else none. A bad expression is a usage error. */

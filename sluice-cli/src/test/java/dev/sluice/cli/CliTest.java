@@ -202,6 +202,15 @@ class CliTest {
     }
 
     @Test
+    void aJqExpressionCallingAFunctionDefinedNowhereIsRefusedBeforeAnyRequest() throws Exception {
+        Path in = urls("/jq-unknown/1", "/jq-unknown/2");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--jq", "{a: nosuchfn(1)}"), "nosuchfn/1 is not a function");
+        assertThat(origin.requests("/jq-unknown/1") + origin.requests("/jq-unknown/2")).isZero();
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--process-timeout", "0s"), "--process-timeout");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--process-memory", "lots"), "--process-memory");
+    }
+
+    @Test
     void queueCommandsNeedPostgresAndSayWhichOptionsAreWhose() throws Exception {
         Path in = urls("/x");
         String pg = "postgresql://u@127.0.0.1:1/x";

@@ -32,6 +32,8 @@ class CrashAndStopTest {
     Origin origin;
     Path input;
     Path db;
+    /** The --jq of the runs start() makes. */
+    String jq = ".items[]";
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,7 +55,7 @@ class CrashAndStopTest {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", input.toString(), "--db", db.toString(), "-c", "16",
-                "--jq", ".items[]", "--no-progress"));
+                "--jq", jq, "--no-progress"));
         cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd)
                 .redirectOutput(dir.resolve("out.txt").toFile())
@@ -113,5 +115,52 @@ class CrashAndStopTest {
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isZero();
         assertEveryUrlExactlyOnceAndWhole();
+    }
+
+    /**
+     * Processing that would never end (every tenth body loops in jq, with no limit to speak of) does not hold
+     * up a stop: the run ends within the grace plus the documented margin, stores what was processed, gives the
+     * rest no row, and a re-run completes.
+     */
+    @Test
+    void aSigintEndsTheRunWithinTheGraceWhileProcessingIsStuck() throws Exception {
+        jq = "if (.path | endswith(\"7\")) then (reduce range(0;1e15) as $i (0; .+1)) else .items[] end";
+        Process first = start("--grace", "2s", "--process-timeout", "1h", "--process-memory", "100GiB");
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows() >= 5 && origin.requests() >= 40);
+        long signalled = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+
+        assertThat(first.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isEqualTo(ExitCode.INTERRUPTED);
+        assertThat(took).as("the grace (2 s) plus the margin").isLessThan(Duration.ofSeconds(2 + 3));
+        assertThat(Files.readString(dir.resolve("out.txt"))).contains("Stopped before the end");
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM results WHERE url LIKE '%7?%'")).isZero();
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM results WHERE status <> 'ok'")).isZero();
+        assertThat(rows()).isBetween(5L, URLS - 1L);
+
+        jq = ".items[]";
+        Process second = start();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).isZero();
+        assertEveryUrlExactlyOnceAndWhole();
+    }
+
+    /** The same when every URL has been fetched before the stop, and only processing is left: no row, exit 130. */
+    @Test
+    void aSigintAfterTheLastFetchEndsProcessingThatWouldNeverEnd() throws Exception {
+        input = Files.write(dir.resolve("two.txt"), List.of(origin.uri("/stuck/1").toString(), origin.uri("/stuck/2").toString()));
+        jq = "reduce range(0;1e15) as $i (0; .+1)";
+        Process first = start("--grace", "1s", "--process-timeout", "1h", "--process-memory", "100GiB");
+        await().atMost(Duration.ofSeconds(30)).until(() -> origin.requests("/stuck/1") + origin.requests("/stuck/2") == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("err.txt")).isEmpty() && rows() == 0);
+        long signalled = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(first.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isEqualTo(ExitCode.INTERRUPTED);
+        assertThat(Duration.ofNanos(System.nanoTime() - signalled)).as("the grace (1 s) plus the margin")
+                .isLessThan(Duration.ofSeconds(1 + 3));
+        assertThat(rows()).isZero();
     }
 }

@@ -20,6 +20,7 @@ import dev.sluice.robots.RobotsCache;
 import dev.sluice.robots.RobotsRules;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.limit.SlotBroker;
+import dev.sluice.process.ProcessLimits;
 import dev.sluice.process.ProcessStage;
 import dev.sluice.store.StoreRetry;
 import dev.sluice.store.Writer;
@@ -100,6 +101,8 @@ public final class Pipeline {
     /** Guards the stopping transition against a job being started: no job starts after stop() returns. */
     private final ReentrantLock admitLock = new ReentrantLock();
     private volatile boolean stopping;
+    /** When the first stop was asked ({@link System#nanoTime()}); meaningful once {@link #stopping}. */
+    private volatile long stoppedAtNanos;
     private volatile StoreException storeFailure;
     private volatile Exception inputFailure;
     private volatile Thread admissionThread;
@@ -147,6 +150,9 @@ public final class Pipeline {
     public void stop() {
         admitLock.lock();
         try {
+            if (!stopping) {
+                stoppedAtNanos = System.nanoTime();
+            }
             stopping = true;
         } finally {
             admitLock.unlock();
@@ -246,7 +252,8 @@ public final class Pipeline {
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
-                CPU_QUEUE_BYTES, processor, config.storeBodies(), clock, writer::put);
+                CPU_QUEUE_BYTES, processor, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
+                config.storeBodies(), clock, writer::put, this::cancelled);
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter());
@@ -258,7 +265,7 @@ public final class Pipeline {
         } finally {
             // Teardown is not interruptible: the writer must get to commit what is queued.
             cancelWaiting(); // none left unless the run was stopped; also ends the scheduler's timer
-            finishUninterruptibly(process::finish);
+            finishUninterruptibly(() -> process.finish(this::processingDeadline));
             finishUninterruptibly(writer::finish);
         }
         if (callerInterrupted) {
@@ -274,6 +281,18 @@ public final class Pipeline {
             throw e;
         }
         return stats.summary(stopping);
+    }
+
+    /**
+     * Until when the CPU stage may go on at the end: without a stop, until it has processed everything; after a stop,
+     * within the same grace as the requests in flight (counted from the stop); at once when the store failed.
+     * What it cannot process by then gets no row.
+     */
+    private long processingDeadline() {
+        if (storeFailure != null) {
+            return System.nanoTime();
+        }
+        return stopping ? stoppedAtNanos + config.grace().toNanos() : ProcessStage.NO_DEADLINE;
     }
 
     /** The robots.txt rules of this run, matched against our User-Agent's product token; null when not respected. */

@@ -49,16 +49,27 @@ public final class JqProcessor implements Processor {
         this.known = reads != null;
     }
 
-    /** Compiles {@code expression}; a syntax error is an {@link IllegalArgumentException} saying where. */
+    /**
+     * Compiles {@code expression}; a syntax error, or a call of a function that is defined nowhere, is an
+     * {@link IllegalArgumentException} saying which.
+     */
     public static JqProcessor compile(String expression) {
         Scope root = Scope.newEmptyScope();
         BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, root);
         JqBuiltins.install(root);
+        JsonQuery query;
         try {
-            return new JqProcessor(expression, JsonQuery.compile(expression, Versions.JQ_1_6), root);
+            query = JsonQuery.compile(expression, Versions.JQ_1_6);
         } catch (JsonQueryException e) {
             throw new IllegalArgumentException("invalid jq expression '" + expression + "': " + e.getMessage(), e);
         }
+        List<String> undefined = JqFunctions.undefined(query, root);
+        if (!undefined.isEmpty()) {
+            throw new IllegalArgumentException("invalid jq expression '" + expression + "': "
+                    + String.join(", ", undefined) + (undefined.size() == 1 ? " is not a function" : " are not functions")
+                    + " of Sluice's jq (jq 1.6 but for the builtins the README lists as missing)");
+        }
+        return new JqProcessor(expression, query, root);
     }
 
     /** Jackson's message without its source dump, with the place where parsing failed. */

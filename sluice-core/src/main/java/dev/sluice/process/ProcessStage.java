@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -23,8 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The CPU stage: a fixed pool of platform threads ({@code sluice-process-N}) that turn fetched bodies
- * into results: size, content type, SHA-256, then the user's {@link Processor}.
+ * The CPU stage: a pool of platform threads ({@code sluice-process-N}, {@link ProcessWorker}) that turn fetched
+ * bodies into results: size, content type, SHA-256, then the user's {@link Processor}.
  *
  * <p>Queue: bounded twice, in bodies ({@code capacity}) and in bytes ({@code byteBudget}: the bodies
  * queued never add up to more, except one body larger than the budget, which waits for an empty queue);
@@ -33,12 +36,19 @@ import java.util.concurrent.locks.LockSupport;
  * bodies up in memory. Under load the consumers look at the queue every half millisecond rather than
  * being woken per body; idle, they block.
  *
+ * <p>Bounded in time and memory per body ({@link ProcessLimits}, held by a {@link ProcessWatch}): a body past
+ * either fails its URL with {@code process}; a thread that does not come back when asked is replaced, so
+ * the pool keeps serving the other URLs. {@link #finish} ends the stage, within a deadline when the run is
+ * stopping: what cannot be processed by then is dropped (no row; a re-run fetches it).
+ *
  * <p>Whatever the processor throws becomes a failed result ({@code process}); nothing thrown here is
  * lost. Thread-safe.
  */
 public final class ProcessStage {
     private static final Logger log = LoggerFactory.getLogger(ProcessStage.class);
     private static final HexFormat HEX = HexFormat.of();
+    /** For {@link #finish(LongSupplier)}: no deadline. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /** A fetched body on its way to processing, with what the result row needs from the fetch. */
     public record Job(FetchedBody fetched, Validators validators, int attempts, long startNanos) {
@@ -50,10 +60,9 @@ public final class ProcessStage {
         void put(UrlResult result) throws InterruptedException;
     }
 
-    private static final Job END = new Job(null, Validators.NONE, 0, 0);
-    private static final int DRAIN = 16;
     private static final long LINGER_NANOS = 500_000;
     private static final int IDLE_LOOKS = 20;
+    private static final long IDLE_WAIT_MS = 50;
 
     private final BlockingQueue<Job> queue;
     private final long byteBudget;
@@ -68,10 +77,19 @@ public final class ProcessStage {
     private final boolean keepBodies;
     private final Clock clock;
     private final Output output;
-    private final List<Thread> threads = new ArrayList<>();
+    /** Told the URL of each body dropped without a row (cancelled by a stop). */
+    private final Consumer<String> dropped;
+    /** The threads serving the queue now; an abandoned one leaves, its replacement joins. */
+    private final List<ProcessWorker> workers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger threadNumbers = new AtomicInteger();
+    private final ProcessWatch watch;
+    /** Set by finish: no more submits; a thread that finds the queue empty ends. */
+    private volatile boolean closed;
+    /** Set by finish past its deadline: bodies still queued are dropped instead of processed. */
+    private volatile boolean cancelling;
 
-    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, boolean keepBodies, Clock clock,
-                        Output output) {
+    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, ProcessLimits limits,
+                        boolean keepBodies, Clock clock, Output output, Consumer<String> dropped) {
         if (byteBudget < 1) {
             throw new IllegalArgumentException("byteBudget must be positive, was " + byteBudget);
         }
@@ -81,10 +99,11 @@ public final class ProcessStage {
         this.processor = processor;
         this.keepBodies = keepBodies;
         this.output = output;
+        this.dropped = dropped;
+        this.watch = new ProcessWatch(this, limits);
         for (int i = 0; i < threadCount; i++) {
-            threads.add(Thread.ofPlatform().name("sluice-process-" + i).unstarted(this::work));
+            startWorker(null);
         }
-        threads.forEach(Thread::start);
     }
 
     /** Hands a body over; blocks while the queue is full (in bodies or in bytes). Called by fetch threads. */
@@ -102,6 +121,11 @@ public final class ProcessStage {
     /** Bytes of the bodies queued now; for tests. */
     long queuedBytes() {
         return queuedBytes.get();
+    }
+
+    /** The threads serving the queue now; for the watch. */
+    List<ProcessWorker> workers() {
+        return workers;
     }
 
     private boolean tryReserve(long size) {
@@ -152,52 +176,118 @@ public final class ProcessStage {
         }
     }
 
-    /** After the last submit: lets the threads finish what is queued, then waits for them to end. */
+    /** After the last submit: lets the threads process everything queued, then ends them. */
     public void finish() throws InterruptedException {
-        for (int i = 0; i < threads.size(); i++) {
-            queue.put(END);
-        }
-        for (Thread t : threads) {
-            t.join();
+        finish(() -> NO_DEADLINE);
+    }
+
+    /**
+     * After the last submit: lets the threads process what is queued until {@code deadline} (a
+     * {@link System#nanoTime()} value, or {@link #NO_DEADLINE}; asked again while waiting, as a stop may come
+     * meanwhile); past it, drops what is still queued and asks
+     * the bodies being processed to stop, waits {@value ProcessWatch#ABANDON_MS} ms more for them, and drops
+     * those that did not come back (their threads are left behind). Returns when no thread of the stage will
+     * deliver anything more.
+     */
+    public void finish(LongSupplier deadline) throws InterruptedException {
+        closed = true;
+        try {
+            if (awaitWorkers(deadline)) {
+                return;
+            }
+            cancelling = true;
+            for (Job job; (job = queue.poll()) != null; ) {
+                release(job.fetched().body().length);
+                dropped.accept(job.fetched().url());
+            }
+            long now = System.nanoTime();
+            for (ProcessWorker w : workers) {
+                ProcessWorker.Running r = w.running;
+                if (r != null) {
+                    r.stop(ProcessWorker.Stop.CANCELLED, now);
+                }
+            }
+            long abandonAt = now + ProcessWatch.ABANDON_MS * 1_000_000;
+            if (awaitWorkers(() -> abandonAt)) {
+                return;
+            }
+            for (ProcessWorker w : workers) {
+                ProcessWorker.Running r = w.running;
+                if (r != null && r.settle()) {
+                    workers.remove(w);
+                    log.warn("processing {} did not stop when the run ended; its thread {} is left behind",
+                            r.job.fetched().url(), w.thread.getName());
+                    dropped.accept(r.job.fetched().url());
+                }
+            }
+        } finally {
+            watch.close();
         }
     }
 
-    private void work() {
+    /**
+     * Waits for every worker thread to end, until the deadline; true when they all did. Looks again every
+     * {@value #IDLE_WAIT_MS} ms: the watch may abandon the thread waited for (it then leaves {@link #workers})
+     * and start another.
+     */
+    private boolean awaitWorkers(LongSupplier deadline) throws InterruptedException {
+        while (!workers.isEmpty()) {
+            ProcessWorker w = workers.get(0);
+            long deadlineNanos = deadline.getAsLong();
+            long wait = TimeUnit.MILLISECONDS.toNanos(IDLE_WAIT_MS);
+            if (deadlineNanos != NO_DEADLINE) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait = Math.min(wait, left);
+            }
+            if (w.thread.getState() == Thread.State.NEW) {
+                LockSupport.parkNanos(this, wait); // listed before it starts, so that no finish misses it
+            } else if (w.thread.join(java.time.Duration.ofNanos(wait))) {
+                workers.remove(w);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Called by the watch for a body that did not stop when asked, after it settled it: the body's URL gets its
+     * outcome from a new thread, which then serves the queue in the abandoned one's place.
+     */
+    void abandon(ProcessWorker stuck, ProcessWorker.Running r) {
+        workers.remove(stuck);
+        log.warn("processing {} did not stop within {} ms of being asked ({}); its thread {} is left behind and another takes its place",
+                r.job.fetched().url(), ProcessWatch.ABANDON_MS, r.stopReason().detail(), stuck.thread.getName());
+        startWorker(r);
+    }
+
+    /** Starts a worker thread; {@code abandoned}: a body whose outcome it delivers first. */
+    private void startWorker(ProcessWorker.Running abandoned) {
+        ProcessWorker w = new ProcessWorker("sluice-process-" + threadNumbers.getAndIncrement(), self -> work(self, abandoned));
+        workers.add(w);
+        w.thread.start();
+    }
+
+    private void work(ProcessWorker self, ProcessWorker.Running abandoned) {
         MessageDigest sha256 = newSha256();
-        List<Job> jobs = new ArrayList<>(DRAIN);
-        int idleLooks = 0;
         try {
-            while (true) {
-                // Under load, look at the queue every LINGER instead of waiting on it, so producers do not
-                // wake this thread for every body (a futex call and a context switch each); after IDLE_LOOKS
-                // empty looks, wait to be woken. Then take what has queued up in one go.
-                Job first = queue.poll();
-                if (first == null) {
-                    if (idleLooks++ < IDLE_LOOKS) {
-                        LockSupport.parkNanos(this, LINGER_NANOS);
-                        continue;
-                    }
-                    first = queue.take();
+            if (abandoned != null) {
+                deliver(abandoned, stoppedResult(abandoned, abandoned.stopReason()));
+            }
+            for (Job job; (job = next()) != null; ) {
+                if (cancelling) {
+                    dropped.accept(job.fetched().url());
+                    continue;
                 }
-                idleLooks = 0;
-                jobs.add(first);
-                queue.drainTo(jobs, DRAIN - 1);
-                long taken = 0;
-                for (Job j : jobs) {
-                    taken += j == END ? 0 : j.fetched().body().length;
+                ProcessWorker.Running r = new ProcessWorker.Running(job, System.nanoTime(), watch.allocatedByCurrentThread());
+                self.running = r;
+                UrlResult result = processGuarded(r, sha256);
+                self.running = null;
+                if (!r.settle()) {
+                    return; // abandoned: the watch settled it meanwhile and another thread has taken this one's place
                 }
-                release(taken);
-                for (int i = 0; i < jobs.size(); i++) {
-                    if (jobs.get(i) == END) {
-                        // Only ENDs follow an END (finish() comes after the last submit): give the others back.
-                        for (int others = jobs.size() - i - 1; others > 0; others--) {
-                            queue.put(END);
-                        }
-                        return;
-                    }
-                    output.put(processGuarded(jobs.get(i), sha256));
-                }
-                jobs.clear();
+                deliver(r, result);
             }
         } catch (InterruptedException e) {
             // nobody interrupts these threads; if someone does, what is queued is not stored (a re-run fetches it)
@@ -205,19 +295,52 @@ public final class ProcessStage {
         }
     }
 
-    /** Never throws: a failure of ours becomes the URL's failed row too, so no job is left without one. */
-    private UrlResult processGuarded(Job job, MessageDigest sha256) {
-        try {
-            return process(job, sha256);
-        } catch (RuntimeException | Error e) {
-            log.error("processing {} failed unexpectedly", job.fetched().url(), e);
-            FetchedBody f = job.fetched();
-            return UrlResult.failed(f.url(), ErrorKind.PROCESS, "unexpected failure: " + e, f.httpStatus(), job.attempts(),
-                    (System.nanoTime() - job.startNanos()) / 1_000_000, clock.instant());
+    /** The next body to process, or null when the stage is finished and the queue empty. */
+    private Job next() throws InterruptedException {
+        int idleLooks = 0;
+        while (true) {
+            Job job = queue.poll();
+            if (job == null) {
+                if (closed) {
+                    return null;
+                }
+                // Under load, look at the queue every LINGER instead of waiting on it, so producers do not wake this
+                // thread for every body (a futex call and a context switch each); after IDLE_LOOKS empty looks, wait.
+                if (idleLooks++ < IDLE_LOOKS) {
+                    LockSupport.parkNanos(this, LINGER_NANOS);
+                    continue;
+                }
+                job = queue.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                if (job == null) {
+                    continue;
+                }
+            }
+            release(job.fetched().body().length);
+            return job;
         }
     }
 
-    private UrlResult process(Job job, MessageDigest sha256) {
+    /** Hands a body's outcome on: its result to the output, or, for none (cancelled), its URL to the dropped. */
+    private void deliver(ProcessWorker.Running r, UrlResult result) throws InterruptedException {
+        if (result == null) {
+            dropped.accept(r.job.fetched().url());
+        } else {
+            output.put(result);
+        }
+    }
+
+    /** Never throws: a failure of ours becomes the URL's failed row too, so no job is left without one. */
+    private UrlResult processGuarded(ProcessWorker.Running r, MessageDigest sha256) {
+        try {
+            return process(r, sha256);
+        } catch (RuntimeException | Error e) {
+            log.error("processing {} failed unexpectedly", r.job.fetched().url(), e);
+            return failed(r.job, "unexpected failure: " + e);
+        }
+    }
+
+    private UrlResult process(ProcessWorker.Running r, MessageDigest sha256) {
+        Job job = r.job;
         FetchedBody f = job.fetched();
         String digest = HEX.formatHex(sha256.digest(f.body()));
         List<String> records;
@@ -231,6 +354,15 @@ public final class ProcessStage {
                 throw new IllegalStateException("the processor returned a null record");
             }
             records = List.copyOf(produced);
+        } catch (ProcessingStopped e) {
+            return stoppedResult(r, r.stopReason());
+        } catch (OutOfMemoryError e) {
+            records = List.of();
+            failure = "ran out of memory while processing (the heap is " + ProcessWatch.describeBytes(Runtime.getRuntime().maxMemory())
+                    + "; --process-memory bounds one body, SLUICE_HEAP the heap)";
+        } catch (StackOverflowError e) {
+            records = List.of();
+            failure = "processing recursed too deeply (stack overflow)";
         } catch (Throwable e) { // whatever user code throws, even an AssertionError, becomes this URL's row
             records = List.of();
             failure = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
@@ -243,6 +375,17 @@ public final class ProcessStage {
         return new UrlResult(f.url(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
                 digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null, job.validators(), false);
+    }
+
+    /** The outcome of a body asked to stop: a failed row past a limit, none (null) when cancelled. */
+    private UrlResult stoppedResult(ProcessWorker.Running r, ProcessWorker.Stop stop) {
+        return stop.failsUrl() ? failed(r.job, stop.detail()) : null;
+    }
+
+    private UrlResult failed(Job job, String detail) {
+        FetchedBody f = job.fetched();
+        return UrlResult.failed(f.url(), ErrorKind.PROCESS, detail, f.httpStatus(), job.attempts(),
+                (System.nanoTime() - job.startNanos()) / 1_000_000, clock.instant());
     }
 
     private static MessageDigest newSha256() {

@@ -7,6 +7,8 @@ import dev.sluice.Validators;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class ProcessStageTest {
+    private static final ProcessLimits LIMITS = new ProcessLimits(Duration.ofSeconds(30), 1L << 30);
+    private static final Consumer<String> NO_DROPS = url -> {
+        throw new AssertionError("dropped " + url);
+    };
 
     private static ProcessStage.Job job(String url, int bytes) {
         return new ProcessStage.Job(new FetchedBody(url, null, 200, null, new byte[bytes]), Validators.NONE, 1, System.nanoTime());
@@ -32,7 +38,7 @@ class ProcessStageTest {
             return List.of();
         };
         List<UrlResult> out = new CopyOnWriteArrayList<>();
-        ProcessStage stage = new ProcessStage(1, 64, 1000, blocked, false, Clock.systemUTC(), out::add);
+        ProcessStage stage = new ProcessStage(1, 64, 1000, blocked, LIMITS, false, Clock.systemUTC(), out::add, NO_DROPS);
         stage.submit(job("u0", 10)); // taken by the only thread, which then blocks
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         stage.submit(job("u1", 600));
@@ -63,7 +69,7 @@ class ProcessStageTest {
         ProcessStage stage = new ProcessStage(1, 64, 100, body -> {
             go.await();
             return List.of();
-        }, false, Clock.systemUTC(), r -> { });
+        }, LIMITS, false, Clock.systemUTC(), r -> { }, NO_DROPS);
         stage.submit(job("a", 1));
         await().until(() -> stage.queuedBytes() == 0); // taken
         stage.submit(job("b", 100));
