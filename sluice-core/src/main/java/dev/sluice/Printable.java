@@ -45,6 +45,11 @@ public final class Printable {
         return render(text, Integer.MAX_VALUE, true);
     }
 
+    /** Whether {@code c} is printed as it is, not escaped. */
+    public static boolean shownAsIs(char c) {
+        return escape(c) == null;
+    }
+
     private static String render(String text, int max, boolean keepLines) {
         if (text.length() <= max && safe(text, keepLines)) {
             return text; // the common case: nothing to do, nothing allocated
