@@ -87,7 +87,7 @@ class HostileInputTest {
         assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCode.FAILURES);
         String basic = "Basic " + Base64.getEncoder().encodeToString("ann:s3cret".getBytes(StandardCharsets.UTF_8));
         assertThat(received).extracting(Received::path).containsExactlyInAnyOrder("/private", "/missing");
-        assertThat(received).allSatisfy(r -> assertThat(List.of(r.authorization(), r.cookie(), r.apiKey()))
+        assertThat(received).allSatisfy(r -> assertThat(java.util.Arrays.asList(r.authorization(), r.cookie(), r.apiKey()))
                 .containsExactly(basic, "id=s3cret-cookie", "s3cret-key"));
         assertThat(first.err()).contains("failed http://ann:***@" + origin() + "/missing: http");
         assertThat(again.out()).as("the re-run finds every row").contains("3 already stored");
