@@ -54,7 +54,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  ok      %,d%n", c.ok());
         out.printf(Locale.ROOT, "  failed  %,d%n", c.failed());
         for (Map.Entry<String, Long> e : c.byError().entrySet()) {
-            out.printf(Locale.ROOT, "    %-11s %,d%n", Printable.of(e.getKey()), e.getValue()); // a database made elsewhere may hold anything
+            // A database written by something else may hold anything.
+            out.printf(Locale.ROOT, "    %-11s %,d%n", Printable.of(e.getKey()), e.getValue());
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.Printable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
@@ -44,7 +46,8 @@ class HostileInputTest {
             try (exchange) {
                 var h = exchange.getRequestHeaders();
                 String path = exchange.getRequestURI().getRawPath();
-                received.add(new Received(path, h.getFirst("Host"), h.getFirst("Authorization"), h.getFirst("Cookie"), h.getFirst("X-Api-Key")));
+                received.add(new Received(path, h.getFirst("Host"), h.getFirst("Authorization"), h.getFirst("Cookie"),
+                        h.getFirst("X-Api-Key")));
                 // "/ctl": a body whose JSON error message quotes a control character back
                 byte[] body = (path.equals("/ctl") ? "abc\u001b[31m" : "{}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -87,7 +90,7 @@ class HostileInputTest {
         assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCode.FAILURES);
         String basic = "Basic " + Base64.getEncoder().encodeToString("ann:s3cret".getBytes(StandardCharsets.UTF_8));
         assertThat(received).extracting(Received::path).containsExactlyInAnyOrder("/private", "/missing");
-        assertThat(received).allSatisfy(r -> assertThat(java.util.Arrays.asList(r.authorization(), r.cookie(), r.apiKey()))
+        assertThat(received).allSatisfy(r -> assertThat(Arrays.asList(r.authorization(), r.cookie(), r.apiKey()))
                 .containsExactly(basic, "id=s3cret-cookie", "s3cret-key"));
         assertThat(first.err()).contains("failed http://ann:***@" + origin() + "/missing: http");
         assertThat(again.out()).as("the re-run finds every row").contains("3 already stored");
@@ -100,7 +103,9 @@ class HostileInputTest {
 
     @Test
     void aMalformedCredentialHeaderIsAUsageErrorThatDoesNotShowItsValue() throws Exception {
-        Cli.Result r = Cli.run("run", input("http://" + origin() + "/x").toString(), "--db", db(), "-H", "Authorization Bearer s3cret");
+        Path in = input("http://" + origin() + "/x");
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "-H", "Authorization Bearer s3cret");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("--header: header 'Authorization …' is not of the form 'Name: value'").doesNotContain("s3cret");
@@ -114,21 +119,23 @@ class HostileInputTest {
 
         Cli.Result r = Cli.run("run", in.toString(), "--db", db(), "--jq", ".", "-v", "--retries", "0");
         Cli.Result status = Cli.run("status", "--db", db());
-        Cli.Result json = Cli.run("run", in.toString(), "--db", dir.resolve("json.db").toString(), "--jq", ".", "--log-format", "json");
+        Cli.Result json = Cli.run("run", in.toString(), "--db", dir.resolve("json.db").toString(), "--jq", ".",
+                "--log-format", "json");
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.FAILURES);
         assertThat(r.err()).contains("/esc\\e[31mred", "/nul\\0byte", "\\e]0;title\\x07\\x9b2J\\u202e",
                 "Unrecognized token 'abc\\e'"); // the server's body, quoted back by the JSON parser
         for (String line : json.err().lines().toList()) {
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(line); // still JSON, or this throws
+            new ObjectMapper().readTree(line); // still JSON, or this throws
         }
         for (String printed : List.of(r.out(), r.err(), status.out(), status.err(), json.err())) {
-            assertThat(printed.chars().filter(c -> c != '\n' && !dev.sluice.Printable.shownAsIs((char) c)))
+            assertThat(printed.chars().filter(c -> c != '\n' && !Printable.shownAsIs((char) c)))
                     .as("raw control characters in:%n%s", printed).isEmpty();
         }
         List<String> longLines = r.err().lines().filter(l -> l.contains("/long?q=")).toList();
         assertThat(longLines).isNotEmpty().allSatisfy(l -> assertThat(l).hasSizeLessThan(1_000).contains("… (9,"));
-        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results WHERE instr(url, char(27)) > 0 OR instr(url, char(0)) > 0"))
+        assertThat(Cli.scalar(Path.of(db()),
+                "SELECT count(*) FROM results WHERE instr(url, char(27)) > 0 OR instr(url, char(0)) > 0"))
                 .as("the rows keep the original text").isEqualTo(3);
         assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results WHERE length(url) = " + longUrl.length())).isEqualTo(1);
     }
@@ -139,9 +146,9 @@ class HostileInputTest {
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 xn--bcher-kva.example\n");
         int port = server.getAddress().getPort();
         Path in = input("http://bücher.example:" + port + "/idn");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", in.toString(), "--db", db(), "--no-progress"));
+                Main.class.getName(), "run", in.toString(), "--db", db(), "--no-progress");
         Path err = dir.resolve("err.txt");
 
         Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
@@ -149,8 +156,8 @@ class HostileInputTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(ExitCode.OK);
         assertThat(received).extracting(Received::host).containsExactly("xn--bcher-kva.example:" + port);
-        assertThat(Cli.scalar(Path.of(db()), "SELECT count(*) FROM results WHERE status = 'ok' AND url = 'http://bücher.example:" + port + "/idn'"))
-                .isEqualTo(1);
+        assertThat(Cli.scalar(Path.of(db()),
+                "SELECT count(*) FROM results WHERE status = 'ok' AND url = 'http://bücher.example:" + port + "/idn'")).isEqualTo(1);
     }
 
     /** The database and its write-ahead log, as text: whatever any table holds. */

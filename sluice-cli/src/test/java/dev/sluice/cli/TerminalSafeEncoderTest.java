@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.Printable;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -33,14 +34,14 @@ class TerminalSafeEncoderTest {
 
         assertThat(text).contains("raw \\e]0;title\\x07\\x9b2J\\u202e", "IllegalStateException: quoted \\e]0;title\\x07\\x9b2J\\u202e");
         assertThat(text.lines()).anyMatch(l -> l.startsWith("\tat "));
-        assertThat(text.chars().filter(c -> c != '\n' && c != '\t' && !dev.sluice.Printable.shownAsIs((char) c))).isEmpty();
+        assertThat(text.chars().filter(c -> c != '\n' && c != '\t' && !Printable.shownAsIs((char) c))).isEmpty();
     }
 
     @Test
     void jsonLinesStayJsonWithTheSameTextEscapedTheJsonWay() throws Exception {
         String json = log(LogOptions.Format.json);
 
-        assertThat(json.chars().filter(c -> c != '\n' && !dev.sluice.Printable.shownAsIs((char) c))).isEmpty();
+        assertThat(json.chars().filter(c -> c != '\n' && !Printable.shownAsIs((char) c))).isEmpty();
         assertThat(new ObjectMapper().readTree(json.lines().findFirst().orElseThrow()).get("formattedMessage").asText())
                 .isEqualTo("raw " + HOSTILE);
     }
