@@ -57,7 +57,8 @@ public final class UrlParser {
 
     public static Parsed parse(String text) throws InvalidUrlException {
         checkLength(text);
-        WrittenUrl written = WrittenUrl.split(text);
+        // Split only a URL that may have user information or a non-ASCII host: most have neither.
+        WrittenUrl written = text.indexOf('@') < 0 && ascii(text) ? null : WrittenUrl.split(text);
         URI uri;
         try {
             uri = new URI(written == null ? text : toFetch(written, text));
@@ -106,16 +107,25 @@ public final class UrlParser {
 
     /** The text to fetch: without its user information, the host in ASCII; the text itself when it has neither. */
     private static String toFetch(WrittenUrl written, String text) throws InvalidUrlException {
-        boolean ascii = written.host().chars().allMatch(c -> c < 0x80);
-        if (ascii && written.userInfo() == null) {
+        boolean asciiHost = ascii(written.host());
+        if (asciiHost && written.userInfo() == null) {
             return text;
         }
         try {
-            return written.withHost(ascii ? written.host() : IDN.toASCII(written.host()));
+            return written.withHost(asciiHost ? written.host() : IDN.toASCII(written.host()));
         } catch (IllegalArgumentException e) {
             throw new InvalidUrlException("host '" + written.host() + "' is not a valid international domain name ("
                     + e.getMessage() + "): " + masked(text));
         }
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int port(URI uri) {
