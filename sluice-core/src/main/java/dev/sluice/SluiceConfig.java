@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything that shapes a run: limits, timeouts, retries, processing and storing. Immutable and
@@ -56,8 +57,14 @@ public record SluiceConfig(
      */
     public static final String DEFAULT_ACCEPT_ENCODING = "gzip, deflate, br";
 
-    /** One request header, sent with every request. */
+    /**
+     * One request header, sent with every request. The value of a header that carries credentials is never
+     * shown: not by {@link #toString()} (so neither by this config's), nor in a message.
+     */
     public record Header(String name, String value) {
+        /** Headers whose values are secrets, in lower case. */
+        private static final Set<String> CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+
         public Header {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
@@ -70,9 +77,26 @@ public record SluiceConfig(
         public static Header parse(String text) {
             int colon = text.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("header '" + text + "' is not of the form 'Name: value'");
+                // A credential header written without its colon would show its secret: only its name is shown.
+                String name = text.strip().split("[\\s=]", 2)[0];
+                throw new IllegalArgumentException("header '" + (isCredential(name) ? name + " …" : text)
+                        + "' is not of the form 'Name: value'");
             }
             return new Header(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+        }
+
+        /** Whether the value is a secret: {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}, {@code X-Api-Key}. */
+        public boolean credential() {
+            return isCredential(name);
+        }
+
+        private static boolean isCredential(String name) {
+            return CREDENTIALS.contains(name.toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public String toString() {
+            return name + ": " + (credential() ? "***" : value);
         }
     }
 

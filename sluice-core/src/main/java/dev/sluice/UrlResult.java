@@ -8,7 +8,8 @@ import java.util.Objects;
  * The final outcome for one URL: exactly what becomes its row in {@code results} (and its rows in
  * {@code records}, and in {@code bodies} when bodies are kept). Immutable and thread-safe.
  *
- * @param url         the URL as given in the input (trimmed); the primary key
+ * @param url         the URL as given in the input (trimmed), its password masked
+ *                    ({@link dev.sluice.input.UrlParser#masked}); the primary key
  * @param status      {@link Status#OK} or {@link Status#FAILED}
  * @param httpStatus  the last HTTP status received, or null when none was
  * @param attempts    how many attempts were made (0 for an invalid URL)

@@ -81,6 +81,22 @@ class PgQueueTest {
         assertThat(count("SELECT count(*) FROM queue")).isEqualTo(18_001);
     }
 
+    @Test
+    void aUrlWithAPasswordIsNotQueuedButFailedWithItsPasswordMasked() throws Exception {
+        String secret = origin.uri("/page/1").toString().replace("http://", "http://ann:s3cret@");
+        String masked = secret.replace("s3cret", "***");
+
+        PgEnqueue.Summary s = load(new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
+
+        assertThat(s.queued()).isZero();
+        assertThat(s.invalid()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed' AND url = '" + masked + "'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM results WHERE error = 'invalid_url' AND url = '" + masked + "' "
+                + "AND detail LIKE '%cannot be queued%'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM queue WHERE url LIKE '%s3cret%'")
+                + count("SELECT count(*) FROM results WHERE url || detail LIKE '%s3cret%'")).isZero();
+    }
+
     private static PgEnqueue.Summary load(PgEnqueue enqueue, List<String> lines) {
         try {
             return enqueue.load(LineSource.ofLines(lines));

@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Configures Logback for a command: level from -q/-v, text or JSON lines, to stderr or above the status line. */
+/**
+ * Configures Logback for a command: level from -q/-v, text or JSON lines, to stderr or above the status line,
+ * never with a raw control character ({@link TerminalSafeEncoder}).
+ */
 final class Logging {
     private Logging() {
     }
@@ -25,7 +28,8 @@ final class Logging {
 
     static void configure(LoggerContext ctx, LogOptions options, PrintStream err, StatusLine statusLine) {
         ctx.reset();
-        Encoder<ILoggingEvent> encoder = encoder(options, ctx);
+        Encoder<ILoggingEvent> encoder = new TerminalSafeEncoder(encoder(options, ctx), options.format == LogOptions.Format.json);
+        encoder.setContext(ctx);
         encoder.start();
         AppenderBase<ILoggingEvent> appender;
         if (statusLine != null) {

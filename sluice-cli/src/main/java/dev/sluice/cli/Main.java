@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Printable;
 import dev.sluice.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,14 +62,16 @@ public final class Main implements Runnable {
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println(c.getCommandName() + ": " + e.getMessage());
+            c.getErr().println(c.getCommandName() + ": " + Printable.escaped(e.getMessage()));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
             return ExitCode.USAGE;
         });
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
-            c.getErr().println("sluice: " + fatalMessage(e));
+            c.getErr().println("sluice: " + Printable.escaped(fatalMessage(e)));
             if (!(e instanceof StoreException || e instanceof IOException)) {
-                e.printStackTrace(c.getErr()); // a bug of ours: keep the trace
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                c.getErr().print(Printable.escapedLines(trace.toString())); // a bug of ours: keep the trace
             }
             return ExitCode.FATAL;
         });

@@ -94,7 +94,8 @@ final class RunOptions {
     String jq;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-            description = "Extra request header (repeatable). A User-Agent here replaces the default.")
+            description = "Extra request header (repeatable). A User-Agent here replaces the default. The values of "
+                    + "Authorization, Proxy-Authorization, Cookie and X-Api-Key are never logged or printed.")
     List<String> headers = new ArrayList<>();
 
     @Option(names = "--store-body", description = "Also keep raw bodies (table 'bodies').")

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Printable;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.store.PgDatabase;
@@ -49,11 +50,12 @@ final class StatusCommand implements Callable<Integer> {
 
     private static void printResults(Store store, PrintStream out) throws StoreException {
         Store.Counts c = store.counts();
-        out.printf(Locale.ROOT, "%s: %,d URLs%n", store.location(), c.total());
+        out.printf(Locale.ROOT, "%s: %,d URLs%n", Printable.of(store.location()), c.total());
         out.printf(Locale.ROOT, "  ok      %,d%n", c.ok());
         out.printf(Locale.ROOT, "  failed  %,d%n", c.failed());
         for (Map.Entry<String, Long> e : c.byError().entrySet()) {
-            out.printf(Locale.ROOT, "    %-11s %,d%n", e.getKey(), e.getValue());
+            // A database written by something else may hold anything.
+            out.printf(Locale.ROOT, "    %-11s %,d%n", Printable.of(e.getKey()), e.getValue());
         }
     }
 
@@ -67,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
         if (!q.holders().isEmpty()) {
             out.println("workers holding leases:");
             for (PgQueueStatus.Holder h : q.holders()) {
-                out.printf(Locale.ROOT, "  %-32s %,6d leased, oldest %.1f s ago, %s%n", h.worker(), h.leases(),
+                out.printf(Locale.ROOT, "  %-32s %,6d leased, oldest %.1f s ago, %s%n", Printable.of(h.worker()), h.leases(),
                         h.oldestLeaseAgeSeconds(), h.seenAgoSeconds() < 0 ? "no heartbeat recorded"
                                 : String.format(Locale.ROOT, "last heartbeat %.1f s ago", h.seenAgoSeconds()));
             }

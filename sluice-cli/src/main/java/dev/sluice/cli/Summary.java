@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Printable;
 import dev.sluice.RunSummary;
 
 import java.io.PrintStream;
@@ -13,7 +14,7 @@ final class Summary {
 
     static void print(RunSummary s, String where, PrintStream out) {
         out.println(s.stopped() ? "Stopped before the end (run the same command again to continue)." : "Done.");
-        out.printf(Locale.ROOT, "  stored      %,d  (ok %,d, failed %,d)  in %s%n", s.stored(), s.ok(), s.failed(), where);
+        out.printf(Locale.ROOT, "  stored      %,d  (ok %,d, failed %,d)  in %s%n", s.stored(), s.ok(), s.failed(), Printable.of(where));
         if (s.unchanged() > 0) {
             out.printf(Locale.ROOT, "  unchanged   %,d of the ok  (304 Not Modified: stored data kept, fetch time updated)%n", s.unchanged());
         }

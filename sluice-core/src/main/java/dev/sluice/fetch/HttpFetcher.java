@@ -87,6 +87,15 @@ public final class HttpFetcher implements AutoCloseable {
      * {@link Validators} for why). Blocks until done or the timeout.
      */
     public Attempt fetch(URI uri, Validators validators) throws InterruptedException {
+        return fetch(uri, validators, null);
+    }
+
+    /**
+     * As {@link #fetch(URI, Validators)}, sending {@code authorization} (an {@code Authorization} value, or null)
+     * on every hop that stays on {@code uri}'s origin: a redirect elsewhere does not get it, as with curl
+     * without {@code --location-trusted}. A user's {@code Authorization} header replaces it.
+     */
+    public Attempt fetch(URI uri, Validators validators, String authorization) throws InterruptedException {
         Objects.requireNonNull(validators, "validators");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         URI current = uri;
@@ -98,7 +107,7 @@ public final class HttpFetcher implements AutoCloseable {
             Validators sent = hop == 0 ? validators : Validators.NONE;
             BodyCollector.Collected got;
             try {
-                got = exchange(current, remaining, sent);
+                got = exchange(current, remaining, sent, UrlParser.sameOrigin(current, uri) ? authorization : null);
             } catch (ExecutionException e) {
                 return Failures.classify(e.getCause(), timeoutMillis);
             }
@@ -131,12 +140,15 @@ public final class HttpFetcher implements AutoCloseable {
     }
 
     /** One request and its whole (decoded) body. */
-    private BodyCollector.Collected exchange(URI uri, long timeoutMillis, Validators validators)
+    private BodyCollector.Collected exchange(URI uri, long timeoutMillis, Validators validators, String authorization)
             throws InterruptedException, ExecutionException {
         Request request = clients.forUri(uri).newRequest(uri)
                 .method(HttpMethod.GET)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> {
+                    if (authorization != null) {
+                        h.put(HttpHeader.AUTHORIZATION, authorization);
+                    }
                     headers.forEach(h::put);
                     if (validators.etag() != null) {
                         h.put(HttpHeader.IF_NONE_MATCH, validators.etag());

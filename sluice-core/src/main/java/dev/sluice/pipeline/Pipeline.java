@@ -1,6 +1,7 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Printable;
 import dev.sluice.Processor;
 import dev.sluice.Progress;
 import dev.sluice.ResumeMode;
@@ -457,7 +458,7 @@ public final class Pipeline {
         String url = claim.url();
         try {
             UrlParser.Parsed parsed = UrlParser.parse(url);
-            startJob(new UrlJob(ctx, url, parsed.uri(), hostKeys.of(parsed), claim.validators()));
+            startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), claim.validators()));
         } catch (UrlParser.InvalidUrlException e) { // enqueued by something else than Sluice's enqueue
             writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
         }
@@ -467,13 +468,15 @@ public final class Pipeline {
             throws InterruptedException, StoreException {
         Map<String, Object> fresh = new LinkedHashMap<>(); // url -> Parsed, or the invalid line's message
         for (UrlSource.Line line : chunk) {
-            String url = line.text();
+            // The row's key, never the password: so a re-run of the same input finds the row (two lines that
+            // differ only in their passwords are one URL).
+            String url = UrlParser.masked(line.text());
             if (!pending.add(url)) {
                 stats.duplicate();
                 continue;
             }
             try {
-                fresh.put(url, UrlParser.parse(url));
+                fresh.put(url, UrlParser.parse(line.text()));
             } catch (UrlParser.InvalidUrlException e) {
                 fresh.put(url, line.where() + ": " + e.getMessage());
             }
@@ -495,7 +498,7 @@ public final class Pipeline {
             }
             window.acquire();
             if (e.getValue() instanceof UrlParser.Parsed parsed) {
-                startJob(new UrlJob(ctx, url, parsed.uri(), hostKeys.of(parsed), validators.getOrDefault(url, Validators.NONE)));
+                startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), validators.getOrDefault(url, Validators.NONE)));
             } else {
                 writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, (String) e.getValue(), null, 0, 0, clock.instant()));
             }
@@ -541,7 +544,7 @@ public final class Pipeline {
             for (UrlResult r : batch) {
                 stats.stored(r);
                 if (!r.ok()) {
-                    log.warn("failed {}: {} ({}){}", r.url(), r.error().code(), r.detail(),
+                    log.warn("failed {}: {} ({}){}", Printable.of(r.url()), r.error().code(), Printable.of(r.detail()),
                             r.attempts() == 0 ? "" : r.attempts() == 1 ? " after 1 attempt" : " after " + r.attempts() + " attempts");
                 }
                 pending.remove(r.url());

@@ -2,9 +2,11 @@ package dev.sluice.pipeline;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
+import dev.sluice.Printable;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import dev.sluice.fetch.Attempt;
+import dev.sluice.input.UrlParser;
 import dev.sluice.limit.Scheduler;
 import dev.sluice.process.ProcessStage;
 import dev.sluice.robots.RobotsCache;
@@ -36,8 +38,12 @@ final class UrlJob implements Scheduler.Task {
     private static final Set<Integer> PUSHBACK = Set.of(429, 503);
 
     private final JobContext ctx;
+    /** The key of the URL's row: as written, its password masked. */
     private final String url;
+    /** What is fetched: the ASCII host, no user information. */
     private final URI uri;
+    /** The {@code Authorization} the URL's user information asks for; null when none. */
+    private final String authorization;
     private final String hostKey;
     /** What the stored result was validated by, sent back by a refetch; NONE for a plain fetch. */
     private final Validators validators;
@@ -49,10 +55,11 @@ final class UrlJob implements Scheduler.Task {
      */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
 
-    UrlJob(JobContext ctx, String url, URI uri, String hostKey, Validators validators) {
+    UrlJob(JobContext ctx, String url, UrlParser.Parsed parsed, String hostKey, Validators validators) {
         this.ctx = ctx;
         this.url = url;
-        this.uri = uri;
+        this.uri = parsed.uri();
+        this.authorization = parsed.authorization();
         this.hostKey = hostKey;
         this.validators = validators;
     }
@@ -93,7 +100,7 @@ final class UrlJob implements Scheduler.Task {
         } catch (InterruptedException e) {
             ctx.cancelled().accept(url);
         } catch (RuntimeException | Error e) {
-            log.error("unexpected failure while fetching {}", url, e);
+            log.error("unexpected failure while fetching {}", Printable.of(url), e);
             fail(ErrorKind.IO, "unexpected failure: " + e, null);
         } finally {
             permit.close();
@@ -124,7 +131,7 @@ final class UrlJob implements Scheduler.Task {
         attempts++;
         ctx.stats().requestStarted(attempts > 1);
         Attempt.Failure f;
-        switch (ctx.fetcher().fetch(uri, validators)) {
+        switch (ctx.fetcher().fetch(uri, validators, authorization)) {
             case Attempt.Success s -> {
                 permit.report(Scheduler.Signal.ANSWERED, null);
                 // Validators of a redirect's target describe that resource, not this URL's: not kept.
@@ -262,11 +269,13 @@ final class UrlJob implements Scheduler.Task {
     private boolean retry(Attempt.Failure f, boolean hostHeldBack) {
         if (!hostHeldBack) {
             Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
-            log.debug("{}: {}; retry {} of {} in {} ms", url, f.detail(), attempts, ctx.retries(), delay.toMillis());
+            log.debug("{}: {}; retry {} of {} in {} ms", Printable.of(url), Printable.of(f.detail()), attempts, ctx.retries(),
+                    delay.toMillis());
             return retryAfter(delay);
         }
         // The host as a whole waits (Retry-After or its back-off); this URL goes first when it may send again.
-        log.debug("{}: {}; retry {} of {} when the host may be sent to again", url, f.detail(), attempts, ctx.retries());
+        log.debug("{}: {}; retry {} of {} when the host may be sent to again", Printable.of(url), Printable.of(f.detail()),
+                attempts, ctx.retries());
         if (ctx.stopping().getAsBoolean() || !ctx.scheduler().resubmit(this)) {
             ctx.cancelled().accept(url);
             return false;

@@ -2,6 +2,7 @@ package dev.sluice.process;
 
 import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
+import dev.sluice.Printable;
 import dev.sluice.Processor;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
@@ -216,7 +217,7 @@ public final class ProcessStage {
                 if (r != null && r.settle()) {
                     workers.remove(w);
                     log.warn("processing {} did not stop when the run ended; its thread {} is left behind",
-                            r.job.fetched().url(), w.thread.getName());
+                            Printable.of(r.job.fetched().url()), w.thread.getName());
                     dropped.accept(r.job.fetched().url());
                 }
             }
@@ -258,7 +259,7 @@ public final class ProcessStage {
     void abandon(ProcessWorker stuck, ProcessWorker.Running r) {
         workers.remove(stuck);
         log.warn("processing {} did not stop within {} ms of being asked ({}); its thread {} is left behind and another takes its place",
-                r.job.fetched().url(), ProcessWatch.ABANDON_MS, r.stopReason().detail(), stuck.thread.getName());
+                Printable.of(r.job.fetched().url()), ProcessWatch.ABANDON_MS, r.stopReason().detail(), stuck.thread.getName());
         startWorker(r);
     }
 
@@ -334,7 +335,7 @@ public final class ProcessStage {
         try {
             return process(r, sha256);
         } catch (RuntimeException | Error e) {
-            log.error("processing {} failed unexpectedly", r.job.fetched().url(), e);
+            log.error("processing {} failed unexpectedly", Printable.of(r.job.fetched().url()), e);
             return failed(r.job, "unexpected failure: " + e);
         }
     }
@@ -367,7 +368,7 @@ public final class ProcessStage {
             records = List.of();
             failure = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             if (!(e instanceof Exception) || e instanceof RuntimeException) {
-                log.debug("processor threw on {}", f.url(), e); // unexpected throwables keep their trace for -v
+                log.debug("processor threw on {}", Printable.of(f.url()), e); // unexpected throwables keep their trace for -v
             }
         }
         long elapsedMs = (System.nanoTime() - job.startNanos()) / 1_000_000;

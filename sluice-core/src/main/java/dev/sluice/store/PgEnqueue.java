@@ -27,9 +27,9 @@ import java.util.TreeSet;
  * transaction each, and the database removes duplicates ({@code ON CONFLICT DO NOTHING} on the URL), so
  * running it again with the same or an overlapping list, even at the same time, adds each URL once.
  *
- * <p>A line that is not a fetchable URL is finished at once: a {@code failed} row ({@code invalid_url},
- * naming its line) in the same transaction. Each batch is inserted in URL order, so two loads of
- * overlapping lists lock rows in one order and cannot deadlock.
+ * <p>A line that is not a fetchable URL, or one with a password, is finished at once: a {@code failed} row
+ * ({@code invalid_url}, naming its line; its password masked) in the same transaction. Each batch is inserted
+ * in URL order, so two loads of overlapping lists lock rows in one order and cannot deadlock.
  *
  * <p>Runs on the caller's thread. A batch is retried through a database outage, like the writer's.
  */
@@ -38,6 +38,9 @@ public final class PgEnqueue {
     static final int BATCH = 5_000;
     /** Longer URLs do not fit a btree index entry (about 2,700 bytes): they cannot be a key of the queue. */
     static final int MAX_URL_BYTES = 2_048;
+    /** Why a URL with a password is not queued: the workers would need it from the queue, where it would be stored. */
+    static final String PASSWORD = "a URL with a password cannot be queued: the password would be stored in the database "
+            + "(give the workers the header instead: -H 'Authorization: Basic …')";
 
     /** What a load did. {@code requeued}: URLs stored before and queued again by {@code --retry-failed}/{@code --refetch}. */
     public record Summary(long lines, long queued, long alreadyQueued, long requeued, long invalid, long tooLong) {
@@ -84,11 +87,17 @@ public final class PgEnqueue {
                         log.warn("{}: skipped: longer than {} bytes, too long to be a key of the queue", line.where(), MAX_URL_BYTES);
                         continue;
                     }
+                    String url = UrlParser.masked(text);
+                    String why = url.equals(text) ? null : PASSWORD;
                     try {
                         UrlParser.parse(text);
-                        urls.add(text);
                     } catch (UrlParser.InvalidUrlException e) {
-                        failures.putIfAbsent(text, UrlResult.failed(text, ErrorKind.INVALID_URL, line.where() + ": " + e.getMessage(),
+                        why = e.getMessage();
+                    }
+                    if (why == null) {
+                        urls.add(text);
+                    } else {
+                        failures.putIfAbsent(url, UrlResult.failed(url, ErrorKind.INVALID_URL, line.where() + ": " + why,
                                 null, 0, 0, clock.instant()));
                     }
                 }
