@@ -9,6 +9,12 @@ public final class StoreException extends Exception {
         this.location = location;
     }
 
+    /** A failure whose message says all; a cause may be set later ({@link #initCause}) without adding to it. */
+    public StoreException(String location, String message) {
+        super(location + ": " + message);
+        this.location = location;
+    }
+
     /** Where the data is, e.g. the database file. */
     public String location() {
         return location;

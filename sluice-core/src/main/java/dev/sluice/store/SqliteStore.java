@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
@@ -32,7 +33,8 @@ import java.util.function.Consumer;
  * <p>Two connections: the writer connection, used only by {@link #write} (the pipeline's writer
  * thread), and the reader connection for everything else. WAL lets the reader run while the writer
  * commits. {@code synchronous=NORMAL} in WAL mode survives a process kill (committed transactions are
- * in the WAL file); only an OS crash or power loss can lose the last commits.
+ * in the WAL file); only an OS crash or power loss can lose the last commits. Each batch is one
+ * transaction begun and ended by hand ({@link SqliteTransactions} says why).
  *
  * <p>Thread-safe: the reader connection is guarded by {@code readLock}; the writer connection by
  * the single-writer contract. sqlite-jdbc is JNI and pins a virtual thread's carrier, so callers are
@@ -45,6 +47,7 @@ public final class SqliteStore implements Store {
     private final Connection writer;
     private final Connection reader;
     private final ReentrantLock readLock = new ReentrantLock(); // guards reader
+    private final Statement transaction;
     private final PreparedStatement upsertResult;
     private final PreparedStatement markUnchanged;
     private final PreparedStatement deleteRecords;
@@ -56,6 +59,7 @@ public final class SqliteStore implements Store {
         this.file = file;
         this.writer = writer;
         this.reader = reader;
+        transaction = writer.createStatement();
         upsertResult = writer.prepareStatement("""
                 INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
                                      sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
@@ -80,20 +84,34 @@ public final class SqliteStore implements Store {
 
     /** Opens (creating if needed) the database file and brings its schema up to date. */
     public static SqliteStore open(Path file) throws StoreException {
-        String where = file.toString();
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new StoreException(where, "the directory " + parent + " does not exist", null);
-        }
+        requireDirectory(file);
         String url = "jdbc:sqlite:" + file;
+        List<Connection> opened = new java.util.ArrayList<>(2);
         try {
             Connection writer = connect(url);
+            opened.add(writer);
             SqliteMigrations.apply(writer);
             Connection reader = connect(url);
-            writer.setAutoCommit(false);
+            opened.add(reader);
             return new SqliteStore(file, writer, reader);
-        } catch (SQLException e) {
-            throw new StoreException(where, "cannot open the database", Causes.root(e));
+        } catch (SQLException | RuntimeException e) {
+            StoreException failure = e instanceof SQLException sql ? Causes.sqlite(file, "cannot open the database", sql)
+                    : new StoreException(file.toString(), "cannot open the database", e);
+            for (Connection c : opened) {
+                try {
+                    c.close();
+                } catch (SQLException alsoFailed) {
+                    failure.addSuppressed(alsoFailed);
+                }
+            }
+            throw failure;
+        }
+    }
+
+    private static void requireDirectory(Path file) throws StoreException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new StoreException(file.toString(), "the directory " + parent + " does not exist", null);
         }
     }
 
@@ -129,7 +147,7 @@ public final class SqliteStore implements Store {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read stored results", e);
+            throw Causes.sqlite(file, "cannot read stored results", e);
         } finally {
             readLock.unlock();
         }
@@ -156,7 +174,7 @@ public final class SqliteStore implements Store {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read stored results", e);
+            throw Causes.sqlite(file, "cannot read stored results", e);
         } finally {
             readLock.unlock();
         }
@@ -183,6 +201,7 @@ public final class SqliteStore implements Store {
     @Override
     public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
         try {
+            transaction.execute("BEGIN IMMEDIATE"); // the write lock now, not at the first write: no upgrade to fail
             List<UrlResult> unchanged = new java.util.ArrayList<>();
             for (UrlResult r : batch) {
                 if (r.unchanged()) {
@@ -231,18 +250,18 @@ public final class SqliteStore implements Store {
                 }
             }
             upsertResult.executeBatch();
-            writer.commit();
+            transaction.execute("COMMIT");
         } catch (SQLException e) {
             try {
                 // A failed executeBatch clears only its own statement: clear all, or a retry would add rows twice.
                 for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody, markUnchanged)) {
                     st.clearBatch();
                 }
-                writer.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
+            } catch (SQLException clearFailure) {
+                e.addSuppressed(clearFailure);
             }
-            throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
+            SqliteTransactions.rollback(writer, e);
+            throw Causes.sqlite(file, "cannot store " + batch.size() + " results", e);
         }
     }
 
@@ -281,7 +300,7 @@ public final class SqliteStore implements Store {
         try {
             return ResultsSql.read(reader);
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot count results", e);
+            throw Causes.sqlite(file, "cannot count results", e);
         } finally {
             readLock.unlock();
         }
@@ -302,7 +321,7 @@ public final class SqliteStore implements Store {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read results", e);
+            throw Causes.sqlite(file, "cannot read results", e);
         } finally {
             readLock.unlock();
         }
@@ -348,7 +367,7 @@ public final class SqliteStore implements Store {
         try (writer; reader) {
             // closing both, in reverse order; a failure of either is reported
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot close the database", e);
+            throw Causes.sqlite(file, "cannot close the database", e);
         }
     }
 }
