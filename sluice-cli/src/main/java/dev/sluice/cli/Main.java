@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.StoreException;
+import dev.sluice.store.DatabaseInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,6 +66,11 @@ public final class Main implements Runnable {
             return ExitCode.USAGE;
         });
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (e instanceof DatabaseInUseException inUse) {
+                c.getErr().println("sluice: " + inUse.getMessage() + "; wait for it to end, or, for many workers on one "
+                        + "database, use PostgreSQL: --db postgresql://user@host:port/db");
+                return ExitCode.USAGE; // nothing was done: the command works as it is once the other one ends
+            }
             c.getErr().println("sluice: " + fatalMessage(e));
             if (!(e instanceof StoreException || e instanceof IOException)) {
                 e.printStackTrace(c.getErr()); // a bug of ours: keep the trace

@@ -5,6 +5,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,12 @@ final class Causes {
             why = plain == null ? why : plain + " (" + s.getResultCode().name() + ")";
         }
         return explained(file, what + ": " + why, e);
+    }
+
+    /** A failure of the file system under a database's files, likewise, e.g. "the disk is full (No space left on device)". */
+    static StoreException io(Path file, String what, IOException e) {
+        String plain = e instanceof AccessDeniedException ? "permission denied" : fileSystem(file);
+        return explained(file, what + ": " + (plain == null ? e.getMessage() : plain + " (" + e.getMessage() + ")"), e);
     }
 
     private static StoreException explained(Path file, String message, Exception cause) {

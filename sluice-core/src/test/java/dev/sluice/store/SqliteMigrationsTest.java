@@ -26,7 +26,10 @@ class SqliteMigrationsTest {
     @TempDir
     Path dir;
 
-    /** Openers that race to create the schema: each must find it made once, none "table results already exists". */
+    /**
+     * As when a {@code status} opens the file a starting run has just created: openers that take no lock
+     * race to create the schema. Each must find it made once, none "table results already exists".
+     */
     @Test
     void openersOfOneNewFileAtOnceFindTheSchemaCreatedOnce() throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(OPENERS)) {
@@ -37,7 +40,7 @@ class SqliteMigrationsTest {
                 for (int i = 0; i < OPENERS; i++) {
                     openers.add(pool.submit(() -> {
                         together.await();
-                        try (SqliteStore store = SqliteStore.open(db)) {
+                        try (SqliteStore store = SqliteStore.openForReading(db)) {
                             return store.counts();
                         }
                     }));

@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.ErrorKind;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
@@ -20,16 +21,45 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What a failed batch leaves, and how a failure is named (issue 10). */
+/**
+ * Who may write to a SQLite file within one process (between processes: the CLI's SqliteOneWriterTest), and
+ * what a failed batch leaves (issue 10).
+ */
 class SqliteStoreTest {
     @TempDir
     Path dir;
+
+    private static List<UrlResult> row(String url) {
+        return List.of(UrlResult.failed(url, ErrorKind.HTTP, "HTTP 404 Not Found", 404, 1, 5, Instant.now()));
+    }
 
     /** {@code n} ok results, each with three records. */
     private static List<UrlResult> okRows(String prefix, int n) {
         return IntStream.range(0, n).mapToObj(i -> new UrlResult("http://" + prefix + ".example/" + i, UrlResult.Status.OK,
                 200, 1, null, null, 100L, "application/json", "ab", 5, Instant.now(), List.of("1", "2", "3"), null,
                 Validators.NONE, false)).toList();
+    }
+
+    @Test
+    void aSecondWriterIsRefusedAReaderIsNotAndTheFileIsFreeOnceTheWriterCloses() throws Exception {
+        Path db = dir.resolve("one.db");
+        try (SqliteStore writer = SqliteStore.open(db)) {
+            writer.write(row("http://a.example/"), false);
+
+            assertThatThrownBy(() -> SqliteStore.open(db)).isInstanceOf(DatabaseInUseException.class)
+                    .hasMessageStartingWith(db + ": in use by this process (pid " + ProcessHandle.current().pid() + ", started ");
+            assertThatThrownBy(() -> SqliteStore.replace(db)).isInstanceOf(DatabaseInUseException.class);
+            try (SqliteStore reader = SqliteStore.openForReading(db)) {
+                assertThat(reader.counts().total()).isEqualTo(1);
+                assertThatThrownBy(() -> reader.write(row("http://b.example/"), false))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("opened for reading");
+            }
+            writer.write(row("http://c.example/"), false); // the refused ones took nothing from the writer
+        }
+        try (SqliteStore again = SqliteStore.open(db)) {
+            assertThat(again.counts().total()).isEqualTo(2);
+        }
+        assertThat(Files.readString(Path.of(db + ".lock"))).startsWith("pid " + ProcessHandle.current().pid() + ", started ");
     }
 
     /**
@@ -68,10 +98,21 @@ class SqliteStoreTest {
     }
 
     @Test
+    void replacingStartsAnEmptyDatabase() throws Exception {
+        Path db = dir.resolve("demo.db");
+        try (SqliteStore first = SqliteStore.open(db)) {
+            first.write(row("http://a.example/"), false);
+        }
+        try (SqliteStore replaced = SqliteStore.replace(db)) {
+            assertThat(replaced.counts().total()).isZero();
+        }
+    }
+
+    @Test
     void aFileThatIsNotADatabaseIsNamedSo() throws Exception {
         Path db = Files.writeString(dir.resolve("notes.db"), "not a database, but long enough to be read as a header: "
                 + "x".repeat(200));
-        assertThatThrownBy(() -> SqliteStore.open(db)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> SqliteStore.openForReading(db)).isInstanceOf(StoreException.class)
                 .hasMessage(db + ": cannot open the database: the file is not a SQLite database (SQLITE_NOTADB)");
     }
 }
