@@ -1,11 +1,20 @@
 package dev.sluice;
 
-/** The store could not do what was asked: the database is missing, not writable, full, or corrupt. */
-public final class StoreException extends Exception {
+/**
+ * The store could not do what was asked: the database is missing, not writable, full, or corrupt; or, a
+ * {@link dev.sluice.store.DatabaseInUseException}, another process is writing to it.
+ */
+public class StoreException extends Exception {
     private final String location;
 
     public StoreException(String location, String message, Throwable cause) {
         super(location + ": " + message + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+        this.location = location;
+    }
+
+    /** A failure whose message says all; a cause may be set later ({@link #initCause}) without adding to it. */
+    public StoreException(String location, String message) {
+        super(location + ": " + message);
         this.location = location;
     }
 

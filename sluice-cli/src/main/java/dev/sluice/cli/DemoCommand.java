@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Origin origin = Origin.start()) {
             List<String> list = plan(origin, urls);
             code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), file.toString(),
-                    LineSource.ofLines(list), () -> list.size(), !noProgress, false, null));
+                    LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true));
         }
         if (code == ExitCode.INTERRUPTED) {
             return code;
@@ -76,16 +76,13 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCode.OK; // the failures are the demo's planned faults
     }
 
-    private Path freshDatabase() throws Exception {
-        Path file = db == null ? DEFAULT_DB : db;
+    /** The demo's file: a new one named by --db, or sluice-demo.db, which the run replaces. */
+    private Path freshDatabase() {
         if (db != null && Files.exists(db)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--db " + db + " exists; the demo writes a new file (leave out --db to use sluice-demo.db, which is replaced)");
         }
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
-            Files.deleteIfExists(Path.of(file + suffix));
-        }
-        return file;
+        return db == null ? DEFAULT_DB : db;
     }
 
     /** The demo's URLs: mostly plain JSON with 20-200 ms latency, and the planned faults. */

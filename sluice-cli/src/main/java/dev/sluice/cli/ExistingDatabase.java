@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The {@code --db} of commands that read results: they must not create an empty database by mistake. */
+/**
+ * The {@code --db} of commands that read results: they must not create an empty database by mistake, and
+ * they read a SQLite file even while a run writes to it.
+ */
 final class ExistingDatabase {
     @Option(names = "--db", paramLabel = "PATH|URL", defaultValue = "sluice.db",
             description = "SQLite database file, or a PostgreSQL database (postgresql://user@host:port/db). Default: ${DEFAULT-VALUE}.")
@@ -28,6 +31,6 @@ final class ExistingDatabase {
         if (!Files.isRegularFile(Path.of(db))) {
             throw new StoreException(db, "no database here (run 'sluice run' first, or name one with --db)", null);
         }
-        return SqliteStore.open(Path.of(db));
+        return SqliteStore.openForReading(Path.of(db));
     }
 }

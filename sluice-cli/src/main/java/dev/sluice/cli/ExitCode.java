@@ -6,7 +6,7 @@ public final class ExitCode {
     public static final int OK = 0;
     /** A fatal error: one clear line on stderr (e.g. the database is not writable). */
     public static final int FATAL = 1;
-    /** A usage error: a bad flag, value or input name. */
+    /** A usage error: a bad flag, value or input name; or a SQLite file another process is writing to. */
     public static final int USAGE = 2;
     /** The run finished, and some URLs failed (their rows say why). */
     public static final int FAILURES = 3;

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.Printable;
 import dev.sluice.StoreException;
+import dev.sluice.store.DatabaseInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +68,11 @@ public final class Main implements Runnable {
             return ExitCode.USAGE;
         });
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (e instanceof DatabaseInUseException inUse) {
+                c.getErr().println("sluice: " + Printable.escaped(inUse.getMessage()) + "; wait for it to end, or, for many "
+                        + "workers on one database, use PostgreSQL: --db postgresql://user@host:port/db");
+                return ExitCode.USAGE; // nothing was done: the command works as it is once the other one ends
+            }
             c.getErr().println("sluice: " + Printable.escaped(fatalMessage(e)));
             if (!(e instanceof StoreException || e instanceof IOException)) {
                 StringWriter trace = new StringWriter();

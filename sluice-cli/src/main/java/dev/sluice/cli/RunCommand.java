@@ -47,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> in = List.copyOf(inputs);
         return new Runner(context, log).run(new Runner.Job(config, processor, options.db, LineSource.of(in, context.in()),
-                () -> LineSource.countLines(in).orElse(-1), !options.noProgress, false, WorkerCommand.DEFAULT_LEASE));
+                () -> LineSource.countLines(in).orElse(-1), !options.noProgress, false, WorkerCommand.DEFAULT_LEASE,
+                /* replace= */ false));
     }
 }

@@ -35,10 +35,11 @@ final class Runner {
 
     /**
      * What to run. {@code source} is null for a worker that only takes from the queue; {@code countLines}
-     * counts the input's URL lines in the background (-1 when unknown).
+     * counts the input's URL lines in the background (-1 when unknown); {@code replace} makes a new SQLite
+     * file in place of the one at {@code db} (the demo's).
      */
     record Job(SluiceConfig config, Processor processor, String db, UrlSource source, LongSupplier countLines,
-               boolean progress, boolean follow, Duration lease) {
+               boolean progress, boolean follow, Duration lease, boolean replace) {
     }
 
     private final CliContext console;
@@ -57,7 +58,8 @@ final class Runner {
             if (PgDatabase.isPostgres(job.db())) {
                 return onQueue(sluice, job, line);
             }
-            try (SqliteStore store = SqliteStore.open(Path.of(job.db()))) {
+            Path file = Path.of(job.db());
+            try (SqliteStore store = job.replace() ? SqliteStore.replace(file) : SqliteStore.open(file)) {
                 RunSummary summary = supervised(sluice, job, line, () -> sluice.run(store, job.source()));
                 return finish(summary, store.location());
             }

@@ -30,6 +30,15 @@ final class Cli {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Rows of {@code results} committed so far; 0 while there is no database or no schema yet. */
+    static long committed(Path db) {
+        try {
+            return java.nio.file.Files.exists(db) ? scalar(db, "SELECT count(*) FROM results") : 0;
+        } catch (SQLException tableNotThereYet) {
+            return 0;
+        }
+    }
+
     /** The single number a query returns. */
     static long scalar(Path db, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);

@@ -8,12 +8,14 @@ import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import org.sqlite.SQLiteConfig;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
@@ -29,10 +31,16 @@ import java.util.function.Consumer;
  * The embedded default store: one SQLite file in WAL mode, schema created and upgraded by
  * {@link SqliteMigrations}.
  *
+ * <p>One process writes to a file at a time: a store opened for writing ({@link #open}, {@link #replace})
+ * holds the file's {@link SqliteLock} until it is closed, and a second is refused at once with a
+ * {@link DatabaseInUseException}. A store opened for reading ({@link #openForReading}) takes no lock and
+ * may be open while another process writes.
+ *
  * <p>Two connections: the writer connection, used only by {@link #write} (the pipeline's writer
  * thread), and the reader connection for everything else. WAL lets the reader run while the writer
  * commits. {@code synchronous=NORMAL} in WAL mode survives a process kill (committed transactions are
- * in the WAL file); only an OS crash or power loss can lose the last commits.
+ * in the WAL file); only an OS crash or power loss can lose the last commits. Each batch is one
+ * transaction begun and ended by hand ({@link SqliteTransactions} says why).
  *
  * <p>Thread-safe: the reader connection is guarded by {@code readLock}; the writer connection by
  * the single-writer contract. sqlite-jdbc is JNI and pins a virtual thread's carrier, so callers are
@@ -42,9 +50,11 @@ public final class SqliteStore implements Store {
     private static final int IN_CHUNK = 500;
 
     private final Path file;
+    private final SqliteLock lock;
     private final Connection writer;
     private final Connection reader;
     private final ReentrantLock readLock = new ReentrantLock(); // guards reader
+    private final Statement transaction;
     private final PreparedStatement upsertResult;
     private final PreparedStatement markUnchanged;
     private final PreparedStatement deleteRecords;
@@ -52,10 +62,12 @@ public final class SqliteStore implements Store {
     private final PreparedStatement deleteBody;
     private final PreparedStatement upsertBody;
 
-    private SqliteStore(Path file, Connection writer, Connection reader) throws SQLException {
+    private SqliteStore(Path file, SqliteLock lock, Connection writer, Connection reader) throws SQLException {
         this.file = file;
+        this.lock = lock;
         this.writer = writer;
         this.reader = reader;
+        transaction = writer.createStatement();
         upsertResult = writer.prepareStatement("""
                 INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
                                      sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
@@ -78,22 +90,84 @@ public final class SqliteStore implements Store {
                 "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
     }
 
-    /** Opens (creating if needed) the database file and brings its schema up to date. */
+    /**
+     * Opens (creating if needed) the database file for writing and brings its schema up to date.
+     *
+     * @throws DatabaseInUseException when another process, or another store of this one, writes to it
+     */
     public static SqliteStore open(Path file) throws StoreException {
-        String where = file.toString();
+        requireDirectory(file);
+        return openHolding(file, SqliteLock.take(file));
+    }
+
+    /**
+     * A new, empty database for writing in place of the file and its WAL: the lock is taken before they are
+     * deleted, so a database another process writes to is never pulled from under it.
+     *
+     * @throws DatabaseInUseException when another process, or another store of this one, writes to it
+     */
+    public static SqliteStore replace(Path file) throws StoreException {
+        requireDirectory(file);
+        SqliteLock lock = SqliteLock.take(file);
+        try {
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Files.deleteIfExists(Path.of(file + suffix));
+            }
+        } catch (IOException e) {
+            StoreException failure = Causes.io(file, "cannot delete the database to replace it", e);
+            release(lock, failure);
+            throw failure;
+        }
+        return openHolding(file, lock);
+    }
+
+    /**
+     * Opens an existing database to read it, even while another process writes to it: takes no lock, and
+     * {@link #write} is refused. An older schema is brought up to date as by {@link #open}.
+     */
+    public static SqliteStore openForReading(Path file) throws StoreException {
+        requireDirectory(file);
+        return openHolding(file, SqliteLock.NONE);
+    }
+
+    private static void requireDirectory(Path file) throws StoreException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new StoreException(where, "the directory " + parent + " does not exist", null);
+            throw new StoreException(file.toString(), "the directory " + parent + " does not exist", null);
         }
+    }
+
+    /** The store on {@code file}, holding {@code lock}; the lock is released if it cannot be made. */
+    private static SqliteStore openHolding(Path file, SqliteLock lock) throws StoreException {
         String url = "jdbc:sqlite:" + file;
+        List<Connection> opened = new java.util.ArrayList<>(2);
         try {
             Connection writer = connect(url);
+            opened.add(writer);
             SqliteMigrations.apply(writer);
             Connection reader = connect(url);
-            writer.setAutoCommit(false);
-            return new SqliteStore(file, writer, reader);
-        } catch (SQLException e) {
-            throw new StoreException(where, "cannot open the database", Causes.root(e));
+            opened.add(reader);
+            return new SqliteStore(file, lock, writer, reader);
+        } catch (SQLException | RuntimeException e) {
+            StoreException failure = e instanceof SQLException sql ? Causes.sqlite(file, "cannot open the database", sql)
+                    : new StoreException(file.toString(), "cannot open the database", e);
+            for (Connection c : opened) {
+                try {
+                    c.close();
+                } catch (SQLException alsoFailed) {
+                    failure.addSuppressed(alsoFailed);
+                }
+            }
+            release(lock, failure);
+            throw failure;
+        }
+    }
+
+    private static void release(SqliteLock lock, StoreException failure) {
+        try {
+            lock.close();
+        } catch (IOException alsoFailed) {
+            failure.addSuppressed(alsoFailed);
         }
     }
 
@@ -129,7 +203,7 @@ public final class SqliteStore implements Store {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read stored results", e);
+            throw Causes.sqlite(file, "cannot read stored results", e);
         } finally {
             readLock.unlock();
         }
@@ -156,7 +230,7 @@ public final class SqliteStore implements Store {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read stored results", e);
+            throw Causes.sqlite(file, "cannot read stored results", e);
         } finally {
             readLock.unlock();
         }
@@ -182,7 +256,11 @@ public final class SqliteStore implements Store {
 
     @Override
     public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
+        if (lock == SqliteLock.NONE) {
+            throw new IllegalStateException(location() + " was opened for reading");
+        }
         try {
+            transaction.execute("BEGIN IMMEDIATE"); // the write lock now, not at the first write: no upgrade to fail
             List<UrlResult> unchanged = new java.util.ArrayList<>();
             for (UrlResult r : batch) {
                 if (r.unchanged()) {
@@ -231,18 +309,18 @@ public final class SqliteStore implements Store {
                 }
             }
             upsertResult.executeBatch();
-            writer.commit();
+            transaction.execute("COMMIT");
         } catch (SQLException e) {
             try {
                 // A failed executeBatch clears only its own statement: clear all, or a retry would add rows twice.
                 for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody, markUnchanged)) {
                     st.clearBatch();
                 }
-                writer.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
+            } catch (SQLException clearFailure) {
+                e.addSuppressed(clearFailure);
             }
-            throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
+            SqliteTransactions.rollback(writer, e);
+            throw Causes.sqlite(file, "cannot store " + batch.size() + " results", e);
         }
     }
 
@@ -281,7 +359,7 @@ public final class SqliteStore implements Store {
         try {
             return ResultsSql.read(reader);
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot count results", e);
+            throw Causes.sqlite(file, "cannot count results", e);
         } finally {
             readLock.unlock();
         }
@@ -302,7 +380,7 @@ public final class SqliteStore implements Store {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read results", e);
+            throw Causes.sqlite(file, "cannot read results", e);
         } finally {
             readLock.unlock();
         }
@@ -345,10 +423,24 @@ public final class SqliteStore implements Store {
 
     @Override
     public void close() throws StoreException {
+        StoreException failure = null;
         try (writer; reader) {
             // closing both, in reverse order; a failure of either is reported
         } catch (SQLException e) {
-            throw new StoreException(location(), "cannot close the database", e);
+            failure = Causes.sqlite(file, "cannot close the database", e);
+        }
+        try {
+            lock.close(); // after the connections: the next writer finds the file closed by this one
+        } catch (IOException e) {
+            StoreException released = Causes.io(file, "cannot release the database's lock", e);
+            if (failure == null) {
+                failure = released;
+            } else {
+                failure.addSuppressed(released);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }
