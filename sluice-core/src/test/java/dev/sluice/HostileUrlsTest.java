@@ -1,24 +1,19 @@
 package dev.sluice;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.input.UrlParser;
+import dev.sluice.testkit.RecordingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,45 +21,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileUrlsTest {
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("ann:s3cr:t".getBytes(StandardCharsets.UTF_8));
 
-    /** What the server received: each request's path, Host and Authorization (empty string when absent). */
-    record Received(String path, String host, String authorization) {
-    }
-
     @TempDir
     Path dir;
-    HttpServer server;
-    final Queue<Received> received = new ConcurrentLinkedQueue<>();
+    RecordingServer server;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                String path = exchange.getRequestURI().getRawPath();
-                String auth = exchange.getRequestHeaders().getFirst("Authorization");
-                received.add(new Received(path, exchange.getRequestHeaders().getFirst("Host"), auth == null ? "" : auth));
-                String to = switch (path) {
-                    case "/same-origin" -> "/target";
-                    case "/other-origin" -> "http://localhost:" + port() + "/target"; // another host: another origin
-                    default -> null;
-                };
-                if (to != null) {
-                    exchange.getResponseHeaders().set("Location", to);
-                }
-                exchange.sendResponseHeaders(to != null ? 302 : 200, -1);
+        server = RecordingServer.start((request, exchange) -> {
+            String to = switch (request.path()) {
+                case "/same-origin" -> "/target";
+                case "/other-origin" -> "http://localhost:" + port() + "/target"; // another host: another origin
+                default -> null;
+            };
+            if (to != null) {
+                exchange.getResponseHeaders().set("Location", to);
             }
+            exchange.sendResponseHeaders(to != null ? 302 : 200, -1);
         });
-        server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private int port() {
-        return server.getAddress().getPort();
+        return server.port();
+    }
+
+    /** Each request's path, Host and Authorization (empty string when absent). */
+    private List<List<String>> received() {
+        return server.requests().stream().map(r -> List.of(r.path(), r.header("Host"),
+                r.header("Authorization") == null ? "" : r.header("Authorization"))).toList();
     }
 
     @Test
@@ -76,10 +64,10 @@ class HostileUrlsTest {
         RunSummary again = h.run(Harness.config().build(), List.of(url));
 
         assertThat(first.ok()).isEqualTo(1);
-        assertThat(received).containsExactly(new Received("/private", "127.0.0.1:" + port(), BASIC));
+        assertThat(received()).containsExactly(List.of("/private", "127.0.0.1:" + port(), BASIC));
         assertThat(h.results()).containsOnlyKeys("http://ann:***@127.0.0.1:" + port() + "/private");
         assertThat(again.skipped()).as("the same input finds its row").isEqualTo(1);
-        assertThat(received).hasSize(1);
+        assertThat(received()).hasSize(1);
         assertThat(databaseFiles()).doesNotContain("s3cr");
     }
 
@@ -90,8 +78,8 @@ class HostileUrlsTest {
         new Harness(dir).run(Harness.config().build(), List.of(base + "/same-origin", base + "/other-origin"));
 
         Map<String, List<String>> authBySourceAndTarget = Map.of(
-                "same origin", received.stream().filter(r -> r.host().startsWith("127.0.0.1")).map(Received::authorization).toList(),
-                "other origin", received.stream().filter(r -> r.host().startsWith("localhost")).map(Received::authorization).toList());
+                "same origin", received().stream().filter(r -> r.get(1).startsWith("127.0.0.1")).map(r -> r.get(2)).toList(),
+                "other origin", received().stream().filter(r -> r.get(1).startsWith("localhost")).map(r -> r.get(2)).toList());
         assertThat(authBySourceAndTarget.get("same origin")).as("/same-origin, its /target and /other-origin")
                 .containsExactly(BASIC, BASIC, BASIC);
         assertThat(authBySourceAndTarget.get("other origin")).as("/target on localhost").containsExactly("");
@@ -110,7 +98,7 @@ class HostileUrlsTest {
         assertThat(row.get("error")).isEqualTo("invalid_url");
         assertThat(row.get("attempts")).isEqualTo(0);
         assertThat((String) row.get("detail")).isEqualTo("line 1 of input: longer than the limit of 8,192 bytes for a URL (8,193 bytes)");
-        assertThat(received).isEmpty();
+        assertThat(received()).isEmpty();
     }
 
     /** The database and its write-ahead log, as text: whatever any table holds. */

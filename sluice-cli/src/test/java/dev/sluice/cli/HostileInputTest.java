@@ -1,25 +1,20 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.Printable;
+import dev.sluice.testkit.RecordingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,42 +24,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the input and from a server, a host in another script.
  */
 class HostileInputTest {
-    /** What the server received: each request's path and some of its headers (null when not sent). */
-    record Received(String path, String host, String authorization, String cookie, String apiKey) {
-    }
-
     @TempDir
     Path dir;
-    HttpServer server;
-    final Queue<Received> received = new ConcurrentLinkedQueue<>();
+    RecordingServer server;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                var h = exchange.getRequestHeaders();
-                String path = exchange.getRequestURI().getRawPath();
-                received.add(new Received(path, h.getFirst("Host"), h.getFirst("Authorization"), h.getFirst("Cookie"),
-                        h.getFirst("X-Api-Key")));
-                // "/ctl": a body whose JSON error message quotes a control character back
-                byte[] body = (path.equals("/ctl") ? "abc\u001b[31m" : "{}").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(path.equals("/missing") ? 404 : 200, body.length);
-                exchange.getResponseBody().write(body);
-            }
+        server = RecordingServer.start((request, exchange) -> {
+            // "/ctl": a body whose JSON error message quotes a control character back
+            byte[] body = (request.path().equals("/ctl") ? "abc\u001b[31m" : "{}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(request.path().equals("/missing") ? 404 : 200, body.length);
+            exchange.getResponseBody().write(body);
         });
-        server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private String origin() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + server.port();
     }
 
     private Path input(String... lines) throws IOException {
@@ -89,8 +70,8 @@ class HostileInputTest {
 
         assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCode.FAILURES);
         String basic = "Basic " + Base64.getEncoder().encodeToString("ann:s3cret".getBytes(StandardCharsets.UTF_8));
-        assertThat(received).extracting(Received::path).containsExactlyInAnyOrder("/private", "/missing");
-        assertThat(received).allSatisfy(r -> assertThat(Arrays.asList(r.authorization(), r.cookie(), r.apiKey()))
+        assertThat(server.requests()).extracting(RecordingServer.Request::path).containsExactlyInAnyOrder("/private", "/missing");
+        assertThat(server.requests()).allSatisfy(r -> assertThat(Arrays.asList(r.header("Authorization"), r.header("Cookie"), r.header("X-Api-Key")))
                 .containsExactly(basic, "id=s3cret-cookie", "s3cret-key"));
         assertThat(first.err()).contains("failed http://ann:***@" + origin() + "/missing: http");
         assertThat(again.out()).as("the re-run finds every row").contains("3 already stored");
@@ -144,7 +125,7 @@ class HostileInputTest {
     void anInternationalHostIsFetchedByItsAsciiNameAndItsRowKeepsTheNameAsWritten() throws Exception {
         // The name resolves to loopback for this process only: the JDK's resolver reads this file instead of DNS.
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 xn--bcher-kva.example\n");
-        int port = server.getAddress().getPort();
+        int port = server.port();
         Path in = input("http://bücher.example:" + port + "/idn");
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
@@ -155,7 +136,7 @@ class HostileInputTest {
 
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(ExitCode.OK);
-        assertThat(received).extracting(Received::host).containsExactly("xn--bcher-kva.example:" + port);
+        assertThat(server.requests()).extracting(r -> r.header("Host")).containsExactly("xn--bcher-kva.example:" + port);
         assertThat(Cli.scalar(Path.of(db()),
                 "SELECT count(*) FROM results WHERE status = 'ok' AND url = 'http://bücher.example:" + port + "/idn'")).isEqualTo(1);
     }
