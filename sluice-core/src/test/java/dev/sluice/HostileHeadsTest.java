@@ -72,7 +72,7 @@ class HostileHeadsTest {
     @EnumSource(Hostile.class)
     @Timeout(60)
     void aHostileHeadFailsNamingTheBoundWhileAHealthyHostStaysFast(Hostile hostile) throws Exception {
-        try (Origin healthy = Origin.start(); RawHost host = RawHost.answering(hostile::answer)) {
+        try (Origin healthy = Origin.start(); RawHost host = RawHost.answering((nth, out) -> hostile.answer(out))) {
             List<String> healthyUrls = IntStream.range(0, 40).mapToObj(i -> healthy.uri("/ok/" + i + "?latency=20").toString()).toList();
             List<String> hostileUrls = IntStream.range(0, 10).mapToObj(i -> host.url("/bad/" + i)).toList();
             List<String> mixed = new ArrayList<>();
@@ -123,7 +123,7 @@ class HostileHeadsTest {
     @ParameterizedTest
     @EnumSource(WithinBounds.class)
     void aHeadWithinTheBoundsIsRead(WithinBounds head) throws Exception {
-        try (RawHost host = RawHost.answering(out -> {
+        try (RawHost host = RawHost.answering((nth, out) -> {
             out.write(head.answer);
             out.flush();
             return true;

@@ -21,10 +21,11 @@ final class RawHost implements AutoCloseable {
     /** How a request head is answered, on the connection's own virtual thread. */
     interface Script {
         /**
-         * Writes the answer, if any, to {@code out}; returns true to read the next request head on the connection,
-         * false to close it. An IOException (the client hung up) closes it too.
+         * Writes the answer to the {@code nth} request head of the connection (1 for the first), if any, to
+         * {@code out}; returns true to read the next request head on the connection, false to close it. An
+         * IOException (the client hung up) closes it too.
          */
-        boolean answer(OutputStream out) throws IOException, InterruptedException;
+        boolean answer(int nth, OutputStream out) throws IOException, InterruptedException;
     }
 
     private final ServerSocket server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
@@ -41,7 +42,7 @@ final class RawHost implements AutoCloseable {
 
     /** Accepts every connection and reads its requests, but never answers. */
     static RawHost silent() throws IOException {
-        return new RawHost(out -> true);
+        return new RawHost((nth, out) -> true);
     }
 
     static RawHost answering(Script script) throws IOException {
@@ -78,12 +79,13 @@ final class RawHost implements AutoCloseable {
                 }
             };
             int matched = 0;
+            int nth = 0;
             for (int b; (b = in.read()) >= 0; ) {
                 matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
                 if (matched == 4) {
                     requests.incrementAndGet();
                     matched = 0;
-                    if (!script.answer(counted)) {
+                    if (!script.answer(++nth, counted)) {
                         return;
                     }
                 }

@@ -4,6 +4,7 @@ import dev.sluice.Validators;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
 import dev.sluice.input.UrlParser;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
@@ -98,7 +99,7 @@ public final class HttpFetcher implements AutoCloseable {
             Validators sent = hop == 0 ? validators : Validators.NONE;
             BodyCollector.Collected got;
             try {
-                got = exchange(current, remaining, sent);
+                got = exchange(current, deadline, sent, /* onNewConnection= */ false);
             } catch (ExecutionException e) {
                 return Failures.classify(e.getCause(), timeoutMillis);
             }
@@ -130,10 +131,16 @@ public final class HttpFetcher implements AutoCloseable {
         }
     }
 
-    /** One request and its whole (decoded) body. */
-    private BodyCollector.Collected exchange(URI uri, long timeoutMillis, Validators validators)
+    /**
+     * One request and its whole (decoded) body, by {@code deadline} (a {@link System#nanoTime()}). A request that
+     * died on a reused connection before any byte of its answer is sent again, once, on a new connection
+     * ({@link StaleConnections}): the server closed an idle connection as the request went out, and never read it.
+     */
+    private BodyCollector.Collected exchange(URI uri, long deadline, Validators validators, boolean onNewConnection)
             throws InterruptedException, ExecutionException {
-        Request request = clients.forUri(uri).newRequest(uri)
+        long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        HttpClient client = clients.forUri(uri);
+        Request request = client.newRequest(uri)
                 .method(HttpMethod.GET)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> {
@@ -146,7 +153,12 @@ public final class HttpFetcher implements AutoCloseable {
                     }
                 });
         BodyCollector collector = new BodyCollector(maxBodyBytes);
-        request.send(collector);
+        if (onNewConnection) {
+            StaleConnections.sendOnNewConnection(client, request, collector, deadline);
+        } else {
+            StaleConnections.watch(request);
+            request.send(collector);
+        }
         try {
             // Untimed: Jetty's total timeout (set above) ends the exchange. A timed wait here would cost a
             // timer entry per request in the virtual-thread scheduler: 10 % of throughput, measured.
@@ -160,6 +172,9 @@ public final class HttpFetcher implements AutoCloseable {
             };
         } catch (ExecutionException e) {
             request.abort(e.getCause()); // a no-op unless decoding gave up on a body still arriving
+            if (!onNewConnection && StaleConnections.diedUnanswered(request, e.getCause())) {
+                return exchange(uri, deadline, validators, /* onNewConnection= */ true);
+            }
             throw e;
         } catch (InterruptedException e) {
             request.abort(new CancellationException("fetch cancelled"));

@@ -1,0 +1,83 @@
+package dev.sluice.fetch;
+
+import dev.sluice.ErrorKind;
+import org.eclipse.jetty.client.Connection;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpMethod;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Kept-alive connections the server closed without saying so: a short keep-alive timeout, common behind load
+ * balancers, closes an idle connection just as a request is sent on it. Such a request died before any byte of
+ * its answer came, and the server never read it; it is safe to send again, on a connection of its own, as
+ * browsers and OkHttp do (its {@code RetryAndFollowUpInterceptor}). {@link HttpFetcher} does so once per attempt,
+ * without counting an attempt; a failure on the new connection is a failure like any other.
+ *
+ * <p>Only HTTP/1.1 connections are judged, by the bytes they brought in: a connection is reused when it had
+ * brought some before the request began, and no byte of the answer came when the count did not move. (An HTTP/2
+ * server closing a connection says in its GOAWAY which streams it never processed: left to Jetty.)
+ *
+ * <p>Threading: the begin listener runs on whichever thread sends the request, before the response; the fetch
+ * thread reads what it noted after the response failed, through the exchange's completion.
+ */
+final class StaleConnections {
+    /** The bytes the request's connection had brought in when the request began. */
+    private static final String BYTES_IN_BEFORE = StaleConnections.class.getName() + ".bytesIn";
+    private static final Request.BeginListener NOTE_BYTES_IN = request -> {
+        if (request.getConnection() instanceof org.eclipse.jetty.io.Connection http11) {
+            request.attribute(BYTES_IN_BEFORE, http11.getBytesIn());
+        }
+    };
+
+    private StaleConnections() {
+    }
+
+    /** Notes, as {@code request} begins, what its connection had received before it. Call before sending it. */
+    static void watch(Request request) {
+        request.onRequestBegin(NOTE_BYTES_IN);
+    }
+
+    /**
+     * Whether {@code request}, watched, failed with {@code failure} because its connection, a reused one, broke
+     * before any byte of the answer came; and whether it is safe to send again (GET, HEAD).
+     */
+    static boolean diedUnanswered(Request request, Throwable failure) {
+        if (!(request.getAttributes().get(BYTES_IN_BEFORE) instanceof Long before) || before == 0
+                || !(request.getConnection() instanceof org.eclipse.jetty.io.Connection http11)
+                || http11.getBytesIn() != before || !HttpMethod.fromString(request.getMethod()).isSafe()) {
+            return false;
+        }
+        Attempt.Failure f = Failures.classify(failure, 0);
+        return f.kind() == ErrorKind.IO && f.retryable(); // the connection broke: not a timeout, a bad response, an abort
+    }
+
+    /**
+     * Sends {@code request} on a new connection of its own, never one from the pool, closed when the exchange ends.
+     * Blocks while connecting, up to {@code deadline} (a {@link System#nanoTime()}), which then bounds the exchange.
+     *
+     * @throws ExecutionException when the connection cannot be made in time (its cause says why)
+     */
+    static void sendOnNewConnection(HttpClient client, Request request, Response.CompleteListener listener, long deadline)
+            throws InterruptedException, ExecutionException {
+        CompletableFuture<Connection> opening = client.resolveDestination(request).newConnection();
+        Connection connection;
+        try {
+            connection = opening.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException late) {
+            opening.thenAccept(Connection::close); // if it is made after all
+            throw new ExecutionException(late);
+        } catch (InterruptedException e) {
+            opening.thenAccept(Connection::close);
+            throw e;
+        }
+        request.timeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+        request.onComplete(result -> connection.close());
+        connection.send(request, listener);
+    }
+}
