@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class HostileHeadsTest {
             this.detail = detail;
         }
 
-        boolean answer(OutputStream socket) throws java.io.IOException {
+        boolean answer(OutputStream socket) throws IOException {
             OutputStream out = new BufferedOutputStream(socket, 64 << 10);
             out.write(head);
             while (repeated != null) {
@@ -73,7 +74,8 @@ class HostileHeadsTest {
     @Timeout(60)
     void aHostileHeadFailsNamingTheBoundWhileAHealthyHostStaysFast(Hostile hostile) throws Exception {
         try (Origin healthy = Origin.start(); RawHost host = RawHost.answering((nth, out) -> hostile.answer(out))) {
-            List<String> healthyUrls = IntStream.range(0, 40).mapToObj(i -> healthy.uri("/ok/" + i + "?latency=20").toString()).toList();
+            List<String> healthyUrls = IntStream.range(0, 40)
+                    .mapToObj(i -> healthy.uri("/ok/" + i + "?latency=20").toString()).toList();
             List<String> hostileUrls = IntStream.range(0, 10).mapToObj(i -> host.url("/bad/" + i)).toList();
             List<String> mixed = new ArrayList<>();
             for (int i = 0; i < healthyUrls.size(); i++) {
@@ -96,10 +98,12 @@ class HostileHeadsTest {
                 assertThat(rows.get(url)).as(url).containsEntry("status", "failed").containsEntry("error", "io")
                         .containsEntry("detail", hostile.detail).containsEntry("attempts", 1);
             }
-            // Before, the healthy URLs waited out the hostile ones' 5 s timeouts, and a run grew the heap by 1 GB.
+            // Before, the healthy URLs waited out the hostile ones' 5 s timeouts.
             assertThat(longest(rows, healthyUrls)).as("the healthy URLs' longest, against %d ms alone", normal)
-                    .isLessThanOrEqualTo(3 * normal + 500);
+                    .isLessThanOrEqualTo(3 * normal + 1_000);
             assertThat(longest(rows, hostileUrls)).as("the hostile URLs' longest").isLessThan(2_000);
+            // What a hostile connection took before the client hung up: 64 KiB and the kernel's buffers, a few MB.
+            // A client reading on took about 100 MB a second, and held it.
             assertThat(host.written() / host.connections()).as("bytes written per hostile connection")
                     .isLessThan(16L << 20);
         }

@@ -3,11 +3,13 @@ package dev.sluice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
@@ -26,7 +28,7 @@ class StaleConnectionTest {
     @TempDir
     Path dir;
 
-    private static boolean keptAlive(OutputStream out) throws java.io.IOException {
+    private static boolean keptAlive(OutputStream out) throws IOException {
         out.write(KEPT_ALIVE);
         out.flush();
         return true;
@@ -51,7 +53,7 @@ class StaleConnectionTest {
 
             assertThat(summary.failedByError()).isEmpty();
             assertThat(summary.ok()).isEqualTo(40);
-            assertThat(h.query("SELECT DISTINCT attempts FROM results")).containsExactly(java.util.Map.of("attempts", 1));
+            assertThat(h.query("SELECT DISTINCT attempts FROM results")).containsExactly(Map.of("attempts", 1));
             assertThat(host.requests()).as("requests the server read, each answered").isEqualTo(40);
         }
     }
