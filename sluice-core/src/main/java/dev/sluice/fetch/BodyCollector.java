@@ -62,6 +62,7 @@ final class BodyCollector implements Response.Listener {
     private int size;
     /** The Content-Length of a body sent as is, or -1: the buffer grows to it and no further, so it is never copied to trim. */
     private long declared = -1;
+    /** The header fields of the response so far. */
     private int fields;
 
     BodyCollector(long maxBytes) {

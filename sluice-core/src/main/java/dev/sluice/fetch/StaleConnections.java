@@ -14,10 +14,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Kept-alive connections the server closed without saying so: a short keep-alive timeout, common behind load
- * balancers, closes an idle connection just as a request is sent on it. Such a request died before any byte of
- * its answer came, and the server never read it; it is safe to send again, on a connection of its own, as
- * browsers and OkHttp do (its {@code RetryAndFollowUpInterceptor}). {@link HttpFetcher} does so once per attempt,
- * without counting an attempt; a failure on the new connection is a failure like any other.
+ * balancers, closes an idle connection just as a request is sent on it. The request dies before any byte of its
+ * answer comes: the server, closing what it took for an idle connection, never read it. Such a request (GET) is
+ * safe to send again, on a connection of its own, as browsers and OkHttp do (its
+ * {@code RetryAndFollowUpInterceptor}). {@link HttpFetcher} does so once per attempt, without counting an
+ * attempt; a failure on the new connection is a failure like any other.
  *
  * <p>Only HTTP/1.1 connections are judged, by the bytes they brought in: a connection is reused when it had
  * brought some before the request began, and no byte of the answer came when the count did not move. (An HTTP/2
