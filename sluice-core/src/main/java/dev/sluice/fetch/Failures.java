@@ -2,6 +2,7 @@ package dev.sluice.fetch;
 
 import dev.sluice.ErrorKind;
 import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.RetryableRequestException;
 import org.eclipse.jetty.http.HttpException;
 
 import javax.net.ssl.SSLException;
@@ -57,6 +58,9 @@ final class Failures {
             }
             if (t instanceof SSLException) {
                 return Attempt.Failure.of(ErrorKind.CONNECT, "TLS failed" + suffix(t), false);
+            }
+            if (t instanceof RetryableRequestException) { // HTTP/2: refused, or the connection closed before it was read
+                return Attempt.Failure.of(ErrorKind.IO, "the server did not process the request" + suffix(t), true);
             }
             if (t instanceof HttpResponseException && t.getCause() instanceof HttpException parser
                     && PARSER_HEAD_TOO_LARGE.equals(parser.getReason())) {

@@ -5,6 +5,7 @@ import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.RetryableRequestException;
 import org.eclipse.jetty.http.HttpMethod;
 
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +21,10 @@ import java.util.concurrent.TimeoutException;
  * {@code RetryAndFollowUpInterceptor}). {@link HttpFetcher} does so once per attempt, without counting an
  * attempt; a failure on the new connection is a failure like any other.
  *
- * <p>Only HTTP/1.1 connections are judged, by the bytes they brought in: a connection is reused when it had
- * brought some before the request began, and no byte of the answer came when the count did not move. (An HTTP/2
- * server closing a connection says in its GOAWAY which streams it never processed: left to Jetty.)
+ * <p>An HTTP/1.1 connection is judged by the bytes it brought in: it was reused when it had brought some before
+ * the request began, and no byte of the answer came when the count did not move. Over HTTP/2 the server says so
+ * itself: a closing server's GOAWAY names the streams it never processed, and Jetty fails their requests with
+ * {@link RetryableRequestException} (a request sent on the connection as it closed, say).
  *
  * <p>Threading: the begin listener runs on whichever thread sends the request, before the response; the fetch
  * thread reads what it noted after the response failed, through the exchange's completion.
@@ -45,13 +47,22 @@ final class StaleConnections {
     }
 
     /**
-     * Whether {@code request}, watched, failed with {@code failure} because its connection, a reused one, broke
-     * before any byte of the answer came; and whether it is safe to send again (GET, HEAD).
+     * Whether {@code request}, safe to send again (GET, HEAD), failed with {@code failure} without the server having
+     * read it: its connection, a reused one, broke before any byte of the answer came (it was watched), or Jetty
+     * says the server never processed it.
      */
     static boolean diedUnanswered(Request request, Throwable failure) {
+        if (!HttpMethod.fromString(request.getMethod()).isSafe()) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetryableRequestException) {
+                return true;
+            }
+        }
         if (!(request.getAttributes().get(BYTES_IN_BEFORE) instanceof Long before) || before == 0
                 || !(request.getConnection() instanceof org.eclipse.jetty.io.Connection http11)
-                || http11.getBytesIn() != before || !HttpMethod.fromString(request.getMethod()).isSafe()) {
+                || http11.getBytesIn() != before) {
             return false;
         }
         Attempt.Failure f = Failures.classify(failure, 0);
