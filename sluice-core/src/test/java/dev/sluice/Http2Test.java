@@ -63,6 +63,9 @@ class Http2Test {
                 byProtocol.computeIfAbsent(request.getConnectionMetaData().getProtocol(), p -> new AtomicInteger()).incrementAndGet();
                 clientPorts.add(((InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getPort());
                 response.getHeaders().put("Content-Type", "application/json");
+                if (request.getHttpURI().getPath().startsWith("/big/")) {
+                    response.getHeaders().put("X-Big", "b".repeat(100_000));
+                }
                 Content.Sink.write(response, true, "{\"ok\":true}", callback);
                 return true;
             }
@@ -98,6 +101,35 @@ class Http2Test {
             assertThat(opened).isBetween(1, 8);
             assertThat(clientPorts).as("connections after the second run").hasSize(opened);
         }
+    }
+
+    /**
+     * The bound on a response head holds over HTTP/2 too (Jetty's HPACK decoder, with the limit it was given; the
+     * client also announces it in its SETTINGS). Jetty takes a head past it for a connection error: the detail is
+     * the connection's, and requests in flight on the same connection fail with it too (so one at a time here).
+     */
+    @Test
+    void aResponseHeadPastTheBoundFailsOverHttp2Too() throws Exception {
+        SelfSigned certificate = SelfSigned.create(dir);
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setSslContext(certificate.serverContext());
+        HttpConfiguration config = new HttpConfiguration();
+        config.setResponseHeaderSize(1 << 20); // past the client's bound: the server's own would refuse to send it
+        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(config);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(http2.getProtocol());
+        int port = start(new SslConnectionFactory(tls, alpn.getProtocol()), alpn, http2);
+        List<String> urls = new java.util.ArrayList<>(urls("https://localhost:" + port, 0, 6));
+        String big = "https://localhost:" + port + "/big/1";
+        urls.add(3, big);
+        Harness h = new Harness(dir);
+
+        RunSummary summary = h.run(Sluice.builder().config(Harness.config().concurrency(1).retries(0).build())
+                .sslContext(certificate.trustingContext()), urls);
+
+        assertThat(byProtocol).containsOnlyKeys("HTTP/2.0");
+        assertThat(h.result(big)).containsEntry("status", "failed").containsEntry("error", "io");
+        assertThat(summary.ok()).isEqualTo(6);
     }
 
     @Test

@@ -125,7 +125,7 @@ class PolitenessTest {
 
     @Test
     void aHostThatAcceptsConnectionsAndNeverAnswersTripsTheBreakerAndItsOtherUrlsFailAtOnce() throws Exception {
-        try (BlackHole host = new BlackHole()) {
+        try (RawHost host = RawHost.silent()) {
             List<String> urls = IntStream.range(0, 40).mapToObj(i -> "http://127.0.0.1:" + host.port() + "/hang/" + i).toList();
             Duration timeout = Duration.ofSeconds(1);
             Harness h = new Harness(dir);

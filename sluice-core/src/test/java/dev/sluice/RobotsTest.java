@@ -87,7 +87,7 @@ class RobotsTest {
     @Test
     void urlsWaitingForOneFailedRobotsTxtFetchDoNotCountItAgainTowardsTheBreaker() throws Exception {
         // A server that accepts connections and never answers: the one robots.txt fetch times out.
-        try (BlackHole silent = new BlackHole()) {
+        try (RawHost silent = RawHost.silent()) {
             List<String> urls = IntStream.range(0, 5).mapToObj(i -> "http://127.0.0.1:" + silent.port() + "/s/" + i).toList();
 
             RunSummary summary = new Harness(dir).run(Harness.config().perHost(5).retries(1).breakerFailures(3)

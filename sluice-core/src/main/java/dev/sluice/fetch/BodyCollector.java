@@ -2,7 +2,9 @@ package dev.sluice.fetch;
 
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 
 import java.nio.ByteBuffer;
@@ -14,8 +16,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Receives one response for the fetch thread waiting on {@link #done()}. A body sent as is, it collects
  * into memory, aborting the response as soon as the body would exceed {@code maxBytes}: by Content-Length
- * when declared, else while bytes arrive. A 2xx body with a Content-Encoding it does not read at all: it
- * hands the arriving content to the fetch thread ({@link Encoded}), which decodes it with
+ * when declared, else while bytes arrive. Before that it aborts a head with too many fields, and an interim
+ * (1xx) response Jetty would wait on for ever ({@link ResponseHeadException}). A 2xx body with a Content-Encoding
+ * it does not read at all: it hands the arriving content to the fetch thread ({@link Encoded}), which decodes it with
  * {@link BodyDecoder}, because decoding is CPU work of unbounded length. (Non-2xx bodies are never
  * decoded: nobody reads them.)
  *
@@ -59,6 +62,8 @@ final class BodyCollector implements Response.Listener {
     private int size;
     /** The Content-Length of a body sent as is, or -1: the buffer grows to it and no further, so it is never copied to trim. */
     private long declared = -1;
+    /** The header fields of the response so far. */
+    private int fields;
 
     BodyCollector(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -75,6 +80,24 @@ final class BodyCollector implements Response.Listener {
      */
     void awaitEnd() throws InterruptedException {
         ended.await();
+    }
+
+    /** Only an interim response no Jetty handler took comes here as one: failed now, or Jetty would wait for ever. */
+    @Override
+    public void onBegin(Response response) {
+        if (HttpStatus.isInterim(response.getStatus())) {
+            response.abort(ResponseHeadException.unexpectedInterim(response.getStatus()));
+        }
+    }
+
+    /** Jetty bounds the bytes of a head ({@link JettyClients}), not how many fields it has: counted here. */
+    @Override
+    public boolean onHeader(Response response, HttpField field) {
+        if (++fields > ResponseHeadException.MAX_FIELDS) {
+            response.abort(ResponseHeadException.fields());
+            return false;
+        }
+        return true;
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.sluice.fetch;
 
 import dev.sluice.ErrorKind;
 import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.RetryableRequestException;
+import org.eclipse.jetty.http.HttpException;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -20,6 +22,11 @@ import java.util.concurrent.TimeoutException;
 final class Failures {
     /** Statuses worth another attempt: the server or something in front of it is busy or broken for now. */
     static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 425, 429, 500, 502, 503, 504);
+    /**
+     * The reason Jetty's HTTP/1.1 parser gives when a response passes its header bound (ours, MAX_BYTES; the status
+     * line, trailers and chunk extensions count too). Its status code is the response's own, so only this says it.
+     */
+    private static final String PARSER_HEAD_TOO_LARGE = "Response Header Bytes Too Large";
 
     private Failures() {
     }
@@ -33,6 +40,9 @@ final class Failures {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof BodyTooLargeException) {
                 return Attempt.Failure.of(ErrorKind.TOO_LARGE, t.getMessage(), false);
+            }
+            if (t instanceof ResponseHeadException) {
+                return Attempt.Failure.of(ErrorKind.IO, t.getMessage(), false); // the same server would send the same
             }
             if (t instanceof BodyDecodingException) {
                 return Attempt.Failure.of(ErrorKind.IO, t.getMessage(), false); // the same bytes would come again
@@ -48,6 +58,13 @@ final class Failures {
             }
             if (t instanceof SSLException) {
                 return Attempt.Failure.of(ErrorKind.CONNECT, "TLS failed" + suffix(t), false);
+            }
+            if (t instanceof RetryableRequestException) { // HTTP/2: refused, or the connection closed before it was read
+                return Attempt.Failure.of(ErrorKind.IO, "the server did not process the request" + suffix(t), true);
+            }
+            if (t instanceof HttpResponseException && t.getCause() instanceof HttpException parser
+                    && PARSER_HEAD_TOO_LARGE.equals(parser.getReason())) {
+                return Attempt.Failure.of(ErrorKind.IO, ResponseHeadException.BYTES, false);
             }
             if (t instanceof HttpResponseException) {
                 return Attempt.Failure.of(ErrorKind.IO, "bad response" + suffix(t), false);

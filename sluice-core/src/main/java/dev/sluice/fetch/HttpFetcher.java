@@ -4,6 +4,7 @@ import dev.sluice.Validators;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
 import dev.sluice.input.UrlParser;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
@@ -107,7 +108,8 @@ public final class HttpFetcher implements AutoCloseable {
             Validators sent = hop == 0 ? validators : Validators.NONE;
             BodyCollector.Collected got;
             try {
-                got = exchange(current, remaining, sent, UrlParser.sameOrigin(current, uri) ? authorization : null);
+                got = exchange(current, deadline, sent, UrlParser.sameOrigin(current, uri) ? authorization : null,
+                        /* onNewConnection= */ false);
             } catch (ExecutionException e) {
                 return Failures.classify(e.getCause(), timeoutMillis);
             }
@@ -139,10 +141,18 @@ public final class HttpFetcher implements AutoCloseable {
         }
     }
 
-    /** One request and its whole (decoded) body. */
-    private BodyCollector.Collected exchange(URI uri, long timeoutMillis, Validators validators, String authorization)
+    /**
+     * One request and its whole (decoded) body, by {@code deadline} (a {@link System#nanoTime()}), with
+     * {@code authorization} (or none, null). A request that died on a reused connection before any byte of its
+     * answer is sent again, once, on a new connection ({@link StaleConnections}): the server closed an idle
+     * connection as the request went out, and never read it.
+     */
+    private BodyCollector.Collected exchange(URI uri, long deadline, Validators validators, String authorization,
+                                             boolean onNewConnection)
             throws InterruptedException, ExecutionException {
-        Request request = clients.forUri(uri).newRequest(uri)
+        long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        HttpClient client = clients.forUri(uri);
+        Request request = client.newRequest(uri)
                 .method(HttpMethod.GET)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> {
@@ -158,7 +168,12 @@ public final class HttpFetcher implements AutoCloseable {
                     }
                 });
         BodyCollector collector = new BodyCollector(maxBodyBytes);
-        request.send(collector);
+        if (onNewConnection) {
+            StaleConnections.sendOnNewConnection(client, request, collector, deadline);
+        } else {
+            StaleConnections.watch(request);
+            request.send(collector);
+        }
         try {
             // Untimed: Jetty's total timeout (set above) ends the exchange. A timed wait here would cost a
             // timer entry per request in the virtual-thread scheduler: 10 % of throughput, measured.
@@ -172,6 +187,9 @@ public final class HttpFetcher implements AutoCloseable {
             };
         } catch (ExecutionException e) {
             request.abort(e.getCause()); // a no-op unless decoding gave up on a body still arriving
+            if (!onNewConnection && StaleConnections.diedUnanswered(request, e.getCause())) {
+                return exchange(uri, deadline, validators, authorization, /* onNewConnection= */ true);
+            }
             throw e;
         } catch (InterruptedException e) {
             request.abort(new CancellationException("fetch cancelled"));

@@ -101,6 +101,9 @@ final class JettyClients implements AutoCloseable {
         client.setUserAgentField(null); // ours comes with the request headers
         client.setConnectTimeout(Math.min(timeoutMillis, Integer.MAX_VALUE));
         client.setIdleTimeout(Math.max(timeoutMillis, 30_000));
+        // Unbounded by default: a head that never ends would grow without limit, and its parsing would hold the
+        // selector thread, which every other connection of this client waits on, until the attempt's timeout.
+        client.setMaxResponseHeadersSize(ResponseHeadException.MAX_BYTES); // HTTP/2's HPACK limit is copied from it
         // No host can have more in flight than the global cap (or its per-host cap): never queue inside Jetty.
         int perDestination = config.perHostLimit();
         client.setMaxConnectionsPerDestination(perDestination);
@@ -111,6 +114,7 @@ final class JettyClients implements AutoCloseable {
         client.getContentDecoderFactories().put(NO_DECODER);
         start(client);
         client.getContentDecoderFactories().clear();
+        InterimResponses.install(client); // the start put Jetty's own
         return client;
     }
 
