@@ -46,7 +46,23 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         System.exit(execute(args, System.in, System.out, System.err, StatusLine.stderrIsTerminal(), true));
+    }
+
+    /**
+     * A thread ended by what nothing caught. Running out of heap outside the processing of a body (which fails
+     * that body's URL) leaves the pipeline without one of its threads, and the run could wait for it for ever:
+     * the process ends at once instead, with one line (committed rows are safe: each batch is one transaction).
+     */
+    private static void uncaught(Thread thread, Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            System.err.println("sluice: out of memory in " + thread.getName() + " (the heap is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; SLUICE_HEAP sets it); rows committed so far are kept");
+            Runtime.getRuntime().halt(ExitCode.FATAL);
+        }
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        e.printStackTrace();
     }
 
     /** Runs one command; returns its exit code. In-process callers (tests) pass {@code realProcess = false}. */

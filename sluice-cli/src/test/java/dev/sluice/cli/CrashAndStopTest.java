@@ -34,6 +34,10 @@ class CrashAndStopTest {
     Path db;
     /** The --jq of the runs start() makes. */
     String jq = ".items[]";
+    /** JVM options of the runs start() makes. */
+    List<String> jvmOptions = List.of();
+    /** Every process started, ended by tearDown if a failed test left one running. */
+    final List<Process> started = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -46,21 +50,25 @@ class CrashAndStopTest {
 
     @AfterEach
     void tearDown() {
+        started.forEach(Process::destroyForcibly);
         origin.close();
     }
 
     private Process start(String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", input.toString(), "--db", db.toString(), "-c", "16",
                 "--jq", jq, "--no-progress"));
         cmd.addAll(List.of(extra));
-        return new ProcessBuilder(cmd)
+        Process p = new ProcessBuilder(cmd)
                 .redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();
+        started.add(p);
+        return p;
     }
 
     private long rows() {
@@ -162,5 +170,21 @@ class CrashAndStopTest {
         assertThat(Duration.ofNanos(System.nanoTime() - signalled)).as("the grace (1 s) plus the margin")
                 .isLessThan(Duration.ofSeconds(1 + 3));
         assertThat(rows()).isZero();
+    }
+
+    /** A body whose processing runs out of heap fails its URL with process; the others are stored and the run ends. */
+    @Test
+    void runningOutOfHeapWhileProcessingOneBodyFailsThatUrlAndTheRunGoesOn() throws Exception {
+        input = Files.write(dir.resolve("oom.txt"), IntStream.rangeClosed(1, 5).mapToObj(i -> origin.uri("/oom/" + i).toString()).toList());
+        // one allocation of 200 MB, more than the whole heap: it is the processing thread's, and it fails there
+        jq = "if (.path | endswith(\"/3\")) then (\"xy\" * 100000000 | length) else .items[] end";
+        jvmOptions = List.of("-Xmx128m", "-XX:+UseSerialGC");
+        Process run = start("--process-memory", "100GiB", "--process-timeout", "1h", "--process-threads", "1");
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(run.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isEqualTo(ExitCode.FAILURES);
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(4);
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM results WHERE url LIKE '%/oom/3' AND error = 'process'"
+                + " AND detail LIKE 'ran out of memory while processing%'")).isEqualTo(1);
     }
 }

@@ -212,6 +212,7 @@ public final class ProcessStage {
             if (awaitWorkers(() -> abandonAt)) {
                 return;
             }
+            watch.close(); // from here on this thread alone abandons, so that none is started behind its back
             for (ProcessWorker w : workers) {
                 ProcessWorker.Running r = w.running;
                 if (r != null && r.settle()) {
@@ -221,6 +222,8 @@ public final class ProcessStage {
                     dropped.accept(r.job.fetched().url());
                 }
             }
+            // What is left delivers what it settled (a replacement the watch started, a body that just ended), then ends.
+            awaitWorkers(() -> NO_DEADLINE);
         } finally {
             watch.close();
         }
@@ -257,10 +260,10 @@ public final class ProcessStage {
      * outcome from a new thread, which then serves the queue in the abandoned one's place.
      */
     void abandon(ProcessWorker stuck, ProcessWorker.Running r) {
-        workers.remove(stuck);
         log.warn("processing {} did not stop within {} ms of being asked ({}); its thread {} is left behind and another takes its place",
                 Printable.of(r.job.fetched().url()), ProcessWatch.ABANDON_MS, r.stopReason().detail(), stuck.thread.getName());
-        startWorker(r);
+        startWorker(r); // listed before the stuck one leaves: a finish waiting for the list never sees it empty between
+        workers.remove(stuck);
     }
 
     /** Starts a worker thread; {@code abandoned}: a body whose outcome it delivers first. */

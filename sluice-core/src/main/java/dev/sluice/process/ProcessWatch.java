@@ -84,10 +84,12 @@ final class ProcessWatch implements AutoCloseable {
         return null;
     }
 
+    /** Stops the watch; returns once it has ended (no abandon is under way after this). Idempotent. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         closed = true;
         LockSupport.unpark(thread);
+        thread.join();
     }
 
     private static com.sun.management.ThreadMXBean allocationCounter() {
