@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -171,12 +172,35 @@ public final class SqliteStore implements Store {
         }
     }
 
+    private static final int BUSY_TIMEOUT_MS = 30_000;
+
+    /**
+     * A connection in WAL mode. Switching a new file to WAL takes an exclusive lock, and SQLite answers BUSY at once,
+     * without waiting out the busy timeout, when another process's connection is opening the same new file: such
+     * an open is tried again, every few milliseconds, for as long as the busy timeout.
+     */
     private static Connection connect(String url) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(30_000);
-        return config.createConnection(url);
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return config.createConnection(url);
+            } catch (SQLException e) {
+                boolean busy = (e.getErrorCode() & 0xFF) == 5; // SQLITE_BUSY and its extended codes
+                if (!busy || System.nanoTime() > giveUpAt) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(Math.min(50, 2L * attempt));
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
