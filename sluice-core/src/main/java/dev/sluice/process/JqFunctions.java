@@ -102,7 +102,8 @@ final class JqFunctions {
                 && !(o instanceof Scope) && !(o instanceof Version) && !(o instanceof JsonNode);
     }
 
-    private static Object read(Object node, String name) {
+    /** Field {@code name} of a syntax-tree node, private or not, declared by its class or a superclass. */
+    static Object read(Object node, String name) {
         for (Class<?> c = node.getClass(); c != null; c = c.getSuperclass()) {
             try {
                 return read(node, c.getDeclaredField(name));

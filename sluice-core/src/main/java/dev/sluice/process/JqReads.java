@@ -43,7 +43,6 @@ import net.thisptr.jackson.jq.internal.tree.literal.LongLiteral;
 import net.thisptr.jackson.jq.internal.tree.literal.NullLiteral;
 import net.thisptr.jackson.jq.internal.tree.literal.StringLiteral;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -314,17 +313,10 @@ final class JqReads {
     }
 
     private static Object field(Object o, String name) throws Unsupported {
-        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(o);
-            } catch (NoSuchFieldException next) {
-                // look in the superclass
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new Unsupported("cannot read " + name + " of " + o.getClass().getName() + ": " + e);
-            }
+        try {
+            return JqFunctions.read(o, name);
+        } catch (IllegalStateException e) {
+            throw new Unsupported(e.getMessage());
         }
-        throw new Unsupported("no field " + name + " in " + o.getClass().getName());
     }
 }
