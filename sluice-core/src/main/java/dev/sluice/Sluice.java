@@ -65,7 +65,10 @@ public final class Sluice implements AutoCloseable {
         return config;
     }
 
-    /** Runs over {@code source} into {@code store} until the source ends or {@link #stop} is called. */
+    /**
+     * Runs over {@code source} into {@code store} until the source ends and every URL (with what the responses
+     * discovered) is stored, or {@link #stop} is called.
+     */
     public RunSummary run(Store store, UrlSource source) throws StoreException, IOException, InterruptedException {
         return run(store, source, -1);
     }
@@ -79,7 +82,21 @@ public final class Sluice implements AutoCloseable {
     public RunSummary run(Store store, UrlSource source, long expectedLines)
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(store, "store");
-        Pipeline pipeline = new Pipeline(config, store, processor, clock);
+        try (WorkQueue frontier = store.frontier()) {
+            return run(frontier, source, expectedLines);
+        }
+    }
+
+    /**
+     * As {@link #run(Store, UrlSource, long)}, on a frontier the caller opened (e.g. a PostgreSQL queue joined with
+     * a lease of its choosing): loads {@code source} into it and works on it meanwhile, until the input is loaded
+     * and the frontier drained. URLs claimed and not finished go back to the frontier at the end.
+     */
+    public RunSummary run(WorkQueue frontier, UrlSource source, long expectedLines)
+            throws StoreException, IOException, InterruptedException {
+        Objects.requireNonNull(frontier, "frontier");
+        Objects.requireNonNull(source, "source");
+        Pipeline pipeline = new Pipeline(config, frontier, processor, clock);
         pipeline.expectTotal(expectedLines);
         return inTurn(pipeline, () -> pipeline.run(source, httpFetcher()));
     }

@@ -1,41 +1,21 @@
 package dev.sluice;
 
-import java.time.Instant;
-import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Where results are kept. One implementation per database engine.
  *
- * <p>Threading: {@link #write} is called only by the pipeline's single writer thread;
- * {@link #alreadyDone} only by its admission thread; the rest by whoever owns the store, when no
- * run is using it. Implementations keep separate connections for the writer and the readers.
+ * <p>A run works through the store's {@link #frontier()}, which stores each result in the transaction that
+ * finishes its URL; the rest is for whoever owns the store when no run writes to it (status, export).
  */
 public interface Store extends AutoCloseable {
 
     /**
-     * Of these URLs, those whose stored row means they are not fetched again in a run that started at
-     * {@code runStart}: under {@link ResumeMode#SKIP_DONE} every URL with a row; under
-     * {@link ResumeMode#RETRY_FAILED} those that are ok or were stored by this run; under
-     * {@link ResumeMode#REFETCH} those stored by this run.
+     * The frontier of this database, for one run to load its input into and work on. Closing it leaves the store
+     * open. (With PostgreSQL it joins the shared queue as a new worker.)
      */
-    Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException;
-
-    /**
-     * Of these URLs, the validators (ETag, Last-Modified) stored with their ok rows, for a refetch to send
-     * back; URLs without a row, failed, or stored without validators are absent.
-     */
-    Map<String, Validators> validators(Collection<String> urls) throws StoreException;
-
-    /**
-     * Stores a batch in one transaction: all of it, or none of it. With {@code replacing}, earlier rows of
-     * these URLs (results, records, bodies) are replaced; without it the caller knows there are none
-     * (a run that skips stored URLs), which saves the work of looking. An {@link UrlResult#unchanged()} result
-     * only updates the stored row's fetch time, attempts and elapsed time, and marks it unchanged.
-     */
-    void write(Collection<UrlResult> batch, boolean replacing) throws StoreException;
+    WorkQueue frontier() throws StoreException;
 
     /** Row counts by status and by error code. */
     Counts counts() throws StoreException;

@@ -1,21 +1,54 @@
 package dev.sluice;
 
+import dev.sluice.discover.Lineage;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * A queue of URLs shared by several workers, on as many machines as needed: each URL is claimed by one
- * worker at a time under a lease, and finished in the same transaction that stores its result, so it
- * ends with exactly one final row whichever worker ran it. A worker that dies loses only its leases;
- * once they expire, other workers claim its URLs again.
+ * The frontier: every URL a job has to fetch, whether loaded from its input or discovered in a response, kept
+ * in the database (table {@code queue}) so that memory does not grow with it and a crash loses none of it. A
+ * URL is in it once (the database removes duplicates), is claimed by one worker at a time, and is finished in
+ * the same transaction that stores its result and inserts the URLs its response discovered, so it ends with
+ * exactly one final row whichever worker ran it. One implementation per database: SQLite's is worked by one
+ * process; PostgreSQL's is shared by several workers under leases, and a worker that dies loses only its
+ * leases: once they expire, other workers claim its URLs again.
  *
  * <p>Threading: {@link #claim} and {@link #drained} are called by the pipeline's admission thread,
- * {@link #complete} by its writer thread, the rest by the owner when no run uses the queue.
+ * {@link #complete} by its writer thread, {@link #load} by a loading thread, the rest by the owner when no
+ * run uses the frontier.
  */
 public interface WorkQueue extends AutoCloseable {
 
-    /** A URL this worker now holds, with the validators of its stored ok row (for a conditional refetch). */
-    record Claim(String url, Validators validators) {
+    /**
+     * A URL this worker now holds.
+     *
+     * @param url        the key of its row (its password masked)
+     * @param fetchAs    what to fetch: {@code url}, or the URL as the input wrote it when that carries a password;
+     *                   null when the password is not known here (it is never stored)
+     * @param validators those of its stored ok row, for a conditional refetch
+     * @param lineage    where it came from
+     */
+    record Claim(String url, String fetchAs, Validators validators, Lineage lineage) {
+    }
+
+    /**
+     * What loading an input did.
+     *
+     * @param lines      input lines read
+     * @param queued     URLs new to the frontier
+     * @param requeued   URLs stored before and queued again ({@code --retry-failed}, {@code --refetch})
+     * @param skipped    URLs the frontier had from an earlier run, not due again
+     * @param duplicates lines repeating a URL this load had queued (where the frontier can tell; else in skipped)
+     * @param invalid    lines stored as failed ({@code invalid_url})
+     * @param tooLong    lines too long to be a key of the frontier, skipped with a warning
+     */
+    record Loaded(long lines, long queued, long requeued, long skipped, long duplicates, long invalid, long tooLong) {
     }
 
     /** Claims up to {@code max} queued URLs, first in first out; an empty list when none is queued now. */
@@ -30,6 +63,17 @@ public interface WorkQueue extends AutoCloseable {
      * is left out, and its result dropped: the other worker's is the one kept.
      */
     List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException;
+
+    /**
+     * Loads the lines of {@code source} into the frontier, in batches of one transaction each, until it ends or
+     * {@code stopped} says so; a line that is not a fetchable URL is stored at once as a failed row
+     * ({@code invalid_url}, naming its line), and {@code invalidStored} is told of those after their commit.
+     * Under {@code mode}, URLs stored before {@code runStart} are queued again or skipped. A batch is retried
+     * through a database outage of up to {@code outage}.
+     */
+    Loaded load(UrlSource source, ResumeMode mode, Instant runStart, Duration outage,
+                Consumer<List<UrlResult>> invalidStored, BooleanSupplier stopped)
+            throws StoreException, IOException, InterruptedException;
 
     /** Gives back to the queue every URL this worker holds and has not finished (at the end of a run). */
     void releaseAll() throws StoreException;

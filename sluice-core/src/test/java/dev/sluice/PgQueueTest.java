@@ -64,20 +64,20 @@ class PgQueueTest {
         b.add("not a url");
         PgEnqueue enqueue = new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
 
-        CompletableFuture<PgEnqueue.Summary> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
-        CompletableFuture<PgEnqueue.Summary> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
-        PgEnqueue.Summary s1 = first.join();
-        PgEnqueue.Summary s2 = second.join();
+        CompletableFuture<WorkQueue.Loaded> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
+        CompletableFuture<WorkQueue.Loaded> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
+        WorkQueue.Loaded s1 = first.join();
+        WorkQueue.Loaded s2 = second.join();
 
         assertThat(s1.queued() + s2.queued()).isEqualTo(18_000);
-        assertThat(s1.alreadyQueued() + s2.alreadyQueued()).isEqualTo(6_000);
+        assertThat(s1.skipped() + s2.skipped()).isEqualTo(6_000);
         assertThat(s1.invalid() + s2.invalid()).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'queued'")).isEqualTo(18_000);
         assertThat(count("SELECT count(*) FROM results WHERE error = 'invalid_url'")).isEqualTo(1);
 
-        PgEnqueue.Summary again = load(enqueue, a);
+        WorkQueue.Loaded again = load(enqueue, a);
         assertThat(again.queued()).isZero();
-        assertThat(again.alreadyQueued()).isEqualTo(12_000);
+        assertThat(again.skipped()).isEqualTo(12_000);
         assertThat(count("SELECT count(*) FROM queue")).isEqualTo(18_001);
     }
 
@@ -86,7 +86,7 @@ class PgQueueTest {
         String secret = origin.uri("/page/1").toString().replace("http://", "http://ann:s3cret@");
         String masked = secret.replace("s3cret", "***");
 
-        PgEnqueue.Summary s = load(new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
+        WorkQueue.Loaded s = load(new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
 
         assertThat(s.queued()).isZero();
         assertThat(s.invalid()).isEqualTo(1);
@@ -97,7 +97,7 @@ class PgQueueTest {
                 + count("SELECT count(*) FROM results WHERE url || detail LIKE '%s3cret%'")).isZero();
     }
 
-    private static PgEnqueue.Summary load(PgEnqueue enqueue, List<String> lines) {
+    private static WorkQueue.Loaded load(PgEnqueue enqueue, List<String> lines) {
         try {
             return enqueue.load(LineSource.ofLines(lines));
         } catch (Exception e) {
@@ -166,10 +166,10 @@ class PgQueueTest {
         work();
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed'")).isEqualTo(1);
 
-        PgEnqueue.Summary again = new PgEnqueue(db, ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
+        WorkQueue.Loaded again = new PgEnqueue(db, ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
                 .load(LineSource.ofLines(lines));
         assertThat(again.requeued()).isEqualTo(1);
-        assertThat(again.alreadyQueued()).isEqualTo(1);
+        assertThat(again.skipped()).isEqualTo(1);
         work();
 
         assertThat(origin.requests("/gone?status=404")).isEqualTo(2);

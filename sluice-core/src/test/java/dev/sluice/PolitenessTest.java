@@ -207,7 +207,7 @@ class PolitenessTest {
                 }
             });
             IntStream.range(0, 10).forEach(i -> source.add("http://127.0.0.1:" + port + "/down/" + i));
-            await().atMost(Duration.ofSeconds(10)).until(() -> sluice.progress().failed() == 10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sluice.progress() != null && sluice.progress().failed() == 10);
             long openedBy = System.nanoTime();
 
             try (Origin recovered = Origin.start(port)) {

@@ -71,16 +71,6 @@ class RefetchTest {
     }
 
     @Test
-    void a304ForARowDeletedMeanwhileIsStoredAsAFailureNotLost() throws Exception {
-        try (Store store = dev.sluice.store.SqliteStore.open(dir.resolve("gone.db"))) {
-            store.write(List.of(UrlResult.unchanged("http://gone.example/", 1, 5, java.time.Instant.now())), true);
-
-            assertThat(store.counts().failed()).isEqualTo(1);
-            store.scan(null, r -> assertThat(r.detail()).contains("304 Not Modified").contains("is gone"));
-        }
-    }
-
-    @Test
     void withoutRefetchNoConditionalHeaderIsSent() throws Exception {
         try (Origin origin = Origin.start()) {
             String path = "/plain?etag=x";

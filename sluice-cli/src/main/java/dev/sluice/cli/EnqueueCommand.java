@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.ResumeMode;
 import dev.sluice.input.LineSource;
 import dev.sluice.store.PgDatabase;
+import dev.sluice.WorkQueue;
 import dev.sluice.store.PgEnqueue;
 import dev.sluice.store.PgQueueStatus;
 import picocli.CommandLine;
@@ -69,7 +70,7 @@ final class EnqueueCommand implements Callable<Integer> {
         Logging.configure(log, context.err(), null);
         ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            PgEnqueue.Summary s = new PgEnqueue(database, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
+            WorkQueue.Loaded s = new PgEnqueue(database, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());
@@ -77,7 +78,7 @@ final class EnqueueCommand implements Callable<Integer> {
             if (mode != ResumeMode.SKIP_DONE) {
                 out.printf(Locale.ROOT, "  queued again    %,d%n", s.requeued());
             }
-            out.printf(Locale.ROOT, "  already there   %,d (including duplicate lines)%n", s.alreadyQueued());
+            out.printf(Locale.ROOT, "  already there   %,d (including duplicate lines)%n", s.skipped() + s.duplicates());
             if (s.invalid() > 0) {
                 out.printf(Locale.ROOT, "  invalid         %,d (stored as failed: invalid_url)%n", s.invalid());
             }

@@ -7,7 +7,6 @@ import dev.sluice.SluiceConfig;
 import dev.sluice.StoreException;
 import dev.sluice.UrlSource;
 import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgEnqueue;
 import dev.sluice.store.PgQueue;
 import dev.sluice.store.SqliteStore;
 import org.slf4j.Logger;
@@ -70,29 +69,10 @@ final class Runner {
     private int onQueue(Sluice sluice, Job job, StatusLine line) throws StoreException, IOException, InterruptedException {
         try (PgDatabase db = PgDatabase.open(job.db(), WORKER_CONNECTIONS, System.getenv());
              PgQueue queue = PgQueue.join(db, job.lease())) {
-            Enqueuing loading = job.source() == null ? null
-                    : Enqueuing.start(db, job.config().resumeMode(), job.config().storeOutage(), job.source(), sluice::stop);
-            BooleanSupplier moreComing = job.follow() ? () -> true : loading == null ? () -> false : loading::running;
-            RunSummary summary;
-            try {
-                summary = supervised(sluice, job, line, () -> sluice.work(queue, moreComing));
-            } catch (StoreException | IOException | InterruptedException | RuntimeException e) {
-                if (loading != null) {
-                    try {
-                        loading.finish();
-                    } catch (Exception alsoFailed) {
-                        e.addSuppressed(alsoFailed);
-                    }
-                }
-                throw e;
-            }
-            if (loading != null) {
-                PgEnqueue.Summary loaded = loading.finish();
-                if (loaded != null) {
-                    log.info("{} lines loaded into the queue: {} new, {} already there, {} queued again", loaded.lines(),
-                            loaded.queued(), loaded.alreadyQueued(), loaded.requeued());
-                }
-            }
+            BooleanSupplier moreComing = job.follow() ? () -> true : () -> false;
+            RunSummary summary = supervised(sluice, job, line, job.source() == null
+                    ? () -> sluice.work(queue, moreComing)
+                    : () -> sluice.run(queue, job.source(), -1));
             return finish(summary, db.location() + " (worker " + queue.workerId() + ")");
         }
     }

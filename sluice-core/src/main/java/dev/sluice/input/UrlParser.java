@@ -50,6 +50,18 @@ public final class UrlParser {
         return masked == null ? text : masked;
     }
 
+    /**
+     * Whether {@code key} is a stored form ({@link #masked}) whose password was replaced by {@code ***}: the URL
+     * cannot be fetched as its input meant without the password, which is never stored.
+     */
+    public static boolean passwordMasked(String key) {
+        if (key.indexOf('@') < 0) {
+            return false;
+        }
+        WrittenUrl written = WrittenUrl.split(key);
+        return written != null && written.userInfo() != null && written.userInfo().endsWith(":" + WrittenUrl.MASK);
+    }
+
     /** Whether two parsed URLs are of one origin: scheme, host and port (a default port filled in). */
     public static boolean sameOrigin(URI a, URI b) {
         return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);

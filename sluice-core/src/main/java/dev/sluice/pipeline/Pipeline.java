@@ -41,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -48,24 +50,27 @@ import java.util.function.BooleanSupplier;
  * One run of the pipeline, assembled here top to bottom:
  *
  * <pre>
- *  input ─▶ admission ──▶ scheduler ──▶ fetch threads ──▶ CPU stage ──▶ writer ─▶ store
- *           (1 thread)     (per-host      (virtual, one     (bounded       (1 thread,
- *           dedupe, skip   queues, no     per attempt)      platform       batched
- *           done, window)  threads)                         pool)          transactions)
+ *  input ─▶ loading ─▶ frontier ─▶ admission ─▶ scheduler ─▶ fetch threads ─▶ CPU stage ─▶ writer ─▶ frontier
+ *           (1 thread)  (queue      (1 thread,    (per-host    (virtual, one    (bounded     (1 thread,   and results
+ *                       table)      claims as     queues, no   per attempt)     platform     batched
+ *                                   the window    threads)                      pool)        transactions)
+ *                                   has room)
  * </pre>
  *
- * <p>The URLs come either from an input ({@link #run}: de-duplicated in the run, URLs already stored skipped),
- * or from a {@link WorkQueue} shared with other workers ({@link #work}: claimed in batches as the window has
- * room, each result stored in the transaction that finishes its URL in the queue).
+ * <p>The URLs come from the database's frontier, a {@link WorkQueue} ({@code queue} table): claimed in batches as
+ * the window has room, each result stored in the transaction that finishes its URL there. A run over an input
+ * ({@link #run}) loads the input into the frontier on a thread of its own meanwhile (the database removes
+ * duplicates and skips what is stored); a worker ({@link #work}) only claims, with the frontier's other workers.
  *
  * <p>Every hand-off is bounded: the <em>window</em> (URLs admitted and not yet stored), the global and
  * per-host slots, the CPU queue, the writer queue. A URL leaves the window only when its row is
  * committed (or it is cancelled), so memory does not grow with the input and nothing is lost.
  *
- * <p>Threads: admission ({@code sluice-input}, platform, daemon: it may block on standard input), the
+ * <p>Threads: loading ({@code sluice-input}, platform, daemon: it may block on standard input), admission
+ * ({@code sluice-admit}, platform), the
  * scheduler's timer ({@code sluice-timer}), fetch threads (virtual, {@code sluice-fetch}, one per
  * granted attempt), CPU threads ({@code sluice-process-N}), the writer ({@code sluice-writer}). All are
- * ended before {@link #run} returns, except an admission thread still blocked reading an input that
+ * ended before {@link #run} returns, except a loading thread still blocked reading an input that
  * will not end. The HTTP client (and Jetty's threads) belong to the caller, which keeps it from run to run.
  *
  * <p>Used once: {@link #run} on one thread; {@link #stop} and {@link #progress} from any thread.
@@ -83,9 +88,11 @@ public final class Pipeline {
     /** How often a worker with nothing to claim looks at the queue again. */
     private static final long IDLE_POLL_MS = 200;
 
+    /** How long the end of a run waits for the input's loading to stop: a read of standard input cannot be interrupted. */
+    private static final long LOADING_EXIT_SECONDS = 5;
+
     private final SluiceConfig config;
-    private final Store store; // null for a worker
-    private final WorkQueue queue; // null for a run over an input
+    private final WorkQueue queue;
     private final Processor processor;
     private final Clock clock;
     private final RunStats stats = new RunStats();
@@ -107,28 +114,25 @@ public final class Pipeline {
     private volatile StoreException storeFailure;
     private volatile Exception inputFailure;
     private volatile Thread admissionThread;
-
-    /** A run over an input, into {@code store}. */
-    public Pipeline(SluiceConfig config, Store store, Processor processor, Clock clock) {
-        this(config, store, null, config.window(), processor, clock);
-    }
+    /** Set when something claimable may have been committed since the admission thread's last claim began. */
+    private final AtomicBoolean newWork = new AtomicBoolean();
 
     /**
-     * A worker on {@code queue}. It holds no more URLs than it can soon work on (eight times its concurrency,
-     * at least 64), so that the other workers get their share of the queue.
+     * A run on {@code queue}. A worker among others (a queue whose per-host slots are shared) holds no more URLs
+     * than it can soon work on (eight times its concurrency, at least 64), so that the others get their share.
      */
     public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Clock clock) {
-        this(config, null, queue, Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, clock);
+        this(config, queue, queue.hostSlots() == null ? config.window()
+                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, clock);
     }
 
-    private Pipeline(SluiceConfig config, Store store, WorkQueue queue, int window, Processor processor, Clock clock) {
+    private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Clock clock) {
         this.config = config;
-        this.store = store;
         this.queue = queue;
         this.processor = processor;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
-        this.scheduler = new Scheduler(config, retryPolicy, queue != null && queue.hostSlots() != null);
+        this.scheduler = new Scheduler(config, retryPolicy, queue.hostSlots() != null);
         this.hostKeys = new HostKeys(config.hostKey());
         this.window = new Semaphore(window);
         this.windowSize = window;
@@ -167,22 +171,23 @@ public final class Pipeline {
     }
 
     /**
-     * Runs the pipeline over {@code source}, fetching with {@code fetcher}, until the source is exhausted
-     * or the run is stopped; returns when
-     * every admitted URL is stored or cancelled. Throws when the store failed for good (what was
-     * committed stays) or the input could not be read.
+     * Loads {@code source} into the frontier and works on it meanwhile, fetching with {@code fetcher}, until the
+     * input is loaded and the frontier drained, or the run is stopped; returns when every claimed URL is stored
+     * or cancelled. Throws when the store failed for good (what was committed stays) or the input could not be read.
      */
     public RunSummary run(UrlSource source, HttpFetcher fetcher) throws StoreException, IOException, InterruptedException {
-        if (store == null) {
-            throw new IllegalStateException("this pipeline is a worker on a queue: use work()");
+        InputLoading loading = new InputLoading(source, clock.instant());
+        loading.thread.start();
+        RunSummary summary;
+        try {
+            summary = work(fetcher, loading::running);
+        } finally {
+            loading.finish();
         }
-        Instant runStart = clock.instant();
-        // Only a run that fetches stored URLs again can replace rows.
-        boolean replacing = config.resumeMode() != ResumeMode.SKIP_DONE;
-        return execute(fetcher, batch -> {
-            store.write(batch, replacing);
-            return batch;
-        }, (ctx, writer) -> admit(source, ctx, writer, runStart));
+        if (inputFailure instanceof IOException e) {
+            throw e;
+        }
+        return summary;
     }
 
     /**
@@ -192,20 +197,78 @@ public final class Pipeline {
      * the outage limit (what was committed stays).
      */
     public RunSummary work(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
-        if (queue == null) {
-            throw new IllegalStateException("this pipeline runs over an input: use run()");
-        }
         SlotBroker slots = queue.hostSlots() == null ? null : new SlotBroker(scheduler, queue.hostSlots()).start();
         try {
-            return execute(fetcher, queue::complete, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible); // a queue has no input to fail
+            return execute(fetcher, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
         } finally {
             if (slots != null) {
                 slots.close();
             }
             awaitAdmission(); // a claim in progress at a stop must end before what is held is given back
             releaseClaims();
+        }
+    }
+
+    /**
+     * The input's loading into the frontier, on its own thread ({@code sluice-input}, platform, daemon: it may
+     * block on standard input). Invalid lines are stored by the loading itself, and counted here once committed.
+     */
+    private final class InputLoading {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        InputLoading(UrlSource source, Instant runStart) {
+            thread = Thread.ofPlatform().name("sluice-input").daemon(true).unstarted(() -> {
+                try {
+                    WorkQueue.Loaded loaded = queue.load(source, config.resumeMode(), runStart, config.storeOutage(),
+                            this::committed, () -> stopping);
+                    stats.skipped(loaded.skipped());
+                    stats.duplicates(loaded.duplicates());
+                } catch (InterruptedException e) {
+                    // stopping
+                } catch (StoreException e) {
+                    fail(e);
+                } catch (IOException | UncheckedIOException e) {
+                    inputFailure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e; // thrown by run()
+                    stop();
+                } catch (RuntimeException e) {
+                    inputFailure = e; // thrown by run()
+                    stop();
+                } finally {
+                    running = false;
+                    newWork();
+                }
+            });
+        }
+
+        /** A batch of the input is committed: its URLs may be claimed; its invalid lines are stored rows. */
+        private void committed(List<UrlResult> invalid) {
+            invalid.forEach(Pipeline.this::reportStored);
+            newWork();
+        }
+
+        boolean running() {
+            return running;
+        }
+
+        /** Waits for the loading to end: at once after a stop (it ends after its batch), 5 s at most on a blocked read. */
+        void finish() {
+            try {
+                if (!thread.join(java.time.Duration.ofSeconds(LOADING_EXIT_SECONDS))) {
+                    log.warn("the input is still being read; lines not loaded yet are not in the queue (run again to load them)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Wakes the admission thread if it waits for work to claim: some may have been committed. Any thread. */
+    private void newWork() {
+        newWork.set(true);
+        Thread a = admissionThread;
+        if (a != null) {
+            LockSupport.unpark(a);
         }
     }
 
@@ -242,13 +305,13 @@ public final class Pipeline {
         void admit(JobContext ctx, Writer writer);
     }
 
-    private RunSummary execute(HttpFetcher fetcher, Writer.Sink sink, Admission feed) throws StoreException, IOException, InterruptedException {
+    private RunSummary execute(HttpFetcher fetcher, Admission feed) throws StoreException, InterruptedException {
         boolean callerInterrupted = false;
         // A batch is at most half the window: the window is what can be fetched ahead of the commits, so a bigger
         // batch could never fill and each commit would wait out the batch delay (measured: a worker whose window
         // is 256 waited 100 ms per commit, 1,600 URLs/s); half lets one batch fill while the other commits.
         int batchRows = Math.max(1, Math.min(config.writeBatchRows(), windowSize / 2));
-        Writer writer = new Writer(sink, Math.max(2 * batchRows, 256), batchRows,
+        Writer writer = new Writer(queue::complete, Math.max(2 * batchRows, 256), batchRows,
                 config.writeBatchDelay(), config.storeOutage(), new StoredResults());
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
@@ -258,8 +321,7 @@ public final class Pipeline {
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter());
-            Thread admission = Thread.ofPlatform().name("sluice-input").daemon(true)
-                    .unstarted(() -> feed.admit(ctx, writer));
+            Thread admission = Thread.ofPlatform().name("sluice-admit").unstarted(() -> feed.admit(ctx, writer));
             admissionThread = admission;
             admission.start();
             callerInterrupted = awaitJobs();
@@ -274,9 +336,6 @@ public final class Pipeline {
         }
         if (storeFailure != null) {
             throw storeFailure;
-        }
-        if (inputFailure instanceof IOException e) {
-            throw e;
         }
         if (inputFailure instanceof RuntimeException e) {
             throw e;
@@ -368,38 +427,6 @@ public final class Pipeline {
 
     // --- admission: the sluice-input thread -------------------------------------------------------
 
-    private void admit(UrlSource source, JobContext ctx, Writer writer, Instant runStart) {
-        try (source) {
-            List<UrlSource.Line> chunk = new ArrayList<>(CHUNK);
-            while (!stopping) {
-                chunk.clear();
-                UrlSource.Line line;
-                while (chunk.size() < CHUNK && (line = source.next()) != null) {
-                    chunk.add(line);
-                    if (!source.ready()) {
-                        break; // do not wait for a full chunk on a slow pipe
-                    }
-                }
-                if (chunk.isEmpty()) {
-                    break;
-                }
-                admitChunk(chunk, ctx, writer, runStart);
-            }
-        } catch (InterruptedException e) {
-            // stopping
-        } catch (StoreException e) {
-            fail(e);
-        } catch (IOException | UncheckedIOException e) {
-            inputFailure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e; // thrown by run()
-            stop();
-        } catch (RuntimeException e) {
-            inputFailure = e; // thrown by run()
-            stop();
-        } finally {
-            admissionOver.countDown();
-        }
-    }
-
     /**
      * A worker's admission: claims URLs as the window has room, at least a quarter of the window at once (one
      * query per batch, not per URL). When nothing is queued it looks again every {@value #IDLE_POLL_MS} ms;
@@ -412,6 +439,7 @@ public final class Pipeline {
             while (!stopping) {
                 window.acquire(least);
                 int room = least + drainWindow(CLAIM - least);
+                newWork.set(false); // what is committed from now on may not be seen by this claim: it sets the flag again
                 List<WorkQueue.Claim> claims = retry.call("claiming URLs", () -> queue.claim(room));
                 if (stopping) {
                     break; // a claim that ended after the stop: its URLs go back with releaseAll
@@ -430,7 +458,14 @@ public final class Pipeline {
                     if (pending.isEmpty() && !moreComing.getAsBoolean() && retry.call("reading the queue", queue::drained)) {
                         break;
                     }
-                    Thread.sleep(IDLE_POLL_MS);
+                    // Woken early when a batch is loaded or results are committed (they may have discovered more);
+                    // not waiting at all when that happened during the claim.
+                    if (!newWork.get()) {
+                        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS));
+                    }
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException("stopping");
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -456,52 +491,16 @@ public final class Pipeline {
 
     private void admitClaim(WorkQueue.Claim claim, JobContext ctx, Writer writer) throws InterruptedException {
         String url = claim.url();
-        try {
-            UrlParser.Parsed parsed = UrlParser.parse(url);
-            startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), claim.validators()));
-        } catch (UrlParser.InvalidUrlException e) { // enqueued by something else than Sluice's enqueue
-            writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
-        }
-    }
-
-    private void admitChunk(List<UrlSource.Line> chunk, JobContext ctx, Writer writer, Instant runStart)
-            throws InterruptedException, StoreException {
-        Map<String, Object> fresh = new LinkedHashMap<>(); // url -> Parsed, or the invalid line's message
-        for (UrlSource.Line line : chunk) {
-            // The row's key, never the password: so a re-run of the same input finds the row (two lines that
-            // differ only in their passwords are one URL).
-            String url = UrlParser.masked(line.text());
-            if (!pending.add(url)) {
-                stats.duplicate();
-                continue;
-            }
-            try {
-                fresh.put(url, UrlParser.parse(line.text()));
-            } catch (UrlParser.InvalidUrlException e) {
-                fresh.put(url, line.where() + ": " + e.getMessage());
-            }
-        }
-        if (fresh.isEmpty()) {
+        if (claim.fetchAs() == null) {
+            writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, "its password is not stored, so it cannot be fetched "
+                    + "without the input that has it: run again with that input", null, 0, 0, clock.instant()));
             return;
         }
-        // Checked after adding to pending: a row committed before that is seen here; one committed after cannot exist.
-        Set<String> done = store.alreadyDone(fresh.keySet(), config.resumeMode(), runStart);
-        // A refetch asks the server whether what is stored is still current (cheap when it is: 304, no body).
-        Map<String, Validators> validators = config.resumeMode() == ResumeMode.REFETCH
-                ? store.validators(fresh.keySet()) : Map.of();
-        for (Map.Entry<String, Object> e : fresh.entrySet()) {
-            String url = e.getKey();
-            if (done.contains(url)) {
-                pending.remove(url);
-                stats.skipped(1);
-                continue;
-            }
-            window.acquire();
-            if (e.getValue() instanceof UrlParser.Parsed parsed) {
-                startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), validators.getOrDefault(url, Validators.NONE)));
-            } else {
-                writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, (String) e.getValue(), null, 0, 0, clock.instant()));
-            }
+        try {
+            UrlParser.Parsed parsed = UrlParser.parse(claim.fetchAs());
+            startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), claim.validators()));
+        } catch (UrlParser.InvalidUrlException e) { // queued by something else than Sluice's loading
+            writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
         }
     }
 
@@ -537,19 +536,25 @@ public final class Pipeline {
         stop();
     }
 
+    /** Counts a stored result, and logs it once when it failed. */
+    private void reportStored(UrlResult r) {
+        stats.stored(r);
+        if (!r.ok()) {
+            log.warn("failed {}: {} ({}){}", Printable.of(r.url()), r.error().code(), Printable.of(r.detail()),
+                    r.attempts() == 0 ? "" : r.attempts() == 1 ? " after 1 attempt" : " after " + r.attempts() + " attempts");
+        }
+    }
+
     /** The writer's listener; runs on the writer thread. */
     private final class StoredResults implements Writer.Listener {
         @Override
         public void committed(List<UrlResult> batch) {
             for (UrlResult r : batch) {
-                stats.stored(r);
-                if (!r.ok()) {
-                    log.warn("failed {}: {} ({}){}", Printable.of(r.url()), r.error().code(), Printable.of(r.detail()),
-                            r.attempts() == 0 ? "" : r.attempts() == 1 ? " after 1 attempt" : " after " + r.attempts() + " attempts");
-                }
+                reportStored(r);
                 pending.remove(r.url());
             }
             window.release(batch.size());
+            newWork();
         }
 
         @Override

@@ -34,12 +34,12 @@ final class RunStats {
         total = urlLines;
     }
 
-    void skipped(int n) {
+    void skipped(long n) {
         skipped.add(n);
     }
 
-    void duplicate() {
-        duplicates.increment();
+    void duplicates(long n) {
+        duplicates.add(n);
     }
 
     void cancelled() {

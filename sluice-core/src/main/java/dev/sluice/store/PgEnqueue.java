@@ -5,6 +5,7 @@ import dev.sluice.ResumeMode;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
 import dev.sluice.UrlSource;
+import dev.sluice.WorkQueue;
 import dev.sluice.input.UrlParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Loads URLs into the work queue: the input is streamed in batches of {@value #BATCH} lines, one
@@ -42,15 +45,10 @@ public final class PgEnqueue {
     static final String PASSWORD = "a URL with a password cannot be queued: the password would be stored in the database "
             + "(give the workers the header instead: -H 'Authorization: Basic …')";
 
-    /** What a load did. {@code requeued}: URLs stored before and queued again by {@code --retry-failed}/{@code --refetch}. */
-    public record Summary(long lines, long queued, long alreadyQueued, long requeued, long invalid, long tooLong) {
-    }
-
     private final PgDatabase db;
     private final ResumeMode mode;
     private final Clock clock;
     private final StoreRetry retry;
-    private volatile boolean stopped;
 
     /** {@code outage}: how long the database may fail in a row before loading gives up (see {@link StoreRetry}). */
     public PgEnqueue(PgDatabase db, ResumeMode mode, Clock clock, java.time.Duration outage) {
@@ -60,13 +58,17 @@ public final class PgEnqueue {
         this.retry = new StoreRetry(outage);
     }
 
-    /** Makes {@link #load} return after the batch it is loading (any thread). */
-    public void stop() {
-        stopped = true;
+    /** Loads every line of {@code source}; returns when all is committed. */
+    public WorkQueue.Loaded load(UrlSource source) throws StoreException, IOException, InterruptedException {
+        return load(source, invalid -> { }, () -> false);
     }
 
-    /** Loads every line of {@code source} (or until {@link #stop}); returns when all is committed. */
-    public Summary load(UrlSource source) throws StoreException, IOException, InterruptedException {
+    /**
+     * Loads the lines of {@code source} until it ends or {@code stopped} says so (checked between batches); after
+     * each batch's commit {@code committed} is told of the invalid lines it stored.
+     */
+    public WorkQueue.Loaded load(UrlSource source, Consumer<List<UrlResult>> committed, BooleanSupplier stopped)
+            throws StoreException, IOException, InterruptedException {
         long lines = 0;
         long queued = 0;
         long already = 0;
@@ -74,7 +76,7 @@ public final class PgEnqueue {
         long invalid = 0;
         long tooLong = 0;
         try (source) {
-            while (!stopped) {
+            while (!stopped.getAsBoolean()) {
                 TreeSet<String> urls = new TreeSet<>();
                 Map<String, UrlResult> failures = new LinkedHashMap<>();
                 int n = 0;
@@ -85,48 +87,67 @@ public final class PgEnqueue {
                     if (text.getBytes(StandardCharsets.UTF_8).length > MAX_URL_BYTES) {
                         tooLong++;
                         log.warn("{}: skipped: longer than {} bytes, too long to be a key of the queue", line.where(), MAX_URL_BYTES);
-                        continue;
-                    }
-                    String url = UrlParser.masked(text);
-                    String why = url.equals(text) ? null : PASSWORD;
-                    try {
-                        UrlParser.parse(text);
-                    } catch (UrlParser.InvalidUrlException e) {
-                        why = e.getMessage();
-                    }
-                    if (why == null) {
-                        urls.add(text);
                     } else {
-                        failures.putIfAbsent(url, UrlResult.failed(url, ErrorKind.INVALID_URL, line.where() + ": " + why,
-                                null, 0, 0, clock.instant()));
+                        sort(line, urls, failures);
+                    }
+                    if (!source.ready()) {
+                        break; // a slow pipe: what has come is worked on now, not after a full batch
                     }
                 }
                 if (n == 0) {
                     break;
                 }
                 lines += n;
-                long[] counts = loadBatch(new ArrayList<>(urls), failures);
+                List<UrlResult> newInvalid = new ArrayList<>();
+                long[] counts = loadBatch(new ArrayList<>(urls), failures, newInvalid);
                 queued += counts[0];
                 requeued += counts[1];
-                invalid += counts[2];
+                invalid += newInvalid.size();
                 already += urls.size() - counts[0] - counts[1];
+                committed.accept(newInvalid);
             }
         }
-        return new Summary(lines, queued, already, requeued, invalid, tooLong);
+        // Duplicate lines cannot be told from URLs queued before: both are "already there".
+        return new WorkQueue.Loaded(lines, queued, requeued, already, 0, invalid, tooLong);
     }
 
-    /** One batch in one transaction, retried through an outage (and if it deadlocks anyway); returns {new, requeued, invalid}. */
-    private long[] loadBatch(List<String> urls, Map<String, UrlResult> failures) throws StoreException, InterruptedException {
+    /** A line of the input: a URL to queue, or an invalid line's failed result. */
+    private void sort(UrlSource.Line line, TreeSet<String> urls, Map<String, UrlResult> failures) {
+        String text = line.text();
+        String url = UrlParser.masked(text);
+        String why = url.equals(text) ? null : PASSWORD;
+        try {
+            UrlParser.parse(text);
+        } catch (UrlParser.InvalidUrlException e) {
+            why = e.getMessage();
+        }
+        if (why == null) {
+            urls.add(text);
+        } else {
+            failures.putIfAbsent(url, UrlResult.failed(url, ErrorKind.INVALID_URL, line.where() + ": " + why,
+                    null, 0, 0, clock.instant()));
+        }
+    }
+
+    /**
+     * One batch in one transaction, retried through an outage (and if it deadlocks anyway); returns {new, requeued}
+     * and adds the invalid lines stored to {@code newInvalid}.
+     */
+    private long[] loadBatch(List<String> urls, Map<String, UrlResult> failures, List<UrlResult> newInvalid)
+            throws StoreException, InterruptedException {
         return retry.call("loading " + (urls.size() + failures.size()) + " URLs into the queue", () -> {
             try (Connection c = db.connection()) {
                 c.setAutoCommit(false);
                 try {
                     long fresh = insert(c, urls, "queued").size();
                     long again = mode == ResumeMode.SKIP_DONE ? 0 : requeue(c, urls);
-                    List<String> newInvalid = insert(c, new ArrayList<>(failures.keySet()), "failed");
-                    PgRows.write(c, newInvalid.stream().map(failures::get).toList());
+                    List<UrlResult> invalid = insert(c, new ArrayList<>(failures.keySet()), "failed").stream()
+                            .map(failures::get).toList();
+                    PgRows.write(c, invalid);
                     c.commit();
-                    return new long[] {fresh, again, newInvalid.size()};
+                    newInvalid.clear(); // a retried batch: only the last try's count
+                    newInvalid.addAll(invalid);
+                    return new long[] {fresh, again};
                 } catch (SQLException e) {
                     throw PgRows.rolledBack(c, e);
                 }

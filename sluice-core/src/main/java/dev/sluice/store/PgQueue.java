@@ -1,9 +1,12 @@
 package dev.sluice.store;
 
+import dev.sluice.ResumeMode;
 import dev.sluice.StoreException;
+import dev.sluice.UrlSource;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import dev.sluice.WorkQueue;
+import dev.sluice.discover.Lineage;
 import dev.sluice.limit.SharedSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +19,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -29,6 +34,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * One worker's side of the work queue in PostgreSQL (table {@code queue}), in the shape of mature
@@ -157,9 +164,10 @@ public final class PgQueue implements WorkQueue {
                     UPDATE queue q SET state = 'leased', lease_owner = ?, leased_at = now(),
                                        lease_until = now() + ? * interval '1 millisecond', claims = q.claims + 1
                     FROM next WHERE q.id = next.id
-                    RETURNING q.id, q.url, q.claims
+                    RETURNING q.id, q.url, q.claims, q.parent, q.depth, q.rule, q.page
                 )
-                SELECT claimed.url, r.status, r.etag, r.last_modified, claimed.claims, claimed.id
+                SELECT claimed.url, r.status, r.etag, r.last_modified, claimed.claims, claimed.id,
+                       claimed.parent, claimed.depth, claimed.rule, claimed.page
                 FROM claimed LEFT JOIN results r ON r.url = claimed.url
                 ORDER BY claimed.id""")) {
             st.setLong(1, floor);
@@ -174,8 +182,10 @@ public final class PgQueue implements WorkQueue {
                     highest = Math.max(highest, id);
                     held.put(rs.getString(1), new Held(id, rs.getInt(5), status != null));
                     // validators only from an ok row: a refetch asks whether that result is still current
-                    claimed.add(new Claim(rs.getString(1), "ok".equals(status)
-                            ? new Validators(rs.getString(3), rs.getString(4)) : Validators.NONE));
+                    String url = rs.getString(1);
+                    claimed.add(new Claim(url, url, "ok".equals(status)
+                            ? new Validators(rs.getString(3), rs.getString(4)) : Validators.NONE,
+                            new Lineage(rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10))));
                 }
             }
             claimFloor.accumulateAndGet(highest, Math::max);
@@ -332,6 +342,14 @@ public final class PgQueue implements WorkQueue {
                 log.warn("cannot renew this worker's leases ({}); retrying every {} ms", e.getMessage(), lease.toMillis() / 3);
             }
         }
+    }
+
+    /** Loads through {@link PgEnqueue}: a URL with a password is not queued (see there). */
+    @Override
+    public Loaded load(UrlSource source, ResumeMode mode, Instant runStart, Duration outage,
+                       Consumer<List<UrlResult>> committed, BooleanSupplier stopped)
+            throws StoreException, IOException, InterruptedException {
+        return new PgEnqueue(db, mode, Clock.systemUTC(), outage).load(source, committed, stopped);
     }
 
     @Override

@@ -1,31 +1,25 @@
 package dev.sluice.store;
 
-import dev.sluice.ResumeMode;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
-import dev.sluice.Validators;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Results in PostgreSQL, the same logical schema as {@link SqliteStore}: for a run that reads its URLs
- * from an input (the library's {@code Sluice.run}), for status and export. Workers sharing a queue store
- * through {@link PgQueue} instead, which finishes the URL's queue row in the same transaction.
+ * Results in PostgreSQL, the same logical schema as {@link SqliteStore}, for status and export; a run works
+ * through its {@link #frontier()}, the queue shared by all workers ({@link PgQueue}).
  *
  * <p>Thread-safe: each call takes its own connection from the pool.
  */
 public final class PgStore implements Store {
+    /** The lease of a run's frontier ({@code sluice worker --lease} sets its own). */
+    public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(30);
     private final PgDatabase db;
     private final boolean ownsDatabase;
 
@@ -44,58 +38,10 @@ public final class PgStore implements Store {
         return new PgStore(PgDatabase.open(url, 3, env), true);
     }
 
+    /** Joins the shared queue as a new worker, whose leases last {@link #LEASE} unless renewed. */
     @Override
-    public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
-        String condition = ResultsSql.doneCondition(mode);
-        Set<String> done = new HashSet<>();
-        try (Connection c = db.connection();
-             PreparedStatement st = c.prepareStatement("SELECT url FROM results WHERE url = ANY(?)" + condition)) {
-            st.setArray(1, c.createArrayOf("text", urls.toArray()));
-            if (mode != ResumeMode.SKIP_DONE) {
-                st.setObject(2, PgRows.timestamp(runStart));
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    done.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read stored results", e);
-        }
-        return done;
-    }
-
-    @Override
-    public Map<String, Validators> validators(Collection<String> urls) throws StoreException {
-        Map<String, Validators> found = new HashMap<>();
-        try (Connection c = db.connection();
-             PreparedStatement st = c.prepareStatement("SELECT url, etag, last_modified FROM results WHERE url = ANY(?) "
-                     + "AND status = 'ok' AND (etag IS NOT NULL OR last_modified IS NOT NULL)")) {
-            st.setArray(1, c.createArrayOf("text", urls.toArray()));
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getString(1), new Validators(rs.getString(2), rs.getString(3)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(location(), "cannot read stored results", e);
-        }
-        return found;
-    }
-
-    @Override
-    public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false); // the pool resets it when the connection is given back
-            try {
-                PgRows.write(c, batch, url -> replacing); // without replacing, the caller knows there are none
-                c.commit();
-            } catch (SQLException e) {
-                throw PgRows.rolledBack(c, e);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
-        }
+    public PgQueue frontier() throws StoreException {
+        return PgQueue.join(db, LEASE);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.sluice.store;
 
-import dev.sluice.ResumeMode;
 import dev.sluice.Store;
 
 import java.sql.Connection;
@@ -12,22 +11,10 @@ import java.util.Map;
 
 /**
  * SQL over {@code results} that is the same for every engine: {@link Store#counts()} (rows by status,
- * failed ones by error) and the condition of {@link Store#alreadyDone}.
+ * failed ones by error).
  */
 final class ResultsSql {
     private ResultsSql() {
-    }
-
-    /**
-     * The condition added to a query of stored URLs for those not fetched again under {@code mode}; it takes
-     * the run's start as its one parameter, except under {@link ResumeMode#SKIP_DONE}.
-     */
-    static String doneCondition(ResumeMode mode) {
-        return switch (mode) {
-            case SKIP_DONE -> "";
-            case RETRY_FAILED -> " AND (status = 'ok' OR fetched_at >= ?)";
-            case REFETCH -> " AND fetched_at >= ?";
-        };
     }
 
     static Store.Counts read(Connection c) throws SQLException {

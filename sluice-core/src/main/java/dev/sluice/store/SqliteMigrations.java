@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class SqliteMigrations {
     /** In order; the version of each is its position + 1. Append only: never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of("V1__results.sql", "V2__politeness.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__results.sql", "V2__politeness.sql", "V3__frontier.sql");
 
     private SqliteMigrations() {
     }

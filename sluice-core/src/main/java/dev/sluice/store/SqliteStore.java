@@ -1,7 +1,6 @@
 package dev.sluice.store;
 
 import dev.sluice.ErrorKind;
-import dev.sluice.ResumeMode;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
@@ -16,14 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -56,12 +49,7 @@ public final class SqliteStore implements Store {
     private final Connection reader;
     private final ReentrantLock readLock = new ReentrantLock(); // guards reader
     private final Statement transaction;
-    private final PreparedStatement upsertResult;
-    private final PreparedStatement markUnchanged;
-    private final PreparedStatement deleteRecords;
-    private final PreparedStatement insertRecord;
-    private final PreparedStatement deleteBody;
-    private final PreparedStatement upsertBody;
+    private final SqliteRows rows;
 
     private SqliteStore(Path file, SqliteLock lock, Connection writer, Connection reader) throws SQLException {
         this.file = file;
@@ -69,26 +57,7 @@ public final class SqliteStore implements Store {
         this.writer = writer;
         this.reader = reader;
         transaction = writer.createStatement();
-        upsertResult = writer.prepareStatement("""
-                INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
-                                     sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-                ON CONFLICT (url) DO UPDATE SET
-                    status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
-                    error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
-                    content_type = excluded.content_type, sha256 = excluded.sha256,
-                    elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
-                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = 0""");
-        // Only ok rows: a refetch sends validators only from those, so a 304 can only be about one.
-        markUnchanged = writer.prepareStatement("""
-                UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1
-                WHERE url = ? AND status = 'ok'""");
-        deleteRecords = writer.prepareStatement("DELETE FROM records WHERE url = ?");
-        // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
-        insertRecord = writer.prepareStatement("INSERT OR REPLACE INTO records (url, seq, data) VALUES (?, ?, ?)");
-        deleteBody = writer.prepareStatement("DELETE FROM bodies WHERE url = ?");
-        upsertBody = writer.prepareStatement(
-                "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
+        rows = new SqliteRows(writer);
     }
 
     /**
@@ -203,178 +172,69 @@ public final class SqliteStore implements Store {
         }
     }
 
-    @Override
-    public Set<String> alreadyDone(Collection<String> urls, ResumeMode mode, Instant runStart) throws StoreException {
-        String condition = ResultsSql.doneCondition(mode);
-        Set<String> done = new HashSet<>();
-        readLock.lock();
-        try {
-            for (List<String> chunk : chunks(urls)) {
-                String sql = "SELECT url FROM results WHERE url IN (" + "?,".repeat(chunk.size() - 1) + "?)" + condition;
-                try (PreparedStatement st = reader.prepareStatement(sql)) {
-                    int i = 1;
-                    for (String u : chunk) {
-                        st.setString(i++, u);
-                    }
-                    if (mode != ResumeMode.SKIP_DONE) {
-                        st.setString(i, Timestamps.format(runStart));
-                    }
-                    try (ResultSet rs = st.executeQuery()) {
-                        while (rs.next()) {
-                            done.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw Causes.sqlite(file, "cannot read stored results", e);
-        } finally {
-            readLock.unlock();
-        }
-        return done;
+    /** What a transaction of the writer's does, on its connection. */
+    interface WriterWork {
+        void run(Connection c, SqliteRows rows) throws SQLException;
     }
 
-    @Override
-    public Map<String, Validators> validators(Collection<String> urls) throws StoreException {
-        Map<String, Validators> found = new HashMap<>();
-        readLock.lock();
-        try {
-            for (List<String> chunk : chunks(urls)) {
-                String sql = "SELECT url, etag, last_modified FROM results WHERE url IN (" + "?,".repeat(chunk.size() - 1)
-                        + "?) AND status = 'ok' AND (etag IS NOT NULL OR last_modified IS NOT NULL)";
-                try (PreparedStatement st = reader.prepareStatement(sql)) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        st.setString(i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rs = st.executeQuery()) {
-                        while (rs.next()) {
-                            found.put(rs.getString(1), new Validators(rs.getString(2), rs.getString(3)));
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw Causes.sqlite(file, "cannot read stored results", e);
-        } finally {
-            readLock.unlock();
-        }
-        return found;
-    }
-
-    /** {@code urls} in lists of at most {@value #IN_CHUNK}, for {@code IN (...)} queries. */
-    private static List<List<String>> chunks(Collection<String> urls) {
-        List<List<String>> chunks = new java.util.ArrayList<>();
-        List<String> chunk = new java.util.ArrayList<>(IN_CHUNK);
-        for (String u : urls) {
-            if (chunk.size() == IN_CHUNK) {
-                chunks.add(chunk);
-                chunk = new java.util.ArrayList<>(IN_CHUNK);
-            }
-            chunk.add(u);
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return chunks;
-    }
-
-    @Override
-    public void write(Collection<UrlResult> batch, boolean replacing) throws StoreException {
+    /**
+     * Runs {@code work} in one transaction on the writer connection: all of it, or none of it. Only the pipeline's
+     * writer thread calls this (through the frontier). {@code what} names the work for the error message.
+     */
+    void inTransaction(String what, WriterWork work) throws StoreException {
         if (lock == SqliteLock.NONE) {
             throw new IllegalStateException(location() + " was opened for reading");
         }
         try {
             transaction.execute("BEGIN IMMEDIATE"); // the write lock now, not at the first write: no upgrade to fail
-            List<UrlResult> unchanged = new java.util.ArrayList<>();
-            for (UrlResult r : batch) {
-                if (r.unchanged()) {
-                    markUnchanged.setInt(1, r.attempts());
-                    markUnchanged.setLong(2, r.elapsedMs());
-                    markUnchanged.setString(3, Timestamps.format(r.fetchedAt()));
-                    markUnchanged.setString(4, r.url());
-                    markUnchanged.addBatch();
-                    unchanged.add(r);
-                    continue;
-                }
-                bindResult(r);
-                upsertResult.addBatch();
-                if (replacing) {
-                    deleteRecords.setString(1, r.url());
-                    deleteRecords.addBatch();
-                }
-                int seq = 0;
-                for (String data : r.records()) {
-                    insertRecord.setString(1, r.url());
-                    insertRecord.setInt(2, seq++);
-                    insertRecord.setString(3, data);
-                    insertRecord.addBatch();
-                }
-                if (r.body() != null) {
-                    upsertBody.setString(1, r.url());
-                    upsertBody.setBytes(2, r.body());
-                    upsertBody.addBatch();
-                } else if (replacing) {
-                    deleteBody.setString(1, r.url()); // a refetch without --store-body leaves no stale body
-                    deleteBody.addBatch();
-                }
-            }
-            upsertResult.executeBatch();
-            deleteRecords.executeBatch();
-            insertRecord.executeBatch();
-            deleteBody.executeBatch();
-            upsertBody.executeBatch();
-            int[] updated = markUnchanged.executeBatch();
-            for (int i = 0; i < updated.length; i++) {
-                if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
-                    UrlResult r = unchanged.get(i);
-                    bindResult(UrlResult.failed(r.url(), ErrorKind.HTTP, "304 Not Modified, but the stored result it "
-                            + "confirms is gone; run again to fetch it whole", 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
-                    upsertResult.addBatch();
-                }
-            }
-            upsertResult.executeBatch();
+            work.run(writer, rows);
             transaction.execute("COMMIT");
         } catch (SQLException e) {
-            try {
-                // A failed executeBatch clears only its own statement: clear all, or a retry would add rows twice.
-                for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody, markUnchanged)) {
-                    st.clearBatch();
-                }
-            } catch (SQLException clearFailure) {
-                e.addSuppressed(clearFailure);
-            }
             SqliteTransactions.rollback(writer, e);
-            throw Causes.sqlite(file, "cannot store " + batch.size() + " results", e);
+            throw Causes.sqlite(file, what, e);
         }
     }
 
-    private void bindResult(UrlResult r) throws SQLException {
-        PreparedStatement st = upsertResult;
-        st.setString(1, r.url());
-        st.setString(2, r.status().code());
-        setNullableInt(st, 3, r.httpStatus());
-        st.setInt(4, r.attempts());
-        st.setString(5, r.error() == null ? null : r.error().code());
-        st.setString(6, r.detail());
-        if (r.bytes() == null) {
-            st.setNull(7, Types.INTEGER);
-        } else {
-            st.setLong(7, r.bytes());
-        }
-        st.setString(8, r.contentType());
-        st.setString(9, r.sha256());
-        st.setLong(10, r.elapsedMs());
-        st.setString(11, Timestamps.format(r.fetchedAt()));
-        st.setString(12, r.validators().etag());
-        st.setString(13, r.validators().lastModified());
+    /** What a read does, on the reader connection. */
+    interface ReaderWork<T> {
+        T run(Connection c) throws SQLException;
     }
 
-    private static void setNullableInt(PreparedStatement st, int index, Integer value) throws SQLException {
-        if (value == null) {
-            st.setNull(index, Types.INTEGER);
-        } else {
-            st.setInt(index, value);
+    /** Runs {@code work} on the reader connection, one caller at a time. {@code what} names it for the error message. */
+    <T> T reading(String what, ReaderWork<T> work) throws StoreException {
+        readLock.lock();
+        try {
+            return work.run(reader);
+        } catch (SQLException e) {
+            throw Causes.sqlite(file, what, e);
+        } finally {
+            readLock.unlock();
         }
+    }
+
+    /**
+     * A connection of its own for loading an input while the writer writes (SQLite lets one write at a time: each
+     * waits for the other's transaction, up to the busy timeout). The caller closes it.
+     */
+    Connection loaderConnection() throws StoreException {
+        if (lock == SqliteLock.NONE) {
+            throw new IllegalStateException(location() + " was opened for reading");
+        }
+        try {
+            return connect("jdbc:sqlite:" + file);
+        } catch (SQLException e) {
+            throw Causes.sqlite(file, "cannot open the database", e);
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The frontier of this database: the {@code queue} table, worked by this process alone (it holds the lock). */
+    @Override
+    public SqliteFrontier frontier() throws StoreException {
+        return SqliteFrontier.on(this);
     }
 
     @Override

@@ -15,6 +15,19 @@ final class SqliteTransactions {
     private SqliteTransactions() {
     }
 
+    /** Begins a transaction that takes the write lock at once (no upgrade from a read lock to fail later). */
+    static void begin(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+        }
+    }
+
+    static void commit(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("COMMIT");
+        }
+    }
+
     /**
      * Rolls back after {@code failure}, which stays the error to report: SQLite may have rolled back
      * already (after {@code SQLITE_FULL}, {@code SQLITE_IOERR}, …), and then ROLLBACK's own complaint is

@@ -40,21 +40,36 @@ class SqliteStoreTest {
                 Validators.NONE, false)).toList();
     }
 
+    /** Writes a batch in one transaction of the writer connection, as the frontier's completions do. */
+    private static void write(SqliteStore store, List<UrlResult> batch) throws StoreException {
+        store.inTransaction("cannot store " + batch.size() + " results", (c, rows) -> rows.write(batch, url -> true));
+    }
+
+    @Test
+    void a304ForARowDeletedMeanwhileIsStoredAsAFailureNotLost() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir.resolve("gone.db"))) {
+            write(store, List.of(UrlResult.unchanged("http://gone.example/", 1, 5, Instant.now())));
+
+            assertThat(store.counts().failed()).isEqualTo(1);
+            store.scan(null, r -> assertThat(r.detail()).contains("304 Not Modified").contains("is gone"));
+        }
+    }
+
     @Test
     void aSecondWriterIsRefusedAReaderIsNotAndTheFileIsFreeOnceTheWriterCloses() throws Exception {
         Path db = dir.resolve("one.db");
         try (SqliteStore writer = SqliteStore.open(db)) {
-            writer.write(row("http://a.example/"), false);
+            write(writer, row("http://a.example/"));
 
             assertThatThrownBy(() -> SqliteStore.open(db)).isInstanceOf(DatabaseInUseException.class)
                     .hasMessageStartingWith(db + ": in use by this process (pid " + ProcessHandle.current().pid() + ", started ");
             assertThatThrownBy(() -> SqliteStore.replace(db)).isInstanceOf(DatabaseInUseException.class);
             try (SqliteStore reader = SqliteStore.openForReading(db)) {
                 assertThat(reader.counts().total()).isEqualTo(1);
-                assertThatThrownBy(() -> reader.write(row("http://b.example/"), false))
+                assertThatThrownBy(() -> write(reader, row("http://b.example/")))
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining("opened for reading");
             }
-            writer.write(row("http://c.example/"), false); // the refused ones took nothing from the writer
+            write(writer, row("http://c.example/")); // the refused ones took nothing from the writer
         }
         try (SqliteStore again = SqliteStore.open(db)) {
             assertThat(again.counts().total()).isEqualTo(2);
@@ -72,15 +87,15 @@ class SqliteStoreTest {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("disk"), 512)) {
             Path db = disk.dir().resolve("full.db");
             try (SqliteStore store = SqliteStore.open(db)) {
-                store.write(okRows("before", 5), false);
+                write(store, okRows("before", 5));
                 disk.fillLeaving(0);
                 List<UrlResult> batch = okRows("during", 50);
-                assertThatThrownBy(() -> store.write(batch, false))
+                assertThatThrownBy(() -> write(store, batch))
                         .hasMessage(db + ": cannot store 50 results: the disk is full (SQLITE_FULL)");
                 assertThat(store.counts().total()).isEqualTo(5);
 
                 disk.free();
-                store.write(batch, false);
+                write(store, batch);
                 assertThat(store.counts().total()).isEqualTo(55);
             }
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
@@ -101,7 +116,7 @@ class SqliteStoreTest {
     void replacingStartsAnEmptyDatabase() throws Exception {
         Path db = dir.resolve("demo.db");
         try (SqliteStore first = SqliteStore.open(db)) {
-            first.write(row("http://a.example/"), false);
+            write(first, row("http://a.example/"));
         }
         try (SqliteStore replaced = SqliteStore.replace(db)) {
             assertThat(replaced.counts().total()).isZero();

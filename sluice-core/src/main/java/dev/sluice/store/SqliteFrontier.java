@@ -1,0 +1,380 @@
+package dev.sluice.store;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.ResumeMode;
+import dev.sluice.StoreException;
+import dev.sluice.UrlResult;
+import dev.sluice.UrlSource;
+import dev.sluice.Validators;
+import dev.sluice.WorkQueue;
+import dev.sluice.discover.Lineage;
+import dev.sluice.input.UrlParser;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The frontier in a SQLite file (table {@code queue}), worked by the one process that holds the file's lock.
+ *
+ * <p>With one process there is nobody to lease from: a claim only reads, moving a cursor up the queue's ids, and
+ * a URL stays {@code queued} until the transaction that stores its result finishes it. So a process killed
+ * mid-run leaves its unfinished URLs {@code queued}, and the next run (whose cursor starts at 0) takes them.
+ * Ids only grow: what the loader queues, what responses discover, and what a resume queues again (moved to the
+ * tail with a new id) is always above the cursor.
+ *
+ * <p>Threads: claims and {@link #drained} on the admission thread (the store's reader connection), completions
+ * on the writer thread (the writer connection), loading on a loading thread (a connection of its own; SQLite
+ * lets one of the two write at a time, the other waits up to the busy timeout).
+ */
+public final class SqliteFrontier implements WorkQueue {
+    /** Lines loaded per transaction: small enough that the writer, waiting for the loader's transaction, waits little. */
+    static final int LOAD_BATCH = 1_000;
+    private static final int IN_CHUNK = 500;
+
+    private final SqliteStore store;
+    /** Claims take ids above this one. Admission thread only. */
+    private long cursor;
+    /**
+     * URLs claimed and not finished: their queue ids, and whether a result of theirs was stored before (only then
+     * can records and bodies need replacing). Put by claims, removed by completions.
+     */
+    private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    /** The input's URLs that carry a password, as written, by their key: only in memory, for this run. */
+    private final ConcurrentHashMap<String, String> withPassword = new ConcurrentHashMap<>();
+    /** The writer connection's statements, made on its first completion. Writer thread only. */
+    private PreparedStatement finish;
+
+    private record Held(long id, boolean stored) {
+    }
+
+    private SqliteFrontier(SqliteStore store) {
+        this.store = store;
+    }
+
+    static SqliteFrontier on(SqliteStore store) {
+        return new SqliteFrontier(store);
+    }
+
+    @Override
+    public List<Claim> claim(int max) throws StoreException {
+        return store.reading("cannot claim URLs from the queue", c -> {
+            List<Claim> claimed = new ArrayList<>(max);
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT q.id, q.url, q.parent, q.depth, q.rule, q.page, r.status, r.etag, r.last_modified
+                    FROM queue q LEFT JOIN results r ON r.url = q.url
+                    WHERE q.state = 'queued' AND q.id > ? ORDER BY q.id LIMIT ?""")) {
+                st.setLong(1, cursor);
+                st.setInt(2, max);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        String url = rs.getString(2);
+                        String status = rs.getString(7);
+                        cursor = Math.max(cursor, id);
+                        held.put(url, new Held(id, status != null));
+                        // validators only from an ok row: a refetch asks whether that result is still current
+                        Validators validators = "ok".equals(status) ? new Validators(rs.getString(8), rs.getString(9)) : Validators.NONE;
+                        claimed.add(new Claim(url, fetchAs(url), validators,
+                                new Lineage(rs.getString(3), rs.getInt(4), rs.getString(5), rs.getInt(6))));
+                    }
+                }
+            }
+            return claimed;
+        });
+    }
+
+    /** The URL to fetch for a key: as the input wrote it when it had a password; null when that is not known here. */
+    private String fetchAs(String url) {
+        String written = withPassword.get(url);
+        if (written != null) {
+            return written;
+        }
+        return UrlParser.passwordMasked(url) ? null : url;
+    }
+
+    @Override
+    public boolean drained() throws StoreException {
+        return store.reading("cannot read the queue", c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM queue WHERE state = 'queued' AND id > ?)")) {
+                st.setLong(1, cursor);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException {
+        List<UrlResult> once = firstOfEach(batch);
+        store.inTransaction("cannot store " + once.size() + " results", (c, rows) -> {
+            rows.write(once, url -> {
+                Held h = held.get(url);
+                return h == null || h.stored();
+            });
+            finishAll(c, once);
+        });
+        for (UrlResult r : once) {
+            held.remove(r.url());
+            withPassword.remove(r.url());
+        }
+        return once;
+    }
+
+    /** One result per URL, the first: a URL is finished once. */
+    private static List<UrlResult> firstOfEach(Collection<UrlResult> batch) {
+        Set<String> seen = new HashSet<>();
+        List<UrlResult> once = new ArrayList<>(batch.size());
+        for (UrlResult r : batch) {
+            if (seen.add(r.url())) {
+                once.add(r);
+            }
+        }
+        return once;
+    }
+
+    private void finishAll(Connection c, List<UrlResult> batch) throws SQLException {
+        if (finish == null) {
+            finish = c.prepareStatement("UPDATE queue SET state = ?, finished_at = ? WHERE id = ?");
+        }
+        try {
+            for (UrlResult r : batch) {
+                Held h = held.get(r.url());
+                if (h == null) {
+                    throw new IllegalStateException("a result for a URL this run did not claim: " + r.url());
+                }
+                finish.setString(1, r.ok() ? "done" : "failed");
+                finish.setString(2, Timestamps.format(r.fetchedAt()));
+                finish.setLong(3, h.id());
+                finish.addBatch();
+            }
+            finish.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            finish.clearBatch();
+            throw e;
+        }
+    }
+
+    @Override
+    public Loaded load(UrlSource source, ResumeMode mode, Instant runStart, Duration outage,
+                       Consumer<List<UrlResult>> committed, BooleanSupplier stopped)
+            throws StoreException, IOException, InterruptedException {
+        StoreRetry retry = new StoreRetry(outage);
+        Loading loading = new Loading(mode, Timestamps.format(runStart));
+        try (source; Connection c = store.loaderConnection()) {
+            SqliteRows rows = new SqliteRows(c);
+            while (!stopped.getAsBoolean()) {
+                Batch batch = Batch.read(source, runStart);
+                if (batch.lines() == 0) {
+                    break;
+                }
+                batch.urls().forEach((key, written) -> {
+                    if (!key.equals(written)) {
+                        withPassword.put(key, written);
+                    }
+                });
+                List<UrlResult> invalid = retry.call("loading " + batch.lines() + " lines into the queue",
+                        () -> loading.load(c, rows, batch));
+                committed.accept(invalid);
+            }
+        } catch (SQLException e) {
+            throw Causes.sqlite(store.file(), "cannot close the loading connection", e);
+        }
+        return loading.summary();
+    }
+
+    /**
+     * One batch of input lines: URL keys (their password masked) to the text as written, in input order; the
+     * invalid lines as failed results; how many lines repeated a URL of the batch.
+     */
+    private record Batch(long lines, LinkedHashMap<String, String> urls, LinkedHashMap<String, UrlResult> invalid, long repeats) {
+        static Batch read(UrlSource source, Instant now) throws IOException {
+            LinkedHashMap<String, String> urls = new LinkedHashMap<>();
+            LinkedHashMap<String, UrlResult> invalid = new LinkedHashMap<>();
+            long lines = 0;
+            long repeats = 0;
+            UrlSource.Line line;
+            while (lines < LOAD_BATCH && (line = source.next()) != null) {
+                lines++;
+                String key = UrlParser.masked(line.text());
+                if (urls.containsKey(key) || invalid.containsKey(key)) {
+                    repeats++;
+                } else {
+                    try {
+                        UrlParser.parse(line.text());
+                        urls.put(key, line.text());
+                    } catch (UrlParser.InvalidUrlException e) {
+                        invalid.put(key, UrlResult.failed(key, ErrorKind.INVALID_URL, line.where() + ": " + e.getMessage(),
+                                null, 0, 0, now));
+                    }
+                }
+                if (!source.ready()) {
+                    break; // a slow pipe: what has come is worked on now, not after a full batch
+                }
+            }
+            return new Batch(lines, urls, invalid, repeats);
+        }
+    }
+
+    /** What a load has done so far, and the transaction of one batch. Loading thread only. */
+    private final class Loading {
+        private final ResumeMode mode;
+        /** The run's start, as stored: rows this run enqueued carry it (or later), rows of earlier runs an earlier time. */
+        private final String runStart;
+        private long lines;
+        private long queued;
+        private long requeued;
+        private long skipped;
+        private long duplicates;
+        private long invalid;
+
+        Loading(ResumeMode mode, String runStart) {
+            this.mode = mode;
+            this.runStart = runStart;
+        }
+
+        /** A row of the queue, as a load finds it. */
+        private record Found(String state, String enqueuedAt) {
+        }
+
+        /** Loads one batch in one transaction; returns the invalid lines it stored. */
+        List<UrlResult> load(Connection c, SqliteRows rows, Batch batch) throws StoreException {
+            long[] counts = new long[5]; // queued, requeued, skipped, duplicates, invalid: added only once committed
+            List<UrlResult> stored = new ArrayList<>();
+            try {
+                SqliteTransactions.begin(c);
+                Map<String, Found> found = find(c, batch);
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO queue (url, state, enqueued_at, finished_at) VALUES (?, ?, ?, ?)");
+                     PreparedStatement requeue = c.prepareStatement("""
+                             UPDATE queue SET id = (SELECT max(id) + 1 FROM queue), state = 'queued', enqueued_at = ?,
+                                              finished_at = NULL
+                             WHERE url = ?""")) {
+                    for (String key : batch.urls().keySet()) {
+                        Found f = found.get(key);
+                        if (f == null) {
+                            insert(insert, key, "queued", null);
+                            counts[0]++;
+                        } else if (f.enqueuedAt().compareTo(runStart) >= 0) {
+                            counts[3]++; // queued by this run already
+                        } else if ("queued".equals(f.state())) {
+                            counts[0]++; // left queued by an earlier run that stopped: worked now
+                        } else if (due(f.state())) {
+                            requeue.setString(1, runStart);
+                            requeue.setString(2, key);
+                            requeue.executeUpdate(); // one at a time: each takes the tail's next id
+                            counts[1]++;
+                        } else {
+                            counts[2]++;
+                        }
+                    }
+                    for (UrlResult r : batch.invalid().values()) {
+                        Found f = found.get(r.url());
+                        if (f == null) {
+                            insert(insert, r.url(), "failed", Timestamps.format(r.fetchedAt()));
+                            stored.add(r);
+                            counts[4]++;
+                        } else {
+                            counts[f.enqueuedAt().compareTo(runStart) >= 0 ? 3 : 2]++;
+                        }
+                    }
+                    insert.executeBatch();
+                    rows.write(stored, url -> false);
+                }
+                SqliteTransactions.commit(c);
+            } catch (SQLException e) {
+                SqliteTransactions.rollback(c, e);
+                throw Causes.sqlite(store.file(), "cannot load " + batch.lines() + " lines into the queue", e);
+            }
+            lines += batch.lines();
+            queued += counts[0];
+            requeued += counts[1];
+            skipped += counts[2];
+            duplicates += counts[3] + batch.repeats();
+            invalid += counts[4];
+            return stored;
+        }
+
+        private void insert(PreparedStatement insert, String url, String state, String finishedAt) throws SQLException {
+            insert.setString(1, url);
+            insert.setString(2, state);
+            insert.setString(3, runStart);
+            insert.setString(4, finishedAt);
+            insert.addBatch();
+        }
+
+        /** Whether a finished URL is queued again under the resume mode. */
+        private boolean due(String state) {
+            return switch (mode) {
+                case SKIP_DONE -> false;
+                case RETRY_FAILED -> "failed".equals(state);
+                case REFETCH -> true;
+            };
+        }
+
+        /** The queue rows of the batch's URLs that exist. */
+        private Map<String, Found> find(Connection c, Batch batch) throws SQLException {
+            List<String> keys = new ArrayList<>(batch.urls().keySet());
+            keys.addAll(batch.invalid().keySet());
+            Map<String, Found> found = new HashMap<>();
+            for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+                try (PreparedStatement st = c.prepareStatement("SELECT url, state, enqueued_at FROM queue WHERE url IN ("
+                        + "?,".repeat(chunk.size() - 1) + "?)")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        st.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            found.put(rs.getString(1), new Found(rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        Loaded summary() {
+            return new Loaded(lines, queued, requeued, skipped, duplicates, invalid, 0);
+        }
+    }
+
+    /** Nothing is leased in SQLite: URLs claimed and not finished are still {@code queued} for the next run. */
+    @Override
+    public void releaseAll() {
+        held.clear();
+    }
+
+    @Override
+    public String workerId() {
+        return "pid " + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public String location() {
+        return store.location();
+    }
+
+    /** Leaves the store open. */
+    @Override
+    public void close() {
+        held.clear();
+        withPassword.clear(); // the finish statement closes with the writer connection, when the store closes
+    }
+}

@@ -1,0 +1,150 @@
+package dev.sluice.store;
+
+import dev.sluice.ErrorKind;
+import dev.sluice.UrlResult;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Writes results, records and bodies of one batch on one SQLite connection, inside a transaction its caller
+ * runs. Used by the writer's connection (results of fetches) and by the input loader's (invalid lines).
+ *
+ * <p>Not thread-safe: one per connection, used by the thread that owns that connection.
+ */
+final class SqliteRows {
+    private final PreparedStatement upsertResult;
+    private final PreparedStatement markUnchanged;
+    private final PreparedStatement deleteRecords;
+    private final PreparedStatement insertRecord;
+    private final PreparedStatement deleteBody;
+    private final PreparedStatement upsertBody;
+
+    SqliteRows(Connection c) throws SQLException {
+        upsertResult = c.prepareStatement("""
+                INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
+                                     sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                ON CONFLICT (url) DO UPDATE SET
+                    status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
+                    error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
+                    content_type = excluded.content_type, sha256 = excluded.sha256,
+                    elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
+                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = 0""");
+        // Only ok rows: a refetch sends validators only from those, so a 304 can only be about one.
+        markUnchanged = c.prepareStatement("""
+                UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1
+                WHERE url = ? AND status = 'ok'""");
+        deleteRecords = c.prepareStatement("DELETE FROM records WHERE url = ?");
+        // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
+        insertRecord = c.prepareStatement("INSERT OR REPLACE INTO records (url, seq, data) VALUES (?, ?, ?)");
+        deleteBody = c.prepareStatement("DELETE FROM bodies WHERE url = ?");
+        upsertBody = c.prepareStatement(
+                "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
+    }
+
+    /**
+     * Writes the batch's rows. {@code mayHaveRows} says of a URL whether earlier records and bodies of it may be
+     * stored (then they are replaced); for the others the caller knows there are none, which saves the looking.
+     * An {@link UrlResult#unchanged()} result only updates its stored row's fetch time, attempts and elapsed time.
+     * On failure every statement's batch is cleared, so that the caller may roll back and try again.
+     */
+    void write(Collection<UrlResult> batch, Predicate<String> mayHaveRows) throws SQLException {
+        try {
+            List<UrlResult> unchanged = new ArrayList<>();
+            for (UrlResult r : batch) {
+                if (r.unchanged()) {
+                    markUnchanged.setInt(1, r.attempts());
+                    markUnchanged.setLong(2, r.elapsedMs());
+                    markUnchanged.setString(3, Timestamps.format(r.fetchedAt()));
+                    markUnchanged.setString(4, r.url());
+                    markUnchanged.addBatch();
+                    unchanged.add(r);
+                    continue;
+                }
+                bindResult(r);
+                upsertResult.addBatch();
+                boolean replacing = mayHaveRows.test(r.url());
+                if (replacing) {
+                    deleteRecords.setString(1, r.url());
+                    deleteRecords.addBatch();
+                }
+                int seq = 0;
+                for (String data : r.records()) {
+                    insertRecord.setString(1, r.url());
+                    insertRecord.setInt(2, seq++);
+                    insertRecord.setString(3, data);
+                    insertRecord.addBatch();
+                }
+                if (r.body() != null) {
+                    upsertBody.setString(1, r.url());
+                    upsertBody.setBytes(2, r.body());
+                    upsertBody.addBatch();
+                } else if (replacing) {
+                    deleteBody.setString(1, r.url()); // a refetch without --store-body leaves no stale body
+                    deleteBody.addBatch();
+                }
+            }
+            upsertResult.executeBatch();
+            deleteRecords.executeBatch();
+            insertRecord.executeBatch();
+            deleteBody.executeBatch();
+            upsertBody.executeBatch();
+            int[] updated = markUnchanged.executeBatch();
+            for (int i = 0; i < updated.length; i++) {
+                if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
+                    UrlResult r = unchanged.get(i);
+                    bindResult(UrlResult.failed(r.url(), ErrorKind.HTTP, "304 Not Modified, but the stored result it "
+                            + "confirms is gone; run again to fetch it whole", 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    upsertResult.addBatch();
+                }
+            }
+            upsertResult.executeBatch();
+        } catch (SQLException e) {
+            clear(e);
+            throw e;
+        }
+    }
+
+    /** A failed executeBatch clears only its own statement: clear all, or a retry would add rows twice. */
+    private void clear(SQLException failure) {
+        try {
+            for (PreparedStatement st : List.of(upsertResult, deleteRecords, insertRecord, deleteBody, upsertBody, markUnchanged)) {
+                st.clearBatch();
+            }
+        } catch (SQLException clearFailure) {
+            failure.addSuppressed(clearFailure);
+        }
+    }
+
+    private void bindResult(UrlResult r) throws SQLException {
+        PreparedStatement st = upsertResult;
+        st.setString(1, r.url());
+        st.setString(2, r.status().code());
+        if (r.httpStatus() == null) {
+            st.setNull(3, Types.INTEGER);
+        } else {
+            st.setInt(3, r.httpStatus());
+        }
+        st.setInt(4, r.attempts());
+        st.setString(5, r.error() == null ? null : r.error().code());
+        st.setString(6, r.detail());
+        if (r.bytes() == null) {
+            st.setNull(7, Types.INTEGER);
+        } else {
+            st.setLong(7, r.bytes());
+        }
+        st.setString(8, r.contentType());
+        st.setString(9, r.sha256());
+        st.setLong(10, r.elapsedMs());
+        st.setString(11, Timestamps.format(r.fetchedAt()));
+        st.setString(12, r.validators().etag());
+        st.setString(13, r.validators().lastModified());
+    }
+}
