@@ -54,10 +54,54 @@ final class Urls {
                 throw new BadUrl("no host");
             }
             target = compose(r.getScheme(), r.getRawAuthority(), removeDotSegments(r.getRawPath()), r.getRawQuery());
+        } else if (r.getRawAuthority() == null) {
+            return sameAuthority(base, r); // most links: no second parse
         } else {
             target = resolve(base, r);
         }
         return normalise(target);
+    }
+
+    /** RFC 3986 §5.2.2 for a reference with neither scheme nor authority, in the normal form (the base's authority). */
+    private static String sameAuthority(URI base, URI r) throws BadUrl {
+        String path = r.getRawPath() == null ? "" : r.getRawPath();
+        String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+        String query;
+        if (path.isEmpty()) {
+            path = basePath;
+            query = r.getRawQuery() != null ? r.getRawQuery() : base.getRawQuery();
+        } else {
+            path = removeDotSegments(path.startsWith("/") ? path : basePath.substring(0, basePath.lastIndexOf('/') + 1) + path);
+            query = r.getRawQuery();
+        }
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        String scheme = base.getScheme().toLowerCase(Locale.ROOT);
+        String host = base.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new BadUrl("no host");
+        }
+        int port = base.getPort();
+        boolean defaultPort = port == -1 || (port == 80 && scheme.equals("http")) || (port == 443 && scheme.equals("https"));
+        StringBuilder b = new StringBuilder(scheme.length() + host.length() + path.length() + 16
+                + (query == null ? 0 : query.length()));
+        b.append(scheme).append("://");
+        if (base.getRawUserInfo() != null) {
+            b.append(base.getRawUserInfo()).append('@');
+        }
+        b.append(host.toLowerCase(Locale.ROOT));
+        if (!defaultPort) {
+            b.append(':').append(port);
+        }
+        b.append(path);
+        if (query != null) {
+            b.append('?').append(query);
+        }
+        if (b.length() > UrlParser.MAX_URL_BYTES) {
+            throw new BadUrl("longer than " + UrlParser.MAX_URL_BYTES + " bytes");
+        }
+        return b.toString();
     }
 
     /** RFC 3986 §5.2.2 for a reference without a scheme. */
