@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.FetchedBody;
 import dev.sluice.Processor;
-import net.thisptr.jackson.jq.BuiltinFunctionLoader;
-import net.thisptr.jackson.jq.JsonQuery;
-import net.thisptr.jackson.jq.Scope;
-import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 import java.util.ArrayList;
@@ -33,52 +29,26 @@ public final class JqProcessor implements Processor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String expression;
-    private final JsonQuery query;
-    private final Scope rootScope;
+    private final JqProgram program;
     /** What the expression reads of a body: all of it ({@link Projection#FULL}) when the analysis does not know. */
     private final Projection projection;
     /** Whether the analysis knows the expression; for tests and benchmarks. */
     private final boolean known;
 
-    private JqProcessor(String expression, JsonQuery query, Scope rootScope) {
-        this.expression = expression;
-        this.query = query;
-        this.rootScope = rootScope;
-        Projection reads = JqReads.of(query);
+    private JqProcessor(JqProgram program) {
+        this.expression = program.expression();
+        this.program = program;
+        Projection reads = JqReads.of(program.query());
         this.projection = reads == null ? Projection.FULL : reads;
         this.known = reads != null;
     }
 
     /**
      * Compiles {@code expression}; a syntax error, or a call of a function that is defined nowhere, is an
-     * {@link IllegalArgumentException} saying which.
+     * {@link IllegalArgumentException} saying which ({@link JqProgram#compile}).
      */
     public static JqProcessor compile(String expression) {
-        Scope root = Scope.newEmptyScope();
-        BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, root);
-        JqBuiltins.install(root);
-        JsonQuery query;
-        try {
-            query = JsonQuery.compile(expression, Versions.JQ_1_6);
-        } catch (JsonQueryException e) {
-            throw new IllegalArgumentException("invalid jq expression '" + expression + "': " + e.getMessage(), e);
-        }
-        List<String> undefined = JqFunctions.undefined(query, root);
-        if (!undefined.isEmpty()) {
-            throw new IllegalArgumentException("invalid jq expression '" + expression + "': "
-                    + String.join(", ", undefined) + (undefined.size() == 1 ? " is not a function" : " are not functions")
-                    + " of Sluice's jq (jq 1.6 but for the builtins the README lists as missing)");
-        }
-        return new JqProcessor(expression, query, root);
-    }
-
-    /** Jackson's message without its source dump, with the place where parsing failed. */
-    private static String describe(JsonProcessingException e) {
-        String m = e.getOriginalMessage();
-        int dump = m.indexOf(" (start marker at");
-        m = dump >= 0 ? m.substring(0, dump) : m;
-        return e.getLocation() == null ? m
-                : m + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return new JqProcessor(JqProgram.compile(expression));
     }
 
     @Override
@@ -86,7 +56,7 @@ public final class JqProcessor implements Processor {
         List<JsonNode> values = new ArrayList<>();
         try {
             JsonNode input = ProjectingReader.read(body.body(), projection);
-            query.apply(Scope.newChildScope(rootScope), input, values::add);
+            program.apply(input, values::add);
             return serialize(values);
         } catch (ProjectingReader.NotHandled | JsonQueryException | RuntimeException e) {
             // the ordinary way decides, with Jackson's whole tree (its error messages may quote any of it)
@@ -100,14 +70,14 @@ public final class JqProcessor implements Processor {
         try {
             input = JSON.readTree(body.body());
         } catch (JsonProcessingException e) {
-            throw new Exception("body is not JSON (Content-Type " + body.contentType() + "): " + describe(e), e);
+            throw new Exception("body is not JSON (Content-Type " + body.contentType() + "): " + JqProgram.describe(e), e);
         }
         if (input == null || input.isMissingNode()) {
             throw new Exception("body is empty, not JSON");
         }
         List<JsonNode> values = new ArrayList<>();
         try {
-            query.apply(Scope.newChildScope(rootScope), input, values::add);
+            program.apply(input, values::add);
         } catch (JsonQueryException e) {
             throw new Exception("jq '" + expression + "' failed: " + e.getMessage(), e);
         }
