@@ -3,8 +3,8 @@ package dev.sluice;
 /**
  * A snapshot of a run in progress, for progress lines. Immutable.
  *
- * @param settled     input URLs dealt with: stored (ok or failed), skipped as already done, or duplicates
- * @param total       URL lines in the input when known in advance, else -1
+ * @param settled     URLs dealt with: stored (ok or failed), skipped as already done, or duplicates
+ * @param total       URL lines in the input when known in advance, and the requests discovered so far; else -1
  * @param ok          stored ok this run
  * @param failed      stored failed this run
  * @param inFlight    requests in flight now
@@ -12,13 +12,15 @@ package dev.sluice;
  *                    at most the global cap); -1 under fixed limits
  * @param requests    requests started so far (attempts, retries included)
  * @param elapsedNanos time since the run started
+ * @param discovered  requests the responses of this run added to the frontier so far (each is one more to settle)
  */
 public record Progress(long settled, long total, long ok, long failed, int inFlight, int limit, long requests,
-                       long elapsedNanos) {
+                       long elapsedNanos, long discovered) {
 
-    /** The same snapshot with the number of URL lines expected. */
-    public Progress withTotal(long total) {
-        return new Progress(settled, total, ok, failed, inFlight, limit, requests, elapsedNanos);
+    /** The same snapshot with the number of URL lines expected, the discovered requests added to them. */
+    public Progress withTotal(long urlLines) {
+        return new Progress(settled, urlLines < 0 ? -1 : urlLines + discovered, ok, failed, inFlight, limit, requests,
+                elapsedNanos, discovered);
     }
 
     /** Seconds until done at the average rate so far, or -1 when unknown. */

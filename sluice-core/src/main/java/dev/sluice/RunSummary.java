@@ -18,6 +18,8 @@ import java.util.Map;
  * @param latencyMs     per-URL elapsed time percentiles of stored results: p50, p95, p99, max (ms)
  * @param wall          wall time of the run
  * @param stopped       whether the run was stopped before its input was exhausted
+ * @param discovered    requests this run's responses added to the frontier, by the rule that found them
+ *                      ({@code paginate}, {@code follow}, {@code link})
  */
 public record RunSummary(
         long ok,
@@ -31,7 +33,8 @@ public record RunSummary(
         long retries,
         Latency latencyMs,
         Duration wall,
-        boolean stopped) {
+        boolean stopped,
+        Map<String, Long> discovered) {
 
     /** Latency percentiles in milliseconds. */
     public record Latency(long p50, long p95, long p99, long max) {

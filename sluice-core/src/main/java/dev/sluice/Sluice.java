@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.discover.Discovery;
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.pipeline.Pipeline;
 
@@ -36,6 +37,7 @@ import java.util.function.BooleanSupplier;
 public final class Sluice implements AutoCloseable {
     private final SluiceConfig config;
     private final Processor processor;
+    private final Discovery discovery;
     private final Clock clock;
     private final CompletableFuture<HttpFetcher> fetcher;
     private final AtomicReference<Pipeline> current = new AtomicReference<>();
@@ -45,6 +47,7 @@ public final class Sluice implements AutoCloseable {
     private Sluice(Builder b) {
         this.config = b.config;
         this.processor = b.processor;
+        this.discovery = b.discovery;
         this.clock = b.clock;
         this.fetcher = new CompletableFuture<>();
         SSLContext tls = b.sslContext;
@@ -96,7 +99,7 @@ public final class Sluice implements AutoCloseable {
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(frontier, "frontier");
         Objects.requireNonNull(source, "source");
-        Pipeline pipeline = new Pipeline(config, frontier, processor, clock);
+        Pipeline pipeline = new Pipeline(config, frontier, processor, discovery, clock);
         pipeline.expectTotal(expectedLines);
         return inTurn(pipeline, () -> pipeline.run(source, httpFetcher()));
     }
@@ -110,7 +113,7 @@ public final class Sluice implements AutoCloseable {
      */
     public RunSummary work(WorkQueue queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         Objects.requireNonNull(queue, "queue");
-        Pipeline pipeline = new Pipeline(config, queue, processor, clock);
+        Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock);
         try {
             return inTurn(pipeline, () -> pipeline.work(httpFetcher(), moreComing));
         } catch (IOException impossible) {
@@ -178,6 +181,7 @@ public final class Sluice implements AutoCloseable {
     public static final class Builder {
         private SluiceConfig config = SluiceConfig.builder().build();
         private Processor processor = Processor.NONE;
+        private Discovery discovery = Discovery.NONE;
         private Clock clock = Clock.systemUTC();
         /** Null: the JDK's default trust, loaded on the first https connection. */
         private SSLContext sslContext;
@@ -194,6 +198,16 @@ public final class Sluice implements AutoCloseable {
         /** Default: {@link Processor#NONE}. */
         public Builder processor(Processor p) {
             processor = Objects.requireNonNull(p, "processor");
+            return this;
+        }
+
+        /**
+         * The rules that find new requests in responses (pagination, followed URLs, links), run after the processor
+         * on the CPU pool; what they find joins the frontier in the transaction that stores the response's result.
+         * Default: {@link Discovery#NONE}.
+         */
+        public Builder discovery(Discovery d) {
+            discovery = Objects.requireNonNull(d, "discovery");
             return this;
         }
 

@@ -43,7 +43,8 @@ public record SluiceConfig(
         int window,
         int writeBatchRows,
         Duration writeBatchDelay,
-        Duration storeOutage) {
+        Duration storeOutage,
+        long maxRequests) {
 
     /** Requests in flight to one host at once unless {@code perHost} says otherwise (see {@link Builder#perHost}). */
     public static final int DEFAULT_PER_HOST = 8;
@@ -170,6 +171,7 @@ public record SluiceConfig(
         private int writeBatchRows = 1000;
         private Duration writeBatchDelay = Duration.ofMillis(100);
         private Duration storeOutage = Duration.ofSeconds(60);
+        private long maxRequests = -1;
 
         private Builder() {
         }
@@ -202,6 +204,7 @@ public record SluiceConfig(
             writeBatchRows = c.writeBatchRows;
             writeBatchDelay = c.writeBatchDelay;
             storeOutage = c.storeOutage;
+            maxRequests = c.maxRequests;
         }
 
         /** Most requests in flight at once, over all hosts; under {@link #adaptive} the ceiling. Default 5. */
@@ -308,6 +311,12 @@ public record SluiceConfig(
          */
         public Builder storeOutage(Duration d) { storeOutage = d; return this; }
 
+        /**
+         * The most requests the frontier may hold ({@code --max-requests}), over the whole job (what earlier runs put
+         * in it counts): discovered requests beyond it are dropped; the input is never cut. -1 (default): no limit.
+         */
+        public Builder maxRequests(long n) { maxRequests = n; return this; }
+
         public SluiceConfig build() {
             positive("concurrency", concurrency);
             atLeast("perHost", perHost, 0);
@@ -345,12 +354,15 @@ public record SluiceConfig(
             positive("writeBatchRows", writeBatchRows);
             positive("writeBatchDelay", writeBatchDelay);
             positive("storeOutage", storeOutage);
+            if (maxRequests < -1) {
+                throw new IllegalArgumentException("maxRequests must be >= 0 (or -1: no limit), was " + maxRequests);
+            }
             int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
             return new SluiceConfig(concurrency, adaptive, perHost, hostKey, ratePerSecond, perHostRate, breakerFailures,
                     breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
                     headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, processTimeout,
                     processMemoryBytes, resumeMode,
-                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage);
+                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage, maxRequests);
         }
 
         private static void rate(String name, double value) {

@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.discover.Discovered;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +28,8 @@ import java.util.Objects;
  *                    or was redirected (they would describe another resource)
  * @param unchanged   a refetch found the stored result still current (304 Not Modified): only its fetch time,
  *                    attempts and elapsed time are written, the stored data stays
+ * @param discovered  the requests the response yielded by the discovery rules, stored in the frontier in the same
+ *                    transaction as this result (those already there are left as they are); empty when none
  */
 public record UrlResult(
         String url,
@@ -42,7 +46,8 @@ public record UrlResult(
         List<String> records,
         byte[] body,
         Validators validators,
-        boolean unchanged) {
+        boolean unchanged,
+        List<Discovered> discovered) {
 
     /** The two values of {@code results.status}. */
     public enum Status {
@@ -58,10 +63,17 @@ public record UrlResult(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         records = List.copyOf(records);
+        discovered = List.copyOf(discovered);
         Objects.requireNonNull(validators, "validators");
         if ((status == Status.FAILED) != (error != null)) {
             throw new IllegalArgumentException("a failed result needs an error, an ok result must have none: " + url);
         }
+    }
+
+    /** This result with only {@code these} of its discovered requests (those new to the frontier). */
+    public UrlResult withDiscovered(List<Discovered> these) {
+        return new UrlResult(url, status, httpStatus, attempts, error, detail, bytes, contentType, sha256, elapsedMs,
+                fetchedAt, records, body, validators, unchanged, these);
     }
 
     public boolean ok() {
@@ -72,12 +84,12 @@ public record UrlResult(
     public static UrlResult failed(String url, ErrorKind error, String detail, Integer httpStatus,
                                    int attempts, long elapsedMs, Instant fetchedAt) {
         return new UrlResult(url, Status.FAILED, httpStatus, attempts, error, detail,
-                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, false);
+                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, false, List.of());
     }
 
     /** A refetch answered 304 Not Modified: the stored result stays, with this fetch's time. */
     public static UrlResult unchanged(String url, int attempts, long elapsedMs, Instant fetchedAt) {
         return new UrlResult(url, Status.OK, 304, attempts, null, null,
-                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, true);
+                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, true, List.of());
     }
 }

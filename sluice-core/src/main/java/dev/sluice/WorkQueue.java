@@ -58,11 +58,20 @@ public interface WorkQueue extends AutoCloseable {
     boolean drained() throws StoreException;
 
     /**
-     * Stores results of claimed URLs and finishes their queue rows, all in one transaction. Returns the
-     * results stored; a URL whose lease another worker has taken meanwhile (this worker was presumed dead)
-     * is left out, and its result dropped: the other worker's is the one kept.
+     * Stores results of claimed URLs, finishes their queue rows and adds the requests their responses discovered
+     * ({@link UrlResult#discovered()}; one already in the frontier is left as it is), all in one transaction.
+     * Returns the results stored, each with only the discovered requests that were new; a URL whose lease another
+     * worker has taken meanwhile (this worker was presumed dead) is left out, and its result dropped with what it
+     * discovered: the other worker's is the one kept.
      */
     List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException;
+
+    /**
+     * From now on, discovered requests join the frontier only while it holds fewer than {@code max} requests
+     * ({@code --max-requests}, counted in the database at each commit that discovered some); the others are
+     * dropped. -1: no limit. Input URLs are never dropped.
+     */
+    void limitRequests(long max);
 
     /**
      * Loads the lines of {@code source} into the frontier, in batches of one transaction each, until it ends or

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.SluiceConfig;
 import dev.sluice.input.LineSource;
 import dev.sluice.origin.Origin;
+import dev.sluice.discover.Discovery;
 import dev.sluice.process.JqProcessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         int code;
         try (Origin origin = Origin.start()) {
             List<String> list = plan(origin, urls);
-            code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), file.toString(),
+            code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), Discovery.NONE, file.toString(),
                     LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true));
         }
         if (code == ExitCode.INTERRUPTED) {

@@ -55,8 +55,8 @@ final class ProgressReporter implements AutoCloseable {
     }
 
     private String format(Progress p) {
-        long known = total.get();
-        Progress withTotal = p.withTotal(known);
+        Progress withTotal = p.withTotal(total.get());
+        long known = withTotal.total();
         double seconds = (p.elapsedNanos() - lastNanos) / 1e9;
         if (seconds > 0) {
             double instant = (p.requests() - lastRequests) / seconds;
@@ -75,6 +75,9 @@ final class ProgressReporter implements AutoCloseable {
                 p.ok(), p.failed(), requestsPerSecond, p.inFlight()));
         if (p.limit() >= 0) {
             b.append(String.format(Locale.ROOT, " (limit %d)", p.limit()));
+        }
+        if (p.discovered() > 0) {
+            b.append(String.format(Locale.ROOT, " · discovered %,d", p.discovered()));
         }
         long eta = withTotal.etaSeconds();
         if (eta >= 0) {

@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, problem);
         }
         List<String> in = List.copyOf(inputs);
-        return new Runner(context, log).run(new Runner.Job(config, processor, options.db, LineSource.of(in, context.in()),
+        return new Runner(context, log).run(new Runner.Job(config, processor, options.discovery(cmd), options.db, LineSource.of(in, context.in()),
                 () -> LineSource.countLines(in).orElse(-1), !options.noProgress, false, WorkerCommand.DEFAULT_LEASE,
                 /* replace= */ false));
     }

@@ -4,6 +4,9 @@ import dev.sluice.HostKey;
 import dev.sluice.Processor;
 import dev.sluice.ResumeMode;
 import dev.sluice.SluiceConfig;
+import dev.sluice.discover.Discovery;
+import dev.sluice.discover.DiscoveryOptions;
+import dev.sluice.discover.Scope;
 import dev.sluice.process.JqProcessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -93,6 +96,50 @@ final class RunOptions {
             description = "jq expression run on each JSON body; every value it emits is a row of 'records'.")
     String jq;
 
+    @Option(names = "--paginate", paramLabel = "KIND",
+            description = "Follow the pages of each response (repeatable): header-link (Link: rel=\"next\"), json-link:JQ "
+                    + "(a next URL in the body), cursor:JQ=PARAM (a token put in a query parameter), "
+                    + "offset:PARAM,limit=N[,total=JQ], page:PARAM[,start=N][,total=JQ]. A chain stops at an empty page, a "
+                    + "missing link, the total, or --max-pages.")
+    List<String> paginate = new ArrayList<>();
+
+    @Option(names = "--follow", paramLabel = "JQ",
+            description = "jq expression on each JSON body (repeatable): every string it emits is a URL to fetch too "
+                    + "(relative ones resolved against the response), every {\"url\": …} object a request.")
+    List<String> follow = new ArrayList<>();
+
+    @Option(names = "--follow-links", paramLabel = "CSS", arity = "0..1", fallbackValue = "a[href]",
+            description = "Fetch the links of each HTML body: the href (or src) of the elements the CSS selector picks "
+                    + "(default a[href]; give another as --follow-links='CSS'), within --scope.")
+    String followLinks;
+
+    @Option(names = "--scope", paramLabel = "same-host|same-domain|same-origin|all", defaultValue = "same-host",
+            converter = ScopeConverter.class,
+            description = "Which links --follow-links keeps, relative to the page they are on. Default: ${DEFAULT-VALUE}.")
+    Scope scope;
+
+    @Option(names = "--include", paramLabel = "GLOB|re:REGEX",
+            description = "Follow only links matching one of these (repeatable): a glob over the whole URL (* any text, ? one "
+                    + "character), or re: and a regular expression found anywhere in it.")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB|re:REGEX", description = "Never follow links matching one of these (repeatable).")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--max-depth", paramLabel = "N", defaultValue = "-1",
+            description = "Discover nothing deeper than N requests from the input (the input is depth 0); -1 = no limit. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxDepth;
+
+    @Option(names = "--max-pages", paramLabel = "N", defaultValue = "-1",
+            description = "At most N pages per pagination chain (its first page included); -1 = no limit. Default: ${DEFAULT-VALUE}.")
+    int maxPages;
+
+    @Option(names = "--max-requests", paramLabel = "N", defaultValue = "-1",
+            description = "Discover no more once the frontier holds N requests (the input is never cut); -1 = no limit. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long maxRequests;
+
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
             description = "Extra request header (repeatable). A User-Agent here replaces the default. The values of "
                     + "Authorization, Proxy-Authorization, Cookie and X-Api-Key are never logged or printed.")
@@ -136,6 +183,9 @@ final class RunOptions {
         if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
         }
+        if (maxRequests < -1) {
+            throw new CommandLine.ParameterException(cmd, "--max-requests must be at least 0 (or -1: no limit), was " + maxRequests);
+        }
         if (retryFailed && refetch) {
             throw new CommandLine.ParameterException(cmd, "--retry-failed and --refetch exclude each other (--refetch already fetches the failed ones)");
         }
@@ -166,6 +216,7 @@ final class RunOptions {
                 .storeBodies(storeBody)
                 .grace(grace)
                 .storeOutage(outage.limit(cmd))
+                .maxRequests(maxRequests)
                 .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE);
         if (processThreads != null) {
             b.processThreads(processThreads);
@@ -193,6 +244,31 @@ final class RunOptions {
             return JqProcessor.compile(jq);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--jq: " + e.getMessage());
+        }
+    }
+
+    /** The discovery rules, compiled; a bad spec, jq expression, selector or pattern is a usage error naming it. */
+    Discovery discovery(CommandLine cmd) {
+        if (followLinks != null && !followLinks.equals("a[href]") && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(followLinks))) {
+            throw new CommandLine.ParameterException(cmd, "--follow-links took the file '" + followLinks + "' as its CSS selector: "
+                    + "give the input first (run " + followLinks + " --follow-links), or the selector as --follow-links='CSS'");
+        }
+        try {
+            return Discovery.compile(new DiscoveryOptions(paginate, follow, followLinks, scope, include, exclude, maxDepth, maxPages));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
+    }
+
+    /** same-host, same-domain, same-origin or all, in any case. */
+    static final class ScopeConverter implements CommandLine.ITypeConverter<Scope> {
+        @Override
+        public Scope convert(String value) {
+            try {
+                return Scope.parse(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not one of same-host, same-domain, same-origin, all");
+            }
         }
     }
 

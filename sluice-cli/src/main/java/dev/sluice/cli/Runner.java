@@ -5,6 +5,7 @@ import dev.sluice.RunSummary;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceConfig;
 import dev.sluice.StoreException;
+import dev.sluice.discover.Discovery;
 import dev.sluice.UrlSource;
 import dev.sluice.store.PgDatabase;
 import dev.sluice.store.PgQueue;
@@ -37,8 +38,8 @@ final class Runner {
      * counts the input's URL lines in the background (-1 when unknown); {@code replace} makes a new SQLite
      * file in place of the one at {@code db} (the demo's).
      */
-    record Job(SluiceConfig config, Processor processor, String db, UrlSource source, LongSupplier countLines,
-               boolean progress, boolean follow, Duration lease, boolean replace) {
+    record Job(SluiceConfig config, Processor processor, Discovery discovery, String db, UrlSource source, LongSupplier countLines,
+               boolean progress, boolean keepWaiting, Duration lease, boolean replace) {
     }
 
     private final CliContext console;
@@ -53,7 +54,8 @@ final class Runner {
         StatusLine line = job.progress() && console.terminal() ? new StatusLine(console.err()) : null;
         Logging.configure(logOptions, console.err(), line);
         // The Sluice starts its HTTP client in the background while this thread opens the database.
-        try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor()).build()) {
+        try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor())
+                .discovery(job.discovery()).build()) {
             if (PgDatabase.isPostgres(job.db())) {
                 return onQueue(sluice, job, line);
             }
@@ -69,7 +71,7 @@ final class Runner {
     private int onQueue(Sluice sluice, Job job, StatusLine line) throws StoreException, IOException, InterruptedException {
         try (PgDatabase db = PgDatabase.open(job.db(), WORKER_CONNECTIONS, System.getenv());
              PgQueue queue = PgQueue.join(db, job.lease())) {
-            BooleanSupplier moreComing = job.follow() ? () -> true : () -> false;
+            BooleanSupplier moreComing = job.keepWaiting() ? () -> true : () -> false;
             RunSummary summary = supervised(sluice, job, line, job.source() == null
                     ? () -> sluice.work(queue, moreComing)
                     : () -> sluice.run(queue, job.source(), -1));

@@ -29,6 +29,16 @@ final class Summary {
             out.printf(Locale.ROOT, "  not fetched %,d already stored, %,d duplicate lines, %,d cancelled by the stop%n",
                     s.skipped(), s.duplicates(), s.cancelled());
         }
+        if (!s.discovered().isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            long all = 0;
+            for (Map.Entry<String, Long> e : s.discovered().entrySet()) {
+                b.append(b.isEmpty() ? "" : ", ").append("by ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%,d", e.getValue()));
+                all += e.getValue();
+            }
+            out.printf(Locale.ROOT, "  discovered  %,d  (%s)%n", all, b);
+        }
         out.printf(Locale.ROOT, "  requests    %,d  (%,d retries)%n", s.requests(), s.retries());
         RunSummary.Latency l = s.latencyMs();
         out.printf(Locale.ROOT, "  latency     p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n", l.p50(), l.p95(), l.p99(), l.max());

@@ -12,12 +12,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "worker", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Work on the shared queue of a PostgreSQL --db: claim URLs under a lease, fetch, process and store them,",
-                "until the queue is drained (or, with --follow, until stopped). Start as many as you like, on any machine."})
+                "until the queue is drained (or, with --wait, until stopped). Start as many as you like, on any machine."})
 final class WorkerCommand implements Callable<Integer> {
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
-    @Option(names = "--follow", description = "Keep waiting for new URLs when the queue is drained; stop with SIGINT/SIGTERM.")
-    boolean follow;
+    @Option(names = "--wait", description = "Keep waiting for new URLs when the queue is drained; stop with SIGINT/SIGTERM.")
+    boolean keepWaiting;
 
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "30s", converter = Units.DurationConverter.class,
             description = "How long this worker's claims stay its own without a heartbeat (renewed every third of it): "
@@ -52,7 +52,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         var config = options.config(cmd);
         var processor = options.processor(cmd);
-        return new Runner(context, log).run(new Runner.Job(config, processor, options.db, null, () -> -1,
-                !options.noProgress, follow, lease, /* replace= */ false));
+        return new Runner(context, log).run(new Runner.Job(config, processor, options.discovery(cmd), options.db, null, () -> -1,
+                !options.noProgress, keepWaiting, lease, /* replace= */ false));
     }
 }

@@ -79,8 +79,10 @@ class SqliteDiskFullTest {
             origin.open(); // the five held answers arrive: their batch cannot be committed
 
             assertThat(first.exitCode()).as(first.stderr()).isEqualTo(ExitCode.FATAL);
+            // The held answers come as the run has nothing else to do: stored as they come, in one batch or more.
             assertThat(first.stderr().strip().lines().toList()).last().asString()
-                    .isEqualTo("sluice: " + db + ": cannot store 5 results: the disk is full (SQLITE_FULL)");
+                    .matches(java.util.regex.Pattern.quote("sluice: " + db + ": cannot store ") + "[1-5] results?"
+                            + java.util.regex.Pattern.quote(": the disk is full (SQLITE_FULL)"));
 
             disk.free();
             assertWhole(db, 5);

@@ -21,9 +21,10 @@ public sealed interface Attempt {
      * @param finalUri     the URI the body came from, after redirects
      * @param etag         the ETag header, raw (quotes and {@code W/} kept), or null
      * @param lastModified the Last-Modified header, raw, or null
+     * @param links        the raw values of every Link header, in order (empty when none): where pagination may point
      */
-    record Success(int httpStatus, String contentType, byte[] body, URI finalUri, String etag, String lastModified)
-            implements Attempt {
+    record Success(int httpStatus, String contentType, byte[] body, URI finalUri, String etag, String lastModified,
+                   java.util.List<String> links) implements Attempt {
     }
 
     /**

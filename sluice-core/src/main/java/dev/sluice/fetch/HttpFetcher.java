@@ -134,11 +134,17 @@ public final class HttpFetcher implements AutoCloseable {
             if (status >= 200 && status < 300) {
                 HttpFields received = response.getHeaders();
                 return new Attempt.Success(status, received.get(HttpHeader.CONTENT_TYPE), got.body(), current,
-                        received.get(HttpHeader.ETAG), received.get(HttpHeader.LAST_MODIFIED));
+                        received.get(HttpHeader.ETAG), received.get(HttpHeader.LAST_MODIFIED), links(received));
             }
             return Failures.status(status, response.getReason(),
                     RetryAfter.parse(response.getHeaders().get(HttpHeader.RETRY_AFTER), clock));
         }
+    }
+
+    /** The values of the response's Link headers; the shared empty list when there are none (most responses). */
+    private static java.util.List<String> links(HttpFields received) {
+        return received.contains(HttpHeader.LINK) ? java.util.List.copyOf(received.getValuesList(HttpHeader.LINK))
+                : java.util.List.of();
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
 import dev.sluice.UrlSource;
 import dev.sluice.WorkQueue;
+import dev.sluice.discover.Discovery;
 import dev.sluice.fetch.HttpFetcher;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.input.UrlParser;
@@ -94,6 +95,7 @@ public final class Pipeline {
     private final SluiceConfig config;
     private final WorkQueue queue;
     private final Processor processor;
+    private final Discovery discovery;
     private final Clock clock;
     private final RunStats stats = new RunStats();
     private final LiveJobs live = new LiveJobs();
@@ -121,15 +123,16 @@ public final class Pipeline {
      * A run on {@code queue}. A worker among others (a queue whose per-host slots are shared) holds no more URLs
      * than it can soon work on (eight times its concurrency, at least 64), so that the others get their share.
      */
-    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Clock clock) {
+    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Discovery discovery, Clock clock) {
         this(config, queue, queue.hostSlots() == null ? config.window()
-                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, clock);
+                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, discovery, clock);
     }
 
-    private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Clock clock) {
+    private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Discovery discovery, Clock clock) {
         this.config = config;
         this.queue = queue;
         this.processor = processor;
+        this.discovery = discovery;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
         this.scheduler = new Scheduler(config, retryPolicy, queue.hostSlots() != null);
@@ -197,6 +200,7 @@ public final class Pipeline {
      * the outage limit (what was committed stays).
      */
     public RunSummary work(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
+        queue.limitRequests(config.maxRequests());
         SlotBroker slots = queue.hostSlots() == null ? null : new SlotBroker(scheduler, queue.hostSlots()).start();
         try {
             return execute(fetcher, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
@@ -316,7 +320,7 @@ public final class Pipeline {
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
-                CPU_QUEUE_BYTES, processor, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
+                CPU_QUEUE_BYTES, processor, discovery, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
                 config.storeBodies(), clock, writer::put, this::cancelled);
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
@@ -459,8 +463,10 @@ public final class Pipeline {
                         break;
                     }
                     // Woken early when a batch is loaded or results are committed (they may have discovered more);
-                    // not waiting at all when that happened during the claim.
+                    // not waiting at all when that happened during the claim. What is fetched is committed at once
+                    // meanwhile: it may be what discovers the next work (a next page).
                     if (!newWork.get()) {
+                        writer.hurry();
                         LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS));
                     }
                     if (Thread.interrupted()) {
@@ -498,7 +504,7 @@ public final class Pipeline {
         }
         try {
             UrlParser.Parsed parsed = UrlParser.parse(claim.fetchAs());
-            startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), claim.validators()));
+            startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), claim.validators(), claim.lineage()));
         } catch (UrlParser.InvalidUrlException e) { // queued by something else than Sluice's loading
             writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
         }

@@ -27,6 +27,9 @@ final class RunStats {
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    /** Requests added to the frontier by this run's responses, by the rule that found them. */
+    private final Map<String, LongAdder> discoveredByRule = new ConcurrentHashMap<>();
+    private final LongAdder discovered = new LongAdder();
     private final Histogram latency = new Histogram(3_600_000L, 3); // ms, up to an hour; writer thread only
     private volatile long total = -1;
 
@@ -55,6 +58,10 @@ final class RunStats {
 
     /** Writer thread only. */
     void stored(UrlResult r) {
+        for (var d : r.discovered()) {
+            discoveredByRule.computeIfAbsent(d.lineage().rule(), k -> new LongAdder()).increment();
+            discovered.increment();
+        }
         if (r.ok()) {
             ok.increment();
             if (r.unchanged()) {
@@ -73,8 +80,9 @@ final class RunStats {
     Progress progress(int inFlight, int limit) {
         long o = ok.sum();
         long f = failed.sum();
-        return new Progress(o + f + skipped.sum() + duplicates.sum(), total, o, f, inFlight, limit,
-                requests.sum(), System.nanoTime() - startNanos);
+        long found = discovered.sum();
+        return new Progress(o + f + skipped.sum() + duplicates.sum(), total < 0 ? -1 : total + found, o, f, inFlight, limit,
+                requests.sum(), System.nanoTime() - startNanos, found);
     }
 
     /** Call only after the writer thread has ended. */
@@ -83,7 +91,9 @@ final class RunStats {
         failedByError.forEach((k, v) -> byError.put(k, v.sum()));
         RunSummary.Latency lat = new RunSummary.Latency(latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(95), latency.getValueAtPercentile(99), latency.getMaxValue());
+        Map<String, Long> byRule = new TreeMap<>();
+        discoveredByRule.forEach((k, v) -> byRule.put(k, v.sum()));
         return new RunSummary(ok.sum(), unchanged.sum(), failed.sum(), byError, skipped.sum(), duplicates.sum(), cancelled.sum(),
-                requests.sum(), retries.sum(), lat, Duration.ofNanos(System.nanoTime() - startNanos), stopped);
+                requests.sum(), retries.sum(), lat, Duration.ofNanos(System.nanoTime() - startNanos), stopped, byRule);
     }
 }

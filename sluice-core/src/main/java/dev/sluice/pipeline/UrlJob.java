@@ -5,6 +5,7 @@ import dev.sluice.FetchedBody;
 import dev.sluice.Printable;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
+import dev.sluice.discover.Lineage;
 import dev.sluice.fetch.Attempt;
 import dev.sluice.input.UrlParser;
 import dev.sluice.limit.Scheduler;
@@ -47,6 +48,8 @@ final class UrlJob implements Scheduler.Task {
     private final String hostKey;
     /** What the stored result was validated by, sent back by a refetch; NONE for a plain fetch. */
     private final Validators validators;
+    /** Where the URL came from: what its own discoveries descend from. */
+    private final Lineage lineage;
     private int attempts;
     private long start; // set when the first attempt is granted: queueing before that is not the URL's latency
     /**
@@ -55,13 +58,14 @@ final class UrlJob implements Scheduler.Task {
      */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
 
-    UrlJob(JobContext ctx, String url, UrlParser.Parsed parsed, String hostKey, Validators validators) {
+    UrlJob(JobContext ctx, String url, UrlParser.Parsed parsed, String hostKey, Validators validators, Lineage lineage) {
         this.ctx = ctx;
         this.url = url;
         this.uri = parsed.uri();
         this.authorization = parsed.authorization();
         this.hostKey = hostKey;
         this.validators = validators;
+        this.lineage = lineage;
     }
 
     @Override
@@ -137,8 +141,11 @@ final class UrlJob implements Scheduler.Task {
                 // Validators of a redirect's target describe that resource, not this URL's: not kept.
                 Validators received = s.finalUri().equals(uri) ? new Validators(s.etag(), s.lastModified()) : Validators.NONE;
                 // Handed over while the slot is held: a full CPU queue slows fetching (backpressure).
+                // The discovery rules build next URLs from the URI as requested: its user information (a password)
+                // is not in it, and is not carried to what it discovers.
                 ctx.process().submit(new ProcessStage.Job(
-                        new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), received, attempts, start));
+                        new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), received, attempts, start,
+                        uri.toString(), s.links(), lineage));
                 return true;
             }
             case Attempt.NotModified unchanged -> {

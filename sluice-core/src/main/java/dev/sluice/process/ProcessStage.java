@@ -6,6 +6,10 @@ import dev.sluice.Printable;
 import dev.sluice.Processor;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
+import dev.sluice.discover.Discovered;
+import dev.sluice.discover.Discovery;
+import dev.sluice.discover.Lineage;
+import dev.sluice.discover.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +55,12 @@ public final class ProcessStage {
     /** For {@link #finish(LongSupplier)}: no deadline. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
-    /** A fetched body on its way to processing, with what the result row needs from the fetch. */
-    public record Job(FetchedBody fetched, Validators validators, int attempts, long startNanos) {
+    /**
+     * A fetched body on its way to processing, with what the result row needs from the fetch, and what the discovery
+     * rules need: the URL as requested (its password, if any, not in it), the Link headers, the request's lineage.
+     */
+    public record Job(FetchedBody fetched, Validators validators, int attempts, long startNanos,
+                      String requestUrl, List<String> links, Lineage lineage) {
     }
 
     /** Where results go (the writer's queue); may block. */
@@ -75,6 +83,7 @@ public final class ProcessStage {
     /** Signalled when bytes are given back; guarded by {@link #bytesLock}. */
     private final Condition bytesFreed = bytesLock.newCondition();
     private final Processor processor;
+    private final Discovery discovery;
     private final boolean keepBodies;
     private final Clock clock;
     private final Output output;
@@ -89,8 +98,12 @@ public final class ProcessStage {
     /** Set by finish past its deadline: bodies still queued are dropped instead of processed. */
     private volatile boolean cancelling;
 
-    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, ProcessLimits limits,
-                        boolean keepBodies, Clock clock, Output output, Consumer<String> dropped) {
+    /**
+     * {@code discovery} runs after {@code processor} on each body, within the same limits; a failure of either fails
+     * the URL with {@code process}.
+     */
+    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, Discovery discovery,
+                        ProcessLimits limits, boolean keepBodies, Clock clock, Output output, Consumer<String> dropped) {
         if (byteBudget < 1) {
             throw new IllegalArgumentException("byteBudget must be positive, was " + byteBudget);
         }
@@ -98,6 +111,7 @@ public final class ProcessStage {
         this.byteBudget = byteBudget;
         this.clock = clock;
         this.processor = processor;
+        this.discovery = discovery;
         this.keepBodies = keepBodies;
         this.output = output;
         this.dropped = dropped;
@@ -348,6 +362,7 @@ public final class ProcessStage {
         FetchedBody f = job.fetched();
         String digest = HEX.formatHex(sha256.digest(f.body()));
         List<String> records;
+        List<Discovered> discovered = List.of();
         String failure = null;
         try {
             List<String> produced = processor.process(f);
@@ -358,6 +373,8 @@ public final class ProcessStage {
                 throw new IllegalStateException("the processor returned a null record");
             }
             records = List.copyOf(produced);
+            discovered = discovery.isEmpty() ? List.of() : discovery.discover(new Response(job.requestUrl(), f.finalUri(),
+                    f.httpStatus(), f.contentType(), job.links(), f.body(), records, processor != Processor.NONE, job.lineage()));
         } catch (ProcessingStopped e) {
             return stoppedResult(r, r.stopReason());
         } catch (OutOfMemoryError e) {
@@ -378,7 +395,8 @@ public final class ProcessStage {
         boolean ok = failure == null;
         return new UrlResult(f.url(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
-                digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null, job.validators(), false);
+                digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null, job.validators(), false,
+                discovered);
     }
 
     /** The outcome of a body asked to stop: a failed row past a limit, none (null) when cancelled. */

@@ -6,6 +6,7 @@ import dev.sluice.UrlSource;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import dev.sluice.WorkQueue;
+import dev.sluice.discover.Discovered;
 import dev.sluice.discover.Lineage;
 import dev.sluice.limit.SharedSlots;
 import org.slf4j.Logger;
@@ -233,6 +234,7 @@ public final class PgQueue implements WorkQueue {
                     Held h = held.get(url);
                     return h == null || h.stored();
                 });
+                stored = discover(c, stored);
                 c.commit();
                 if (!lost.isEmpty()) {
                     stored.addAll(finishedEarlier(c, lost, sorted));
@@ -245,6 +247,86 @@ public final class PgQueue implements WorkQueue {
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
         }
+    }
+
+    /** {@code --max-requests}: the most rows the queue may hold before discoveries are dropped; -1 no limit. */
+    private volatile long requestLimit = -1;
+
+    @Override
+    public void limitRequests(long max) {
+        requestLimit = max;
+    }
+
+    /**
+     * Inserts what the stored results discovered, in URL order (two workers inserting overlapping URLs lock them in
+     * one order), skipping those already queued; returns the results with only the requests that were new. Under
+     * {@code --max-requests} the queue's rows are counted first (all workers' inserts committed by then count; two
+     * workers committing at once may each fill the same room, so the limit can be passed by a batch).
+     */
+    private List<UrlResult> discover(Connection c, List<UrlResult> stored) throws SQLException {
+        java.util.TreeMap<String, Discovered> found = new java.util.TreeMap<>();
+        for (UrlResult r : stored) {
+            for (Discovered d : r.discovered()) {
+                if (d.url().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PgEnqueue.MAX_URL_BYTES) {
+                    log.warn("{}: skipped a discovered URL longer than {} bytes, too long to be a key of the queue: {}",
+                            dev.sluice.Printable.of(r.url()), PgEnqueue.MAX_URL_BYTES, dev.sluice.Printable.of(d.url()));
+                } else {
+                    found.putIfAbsent(d.url(), d);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return stored;
+        }
+        List<Discovered> candidates = new ArrayList<>(found.values());
+        long limit = requestLimit;
+        if (limit >= 0) {
+            long room = Math.max(0, limit - Frontiers.count(c));
+            candidates = candidates.subList(0, (int) Math.min(candidates.size(), room));
+        }
+        Set<String> inserted = new HashSet<>();
+        int n = candidates.size();
+        String[] urls = new String[n];
+        String[] parents = new String[n];
+        Integer[] depths = new Integer[n];
+        String[] rules = new String[n];
+        Integer[] pages = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Discovered d = candidates.get(i);
+            urls[i] = d.url();
+            parents[i] = d.lineage().parent();
+            depths[i] = d.lineage().depth();
+            rules[i] = d.lineage().rule();
+            pages[i] = d.lineage().page();
+        }
+        try (PreparedStatement st = c.prepareStatement("""
+                INSERT INTO queue (url, parent, depth, rule, page)
+                SELECT u, p, d, r, pg FROM unnest(?::text[], ?::text[], ?::integer[], ?::text[], ?::integer[])
+                    AS t(u, p, d, r, pg) ORDER BY u
+                ON CONFLICT (url) DO NOTHING
+                RETURNING url""")) {
+            st.setArray(1, c.createArrayOf("text", urls));
+            st.setArray(2, c.createArrayOf("text", parents));
+            st.setArray(3, c.createArrayOf("integer", depths));
+            st.setArray(4, c.createArrayOf("text", rules));
+            st.setArray(5, c.createArrayOf("integer", pages));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        for (Discovered d : candidates) {
+            if (!inserted.contains(d.url()) && Lineage.PAGINATE.equals(d.lineage().rule())) {
+                Frontiers.repeatedPage(d);
+            }
+        }
+        List<UrlResult> out = new ArrayList<>(stored.size());
+        for (UrlResult r : stored) {
+            // each new URL is credited to the first result that found it
+            out.add(r.discovered().isEmpty() ? r : r.withDiscovered(r.discovered().stream().filter(d -> inserted.remove(d.url())).toList()));
+        }
+        return out;
     }
 
     /**

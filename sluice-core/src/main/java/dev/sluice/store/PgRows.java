@@ -205,7 +205,7 @@ final class PgRows {
                 error == null ? null : ErrorKind.valueOf(error.toUpperCase(Locale.ROOT)),
                 rs.getString(6), size, rs.getString(8), rs.getString(9), rs.getLong(10),
                 rs.getObject(11, OffsetDateTime.class).toInstant(), List.of(), null,
-                new Validators(rs.getString(12), rs.getString(13)), rs.getBoolean(14));
+                new Validators(rs.getString(12), rs.getString(13)), rs.getBoolean(14), List.of());
     }
 
     static OffsetDateTime timestamp(Instant instant) {

@@ -7,6 +7,7 @@ import dev.sluice.UrlResult;
 import dev.sluice.UrlSource;
 import dev.sluice.Validators;
 import dev.sluice.WorkQueue;
+import dev.sluice.discover.Discovered;
 import dev.sluice.discover.Lineage;
 import dev.sluice.input.UrlParser;
 
@@ -59,6 +60,7 @@ public final class SqliteFrontier implements WorkQueue {
     private final ConcurrentHashMap<String, String> withPassword = new ConcurrentHashMap<>();
     /** The writer connection's statements, made on its first completion. Writer thread only. */
     private PreparedStatement finish;
+    private final Discoveries discovered = new Discoveries();
 
     private record Held(long id, boolean stored) {
     }
@@ -123,18 +125,26 @@ public final class SqliteFrontier implements WorkQueue {
     @Override
     public List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException {
         List<UrlResult> once = firstOfEach(batch);
-        store.inTransaction("cannot store " + once.size() + " results", (c, rows) -> {
+        List<UrlResult> stored = new ArrayList<>(once.size());
+        store.inTransaction("cannot store " + once.size() + (once.size() == 1 ? " result" : " results"), (c, rows) -> {
             rows.write(once, url -> {
                 Held h = held.get(url);
                 return h == null || h.stored();
             });
             finishAll(c, once);
+            stored.clear(); // a transaction tried again starts over
+            stored.addAll(discovered.insert(c, once));
         });
         for (UrlResult r : once) {
             held.remove(r.url());
             withPassword.remove(r.url());
         }
-        return once;
+        return stored;
+    }
+
+    @Override
+    public void limitRequests(long max) {
+        discovered.limit(max);
     }
 
     /** One result per URL, the first: a URL is finished once. */
@@ -168,6 +178,58 @@ public final class SqliteFrontier implements WorkQueue {
         } catch (SQLException | RuntimeException e) {
             finish.clearBatch();
             throw e;
+        }
+    }
+
+    /** Adds what responses discovered to the frontier, in the transaction of their results. Writer thread only. */
+    private static final class Discoveries {
+        private PreparedStatement insert;
+        private volatile long limit = -1;
+
+        void limit(long max) {
+            limit = max;
+        }
+
+        /** Inserts each result's discovered requests that are new; returns the results with only those. */
+        List<UrlResult> insert(Connection c, List<UrlResult> batch) throws SQLException {
+            List<UrlResult> out = new ArrayList<>(batch.size());
+            String now = null;
+            long room = Long.MAX_VALUE;
+            for (UrlResult r : batch) {
+                if (r.discovered().isEmpty()) {
+                    out.add(r);
+                    continue;
+                }
+                if (now == null) {
+                    now = Timestamps.format(Instant.now());
+                    long max = limit;
+                    room = max < 0 ? Long.MAX_VALUE : Math.max(0, max - Frontiers.count(c));
+                    if (insert == null) {
+                        insert = c.prepareStatement("INSERT INTO queue (url, parent, depth, rule, page, enqueued_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING");
+                    }
+                }
+                List<Discovered> fresh = new ArrayList<>(r.discovered().size());
+                for (Discovered d : r.discovered()) {
+                    if (room == 0) {
+                        break; // --max-requests: the frontier is full
+                    }
+                    insert.setString(1, d.url());
+                    insert.setString(2, d.lineage().parent());
+                    insert.setInt(3, d.lineage().depth());
+                    insert.setString(4, d.lineage().rule());
+                    insert.setInt(5, d.lineage().page());
+                    insert.setString(6, now);
+                    if (insert.executeUpdate() == 1) {
+                        fresh.add(d);
+                        room--;
+                    } else if (Lineage.PAGINATE.equals(d.lineage().rule())) {
+                        Frontiers.repeatedPage(d);
+                    }
+                }
+                out.add(r.withDiscovered(fresh));
+            }
+            return out;
         }
     }
 

@@ -287,7 +287,8 @@ public final class SqliteStore implements Store {
                 List.of(),
                 null,
                 new Validators(rs.getString(12), rs.getString(13)),
-                rs.getInt(14) == 1);
+                rs.getInt(14) == 1,
+                List.of());
     }
 
     private static Integer nullableInt(ResultSet rs, int column) throws SQLException {

@@ -61,6 +61,7 @@ public final class Writer {
     private final Listener listener;
     private final Thread thread;
     private boolean broken; // only the writer thread
+    private volatile boolean hurry;
 
     public Writer(Sink sink, int capacity, int batchRows, Duration maxDelay, Duration outageLimit, Listener listener) {
         this.sink = sink;
@@ -70,6 +71,15 @@ public final class Writer {
         this.maxDelayNanos = maxDelay.toNanos();
         this.listener = listener;
         this.thread = Thread.ofPlatform().name("sluice-writer").start(this::drain);
+    }
+
+    /**
+     * Commits the rows waiting now (or the next to come) without waiting for a full batch or the batch delay: the
+     * pipeline has nothing else to claim and waits for what they may discover. Any thread.
+     */
+    public void hurry() {
+        hurry = true;
+        LockSupport.unpark(thread);
     }
 
     /** Queues a result for storing; blocks while the queue is full. */
@@ -122,7 +132,8 @@ public final class Writer {
                 }
             }
             long wait = Math.min(deadline - System.nanoTime(), LINGER_NANOS);
-            if (batch.size() >= batchRows || wait <= 0) {
+            if (batch.size() >= batchRows || wait <= 0 || hurry) {
+                hurry = false;
                 return false;
             }
             LockSupport.parkNanos(this, wait);

@@ -5,6 +5,8 @@ import dev.sluice.FetchedBody;
 import dev.sluice.Processor;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
+import dev.sluice.discover.Discovery;
+import dev.sluice.discover.Lineage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +36,13 @@ class ProcessLimitsTest {
     }
 
     private ProcessStage stage(int threads, Processor processor, Duration time, long memory) {
-        return new ProcessStage(threads, 64, 1 << 20, processor, new ProcessLimits(time, memory), false, Clock.systemUTC(),
+        return new ProcessStage(threads, 64, 1 << 20, processor, Discovery.NONE, new ProcessLimits(time, memory), false, Clock.systemUTC(),
                 r -> results.put(r.url(), r), dropped::add);
     }
 
     private static ProcessStage.Job job(String url, String body) {
         return new ProcessStage.Job(new FetchedBody(url, null, 200, "application/json", body.getBytes(StandardCharsets.UTF_8)),
-                Validators.NONE, 1, System.nanoTime());
+                Validators.NONE, 1, System.nanoTime(), url, List.of(), Lineage.INPUT);
     }
 
     /** Routes each URL to its own jq expression, so one stage can run a hostile body beside good ones. */

@@ -4,6 +4,8 @@ import dev.sluice.FetchedBody;
 import dev.sluice.Processor;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
+import dev.sluice.discover.Discovery;
+import dev.sluice.discover.Lineage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -24,7 +26,7 @@ class ProcessStageTest {
     };
 
     private static ProcessStage.Job job(String url, int bytes) {
-        return new ProcessStage.Job(new FetchedBody(url, null, 200, null, new byte[bytes]), Validators.NONE, 1, System.nanoTime());
+        return new ProcessStage.Job(new FetchedBody(url, null, 200, null, new byte[bytes]), Validators.NONE, 1, System.nanoTime(), url, List.of(), Lineage.INPUT);
     }
 
     /** A producer waits while the bodies queued would exceed the byte budget; a body larger than it waits for an empty queue. */
@@ -38,7 +40,7 @@ class ProcessStageTest {
             return List.of();
         };
         List<UrlResult> out = new CopyOnWriteArrayList<>();
-        ProcessStage stage = new ProcessStage(1, 64, 1000, blocked, LIMITS, false, Clock.systemUTC(), out::add, NO_DROPS);
+        ProcessStage stage = new ProcessStage(1, 64, 1000, blocked, Discovery.NONE, LIMITS, false, Clock.systemUTC(), out::add, NO_DROPS);
         stage.submit(job("u0", 10)); // taken by the only thread, which then blocks
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         stage.submit(job("u1", 600));
@@ -69,7 +71,7 @@ class ProcessStageTest {
         ProcessStage stage = new ProcessStage(1, 64, 100, body -> {
             go.await();
             return List.of();
-        }, LIMITS, false, Clock.systemUTC(), r -> { }, NO_DROPS);
+        }, Discovery.NONE, LIMITS, false, Clock.systemUTC(), r -> { }, NO_DROPS);
         stage.submit(job("a", 1));
         await().until(() -> stage.queuedBytes() == 0); // taken
         stage.submit(job("b", 100));

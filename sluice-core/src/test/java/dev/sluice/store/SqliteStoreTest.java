@@ -37,7 +37,7 @@ class SqliteStoreTest {
     private static List<UrlResult> okRows(String prefix, int n) {
         return IntStream.range(0, n).mapToObj(i -> new UrlResult("http://" + prefix + ".example/" + i, UrlResult.Status.OK,
                 200, 1, null, null, 100L, "application/json", "ab", 5, Instant.now(), List.of("1", "2", "3"), null,
-                Validators.NONE, false)).toList();
+                Validators.NONE, false, List.of())).toList();
     }
 
     /** Writes a batch in one transaction of the writer connection, as the frontier's completions do. */
