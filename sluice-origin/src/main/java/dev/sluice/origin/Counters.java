@@ -85,6 +85,15 @@ final class Counters {
         return arrivals(pathAndQuery).size();
     }
 
+    /** Requests so far for each path and query that received any, in no particular order. */
+    Map<String, Integer> requestsByUrl() {
+        synchronized (arrivals) {
+            Map<String, Integer> counts = new HashMap<>(urls.size() * 2);
+            urls.forEach((url, log) -> counts.put(url, log.times.size()));
+            return counts;
+        }
+    }
+
     List<Instant> arrivals() {
         synchronized (arrivals) {
             return List.copyOf(arrivals);

@@ -75,7 +75,7 @@ final class OriginHandler implements HttpHandler {
             Plan plan = null;
             Reply reply;
             try {
-                plan = Plan.of(Query.parse(uri.getRawQuery()));
+                plan = Plan.of(path, Query.parse(uri.getRawQuery()));
                 reply = null;
             } catch (IllegalArgumentException e) {
                 reply = Reply.badRequest(e.getMessage());
