@@ -64,7 +64,8 @@ import java.util.stream.IntStream;
  *       ms on every page), each with 10 to 30 links; any other path under {@code /site/} is answered 404.
  *       {@link Site#reachable()} gives the pages a crawl from the root must find, with their depths.
  * </ul>
- * {@link #requestCounts()} tells how many times each URL was requested.
+ * {@link #requestCounts()} tells how many times each URL was requested, {@link #received(String)} what
+ * each request carried (method, body). Any method is answered as GET is.
  *
  * <p>For the whole origin at once: {@link #overload(int)} answers every request with one status, and
  * {@link #robots(String)} or {@link #robotsStatus(int)} set the answer to {@code /robots.txt} (404 until
@@ -166,6 +167,15 @@ public final class Origin implements AutoCloseable {
      */
     public Map<String, Integer> requestCounts() {
         return Collections.unmodifiableMap(counters.requestsByUrl());
+    }
+
+    /**
+     * The requests received for this exact path and query (as sent, still URL-encoded), in order of arrival:
+     * method, {@code Content-Type} and body (the first MiB of it), e.g. to check that a POST's JSON body
+     * arrived intact. Empty when none came.
+     */
+    public List<Received> received(String pathAndQuery) {
+        return counters.received(pathAndQuery);
     }
 
     /** Arrival times of requests for this exact path and query, in order of arrival. */
