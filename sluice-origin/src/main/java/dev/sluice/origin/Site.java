@@ -233,8 +233,26 @@ public final class Site {
         return link.fragment() == null ? href : href + "#" + link.fragment();
     }
 
-    /** The HTML of page i, its absolute links with this authority (host:port). */
-    String html(int page, String authority) {
+    /**
+     * The paths of the site's pages that page i links to (itself included when it does), fragments dropped:
+     * what a link extractor must find on it within the site, in the order of first appearance.
+     */
+    public Set<String> linkedPaths(int page) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (Link link : links(page)) {
+            if (link.form().inSite()) {
+                paths.add(path(link.target()));
+            }
+        }
+        return Collections.unmodifiableSet(paths);
+    }
+
+    /**
+     * The HTML of page i as the origin serves it to a client that addressed it as {@code authority}
+     * (host:port, its {@code Host} header), which absolute and scheme-relative links use.
+     */
+    public String html(int page, String authority) {
+        path(page); // checks the page number
         return SiteHtml.render(this, page, authority, random(page, 3));
     }
 

@@ -143,6 +143,18 @@ class SiteTest {
     }
 
     @Test
+    void linkedPathsAreWhatTheHtmlLinksToWithinTheSite() {
+        Site site = Site.of(800, 4);
+        for (int i : new int[] {0, 1, 17, 799}) {
+            URI base = URI.create("http://" + AUTHORITY + site.path(i));
+            Set<String> found = new java.util.LinkedHashSet<>();
+            hrefs(site.html(i, AUTHORITY)).stream().map(base::resolve)
+                    .filter(u -> AUTHORITY.equals(u.getRawAuthority())).forEach(u -> found.add(u.getRawPath()));
+            assertThat(site.linkedPaths(i)).as("page %d", i).containsExactlyElementsOf(found);
+        }
+    }
+
+    @Test
     void sameSiteSameLinksOtherSeedOtherLinks() {
         assertThat(Site.of(300, 1).html(17, AUTHORITY)).isEqualTo(Site.of(300, 1).html(17, AUTHORITY));
         assertThat(Site.of(300, 1).html(17, AUTHORITY)).isNotEqualTo(Site.of(300, 2).html(17, AUTHORITY));
