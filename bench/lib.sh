@@ -354,3 +354,38 @@ bench_start_origins() {
 bench_urls() {
   awk -v n="$1" -v base="$2" -v suffix="${SUFFIX:-}" 'BEGIN { for (i = 1; i <= n; i++) print base "/" i suffix }' >"$3"
 }
+
+# bench_start_node [ARGS...]: bench/origin/server.js (Node's http module; not our Java origin) on a free
+# loopback port with these options (e.g. --site-pages 5000). Sets NODE_PORT.
+bench_start_node() {
+  local log="$BENCH_TMP/node.log" pid deadline
+  node "$BENCH_ROOT/bench/origin/server.js" --port 0 "$@" >"$log" 2>&1 &
+  pid=$!
+  BENCH_PIDS+=("$pid")
+  NODE_PORT=""
+  deadline=$(( SECONDS + 60 ))
+  while (( SECONDS < deadline )) && kill -0 "$pid" 2>/dev/null; do
+    NODE_PORT=$(sed -n 's/^neutral origin listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+    [ -n "$NODE_PORT" ] && break
+    sleep 0.1
+  done
+  [ -n "$NODE_PORT" ] || { cat "$log" >&2; die "the neutral origin did not start"; }
+  say "origin      bench/origin/server.js: $(sed -n 's/^neutral origin listening on //p' "$log")"
+}
+
+# bench_node_json PATH EXPR: GET PATH from the Node origin, print the JSON value EXPR (Python subscripts,
+# e.g. "['site']['c1']['repeated']"); empty when absent.
+bench_node_json() {
+  curl -sf "http://127.0.0.1:$NODE_PORT$1" | /usr/bin/python3 -c "import json, sys
+try: print(json.load(sys.stdin)$2)
+except (KeyError, IndexError, ValueError): print('')"
+}
+
+# bench_sluice_has OPTION...: whether `bin/sluice run --help` lists every OPTION (features of issue 11
+# are not in every build); prints the missing ones.
+bench_sluice_has() {
+  local help opt missing=()
+  help=$("$SLUICE" run --help 2>&1 || true)
+  for opt in "$@"; do grep -q -- "$opt" <<<"$help" || missing+=("$opt"); done
+  [ ${#missing[@]} -eq 0 ] || { echo "${missing[*]}"; return 1; }
+}

@@ -26,8 +26,11 @@ final class Counters {
     /** What one URL received. Guarded by the lock of {@link #arrivals}. */
     private static final class UrlLog {
         final List<Instant> times = new ArrayList<>();
+        final List<Received> received = new ArrayList<>();
         Conditions lastConditions = Conditions.NONE;
     }
+
+    private static final byte[] NO_BODY = new byte[0];
 
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong robotsRequests = new AtomicLong();
@@ -39,12 +42,18 @@ final class Counters {
     private final ConcurrentMap<String, Gauge> inFlightByHost = new ConcurrentHashMap<>();
 
     Arrival arrive(String pathAndQuery, Conditions conditions) {
+        return arrive(pathAndQuery, conditions, "GET", null, NO_BODY);
+    }
+
+    /** Counts a request for this URL with its method, {@code Content-Type} (or null) and body. */
+    Arrival arrive(String pathAndQuery, Conditions conditions, String method, String contentType, byte[] body) {
         // Time and positions are taken under one lock so that both lists stay in arrival order.
         synchronized (arrivals) {
             Instant now = Instant.now();
             arrivals.add(now);
             UrlLog url = urls.computeIfAbsent(pathAndQuery, u -> new UrlLog());
             url.times.add(now);
+            url.received.add(new Received(now, method, contentType, body.length == 0 ? NO_BODY : body));
             url.lastConditions = conditions;
             return new Arrival(requests.incrementAndGet(), url.times.size());
         }
@@ -85,6 +94,15 @@ final class Counters {
         return arrivals(pathAndQuery).size();
     }
 
+    /** Requests so far for each path and query that received any, in no particular order. */
+    Map<String, Integer> requestsByUrl() {
+        synchronized (arrivals) {
+            Map<String, Integer> counts = new HashMap<>(urls.size() * 2);
+            urls.forEach((url, log) -> counts.put(url, log.times.size()));
+            return counts;
+        }
+    }
+
     List<Instant> arrivals() {
         synchronized (arrivals) {
             return List.copyOf(arrivals);
@@ -95,6 +113,14 @@ final class Counters {
         synchronized (arrivals) {
             UrlLog url = urls.get(pathAndQuery);
             return url == null ? List.of() : List.copyOf(url.times);
+        }
+    }
+
+    /** The requests for this URL as received, in order of arrival. */
+    List<Received> received(String pathAndQuery) {
+        synchronized (arrivals) {
+            UrlLog url = urls.get(pathAndQuery);
+            return url == null ? List.of() : List.copyOf(url.received);
         }
     }
 

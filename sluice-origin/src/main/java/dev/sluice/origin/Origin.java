@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +44,28 @@ import java.util.stream.IntStream;
  *       Not Modified with those headers and no body.
  * </ul>
  * Redirects come first, then failures, then {@code status}, then the normal answer.
+ *
+ * <p>The normal answer is a small JSON object, except on two families of paths, where all of the above
+ * still applies (so {@code fail=1} or {@code latency=50} work there too):
+ * <ul>
+ *   <li>{@code /api/KIND}, a paginated API over one data set of {@code pages × per} items (defaults 50 and
+ *       10), KIND being {@code header-link}, {@code json-link}, {@code cursor}, {@code offset} or
+ *       {@code page}; each item is {@code {"chain":C,"page":P,"pos":K,"n":N}}. Parameters: {@code pages},
+ *       {@code per}, {@code chain=ID} (default {@code 0}: independent chains are distinct URLs),
+ *       {@code page=P} (header-link, json-link, page; {@code first=0} makes the page kind count from 0),
+ *       {@code cursor=TOKEN}, {@code offset=O&limit=L} (default L: {@code per}),
+ *       {@code link=path|relative|absolute} (how header-link and json-link write their links),
+ *       {@code repeatAt=R&repeatTo=Q} (page R links back to page Q, default R itself: a repeated link or
+ *       cursor), {@code endless} (past the last page, empty pages that still link on, 1,000 of them). Next
+ *       links keep the request's other parameters. A bad parameter or an unknown cursor is answered 400.
+ *       See {@link Api}.
+ *   <li>{@code /site/N/SEED/…}, the HTML pages of a generated {@link Site} of N pages ({@code /site/N/SEED/}
+ *       the root, {@code /site/N/SEED/page/I} the others; {@code /site/N/SEED/MSms/…} with a latency of MS
+ *       ms on every page), each with 10 to 30 links; any other path under {@code /site/} is answered 404.
+ *       {@link Site#reachable()} gives the pages a crawl from the root must find, with their depths.
+ * </ul>
+ * {@link #requestCounts()} tells how many times each URL was requested, {@link #received(String)} what
+ * each request carried (method, body). Any method is answered as GET is.
  *
  * <p>For the whole origin at once: {@link #overload(int)} answers every request with one status, and
  * {@link #robots(String)} or {@link #robotsStatus(int)} set the answer to {@code /robots.txt} (404 until
@@ -133,6 +157,25 @@ public final class Origin implements AutoCloseable {
     /** Requests received for this exact path and query, as sent (still URL-encoded). */
     public long requests(String pathAndQuery) {
         return counters.requests(pathAndQuery);
+    }
+
+    /**
+     * Requests received for each path and query (as sent, still URL-encoded) that received any, since start
+     * or the last {@link #resetCounters()}: a snapshot, e.g. to check that a crawl fetched no page twice
+     * ({@code requestCounts().values().stream().allMatch(c -> c == 1)}) or which pages it fetched
+     * ({@code keySet()}). robots.txt requests are not in it.
+     */
+    public Map<String, Integer> requestCounts() {
+        return Collections.unmodifiableMap(counters.requestsByUrl());
+    }
+
+    /**
+     * The requests received for this exact path and query (as sent, still URL-encoded), in order of arrival:
+     * method, {@code Content-Type} and body (the first MiB of it), e.g. to check that a POST's JSON body
+     * arrived intact. Empty when none came.
+     */
+    public List<Received> received(String pathAndQuery) {
+        return counters.received(pathAndQuery);
     }
 
     /** Arrival times of requests for this exact path and query, in order of arrival. */

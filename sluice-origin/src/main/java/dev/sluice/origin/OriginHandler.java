@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.Arrays;
@@ -22,6 +23,8 @@ final class OriginHandler implements HttpHandler {
     private static final int TRUNCATED_LENGTH = 1000;
     private static final int TRUNCATED_SENT = 10;
     private static final String ROBOTS_PATH = "/robots.txt";
+    /** Most bytes of a request body kept; the rest is read and dropped. */
+    static final int MAX_REQUEST_BODY = 1 << 20;
 
     private final Counters counters;
     private final Switches switches;
@@ -65,7 +68,9 @@ final class OriginHandler implements HttpHandler {
         Conditions conditions = Conditions.of(joined(headers, "If-None-Match"), joined(headers, "If-Modified-Since"));
         // Read on arrival: a request that arrived before the switch was flipped is answered as before.
         int overload = switches.overload();
-        Counters.Arrival arrival = counters.arrive(pathAndQuery, conditions);
+        byte[] body = requestBody(exchange);
+        Counters.Arrival arrival = counters.arrive(pathAndQuery, conditions, exchange.getRequestMethod(),
+                headers.getFirst("Content-Type"), body);
         // In flight means arrived and not yet answered: the count is left just before the answer goes out,
         // because a client that has its answer may send its next request before this thread runs on. So the
         // count never exceeds what clients really have outstanding, which is what cap tests compare.
@@ -75,7 +80,7 @@ final class OriginHandler implements HttpHandler {
             Plan plan = null;
             Reply reply;
             try {
-                plan = Plan.of(Query.parse(uri.getRawQuery()));
+                plan = Plan.of(path, Query.parse(uri.getRawQuery()));
                 reply = null;
             } catch (IllegalArgumentException e) {
                 reply = Reply.badRequest(e.getMessage());
@@ -108,6 +113,18 @@ final class OriginHandler implements HttpHandler {
             if (inFlight) {
                 counters.exit(host);
             }
+        }
+    }
+
+    /**
+     * The request's body, at most {@link #MAX_REQUEST_BODY} bytes of it (a test's POST bodies are small);
+     * empty when it has none.
+     */
+    private static byte[] requestBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_REQUEST_BODY);
+            in.transferTo(OutputStream.nullOutputStream());
+            return body;
         }
     }
 

@@ -42,10 +42,13 @@ import java.util.regex.Pattern;
  * @param lastModified {@code Last-Modified} of 2xx answers, or null
  * @param size         exact body length, or -1 for the default body
  * @param redirects    redirects still to answer before a normal answer
+ * @param type         {@code Content-Type} the query asks for, or null for the route's own
  * @param location     a redirect target passed verbatim, or null
+ * @param route        where the normal answer comes from: the path's
  */
 record Plan(
         Query query,
+        Route route,
         long latencyMs,
         int knee,
         int kneeStep,
@@ -77,8 +80,17 @@ record Plan(
     private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,11}");
     private static final Pattern PROBABILITY = Pattern.compile("[01]?\\.\\d{1,9}|[01]");
 
-    /** Reads the parameters; throws {@link IllegalArgumentException} naming the first bad one. */
+    /** Reads the parameters of a request for the default item; throws as {@link #of(String, Query)}. */
     static Plan of(Query q) {
+        return of("/", q);
+    }
+
+    /**
+     * Reads the path's route and the parameters; throws {@link IllegalArgumentException} naming the first
+     * bad one. A route's own latency (a site's {@code MSms} segment) adds to {@code latency}.
+     */
+    static Plan of(String path, Query q) {
+        Route route = Route.of(path, q);
         boolean loop = "loop".equals(q.get("redirect"));
         int size = number(q, "size", -1);
         if (size > MAX_SIZE) {
@@ -86,7 +98,8 @@ record Plan(
         }
         return new Plan(
                 q,
-                latency(q.get("latency")),
+                route,
+                latency(q.get("latency")) + route.latencyMs(),
                 number(q, "knee", 0),
                 number(q, "kneeStep", 0),
                 hangFirst(q.get("hang")),
@@ -100,7 +113,7 @@ record Plan(
                 lastModified(q.get("lastModified")),
                 size,
                 malformed(q.get("body")),
-                Objects.requireNonNullElse(headerValue(q, "type"), "application/json"),
+                headerValue(q, "type"),
                 loop ? 0 : number(q, "redirect", 0),
                 loop,
                 headerValue(q, "location"),
@@ -142,12 +155,18 @@ record Plan(
         }
         Map<String, String> validators = status < 300 ? validators() : Map.of();
         if (!validators.isEmpty() && conditions.notModified(etag, lastModified)) {
-            return answer(304, validators, new byte[0]);
+            return answer(304, validators, new byte[0], Route.JSON);
         }
-        byte[] body = malformed ? Bodies.malformed()
-                : size >= 0 ? Bodies.padded(size)
-                : Bodies.item(path, arrival.number());
-        return answer(status, validators, body);
+        Route.Content content = malformed ? Route.Content.json(Bodies.malformed())
+                : size >= 0 ? Route.Content.json(Bodies.padded(size))
+                : route.content(path, authority, arrival.number());
+        if (content.status() != 200) {
+            // The route has no such page: its answer (404), not the status the query asks for.
+            return answer(content.status(), content.headers(), content.body(), Route.JSON);
+        }
+        Map<String, String> headers = new HashMap<>(content.headers());
+        headers.putAll(validators);
+        return answer(status, headers, content.body(), content.type());
     }
 
     private Map<String, String> validators() {
@@ -166,16 +185,17 @@ record Plan(
     }
 
     private Reply failure(int code) {
-        return answer(code, retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter), Bodies.error(code));
+        return answer(code, retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter), Bodies.error(code),
+                Route.JSON);
     }
 
-    private Reply answer(int code, Map<String, String> headers, byte[] body) {
+    private Reply answer(int code, Map<String, String> headers, byte[] body, String routeType) {
         if (code == 204 || code == 304) {
             // These statuses carry no body, so there is nothing to frame either.
             return new Reply(code, headers, new byte[0], Reply.Framing.FIXED);
         }
         Map<String, String> all = new HashMap<>(headers);
-        all.put("Content-Type", type);
+        all.put("Content-Type", Objects.requireNonNullElse(type, routeType));
         return new Reply(code, all, body, framing);
     }
 

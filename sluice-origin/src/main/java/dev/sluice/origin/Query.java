@@ -57,6 +57,19 @@ record Query(List<Param> params) {
         return new Query(changed);
     }
 
+    /**
+     * This query with the first parameter of that name given a new raw value, order kept, or with the
+     * parameter appended when it is absent.
+     */
+    Query set(String name, String rawValue) {
+        if (has(name)) {
+            return with(name, rawValue);
+        }
+        List<Param> more = new ArrayList<>(params);
+        more.add(new Param(name, rawValue));
+        return new Query(more);
+    }
+
     /** The raw query string, without the leading {@code ?}. */
     @Override
     public String toString() {
