@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.origin.Origin;
+import dev.sluice.origin.Site;
 import dev.sluice.store.PgDatabase;
 import dev.sluice.store.PgQueue;
 import dev.sluice.testkit.TestPostgres;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -116,6 +118,42 @@ class WorkersTest {
         assertThat(takenOver).isGreaterThanOrEqualTo(heldWhenKilled);
         assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE claims > 1 AND finished_by LIKE '%:" + victim.pid() + ":%'")).isZero();
         assertThat(err("a") + err("b")).contains("returned to the queue");
+    }
+
+    /**
+     * A crawl shared by three workers, one killed: what each response discovered joins the queue with its row, so
+     * the survivors finish the site with every reachable page exactly once, whoever fetched it.
+     */
+    @Test
+    void threeWorkersCrawlASiteOneKilledEveryReachablePageExactlyOnce() throws Exception {
+        Site site = Site.of(3_000, 5).withLatency(Duration.ofMillis(20));
+        int pages = site.reachable().size();
+        String db = shared.newDatabase();
+        Path seed = Files.write(dir.resolve("seed.txt"), List.of(origin.uri(site.root()).toString()));
+        assertThat(Cli.run("enqueue", seed.toString(), "--db", db).exitCode()).isZero();
+
+        String[] worker = {"worker", "--db", db, "-c", "16", "--per-host", "16", "--lease", "2s", "--follow-links", "--no-progress"};
+        Process victim = sluice("victim", worker);
+        Process a = sluice("a", worker);
+        Process b = sluice("b", worker);
+        String victimLeases = "SELECT count(*) FROM queue WHERE state = 'leased' AND lease_owner LIKE '%:" + victim.pid() + ":%'";
+        await().atMost(Duration.ofSeconds(60)).until(() -> scalar(shared, db, "SELECT count(*) FROM results") >= 300
+                && scalar(shared, db, victimLeases) > 0);
+        victim.destroyForcibly();
+        assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.exitValue()).as(err("a")).isZero();
+        assertThat(b.exitValue()).as(err("b")).isZero();
+
+        assertThat(scalar(shared, db, "SELECT count(*) FROM results")).isEqualTo(pages);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM results WHERE status = 'ok'")).isEqualTo(pages);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM queue")).isEqualTo(pages);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(pages);
+        assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE rule = 'link' AND parent IS NOT NULL")).isEqualTo(pages - 1);
+        Set<String> fetched = origin.requestCounts().keySet();
+        assertThat(fetched).containsExactlyInAnyOrderElementsOf(site.reachable().keySet());
     }
 
     @Test
