@@ -2,7 +2,10 @@ package dev.sluice.cli;
 
 import dev.sluice.SluiceConfig;
 import dev.sluice.input.LineSource;
+import dev.sluice.Processor;
+import dev.sluice.discover.DiscoveryOptions;
 import dev.sluice.origin.Origin;
+import dev.sluice.origin.Site;
 import dev.sluice.discover.Discovery;
 import dev.sluice.process.JqProcessor;
 import picocli.CommandLine;
@@ -18,13 +21,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline against a built-in origin on loopback (no network needed):",
                 "2,000 URLs with latencies of 20-200 ms and a few faults (500s that succeed on retry, a 404,",
-                "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it."})
+                "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it.",
+                "With --crawl, work discovered as it goes instead: 4 cursor-paginated API chains of 25 pages",
+                "(--paginate, --jq; 20-60 ms a page) and a linked site of 1,000 pages (--follow-links; 30 ms a page)."})
 final class DemoCommand implements Callable<Integer> {
     static final String JQ = "{name, items: (.items | length)}";
+    private static final int CRAWL_CHAINS = 4;
+    private static final Site CRAWL_SITE = Site.of(1_000, 1).withLatency(Duration.ofMillis(30));
     private static final Path DEFAULT_DB = Path.of("sluice-demo.db");
 
     @Option(names = "--db", paramLabel = "PATH",
@@ -36,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "50", description = "Default: ${DEFAULT-VALUE}.")
     int concurrency;
+
+    @Option(names = "--crawl", description = "Discovered work: a paginated API and a linked site of the built-in origin.")
+    boolean crawl;
 
     @Option(names = "--no-progress", description = "No live progress line, even on a terminal.")
     boolean noProgress;
@@ -66,15 +77,42 @@ final class DemoCommand implements Callable<Integer> {
                 .timeout(Duration.ofSeconds(1)).build();
         int code;
         try (Origin origin = Origin.start()) {
-            List<String> list = plan(origin, urls);
-            code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), Discovery.NONE, file.toString(),
-                    LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true));
+            if (crawl) {
+                code = crawl(origin, config, file);
+            } else {
+                List<String> list = plan(origin, urls);
+                code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), Discovery.NONE, file.toString(),
+                        LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true));
+            }
         }
         if (code == ExitCode.INTERRUPTED) {
             return code;
         }
-        explain(file, context.out());
+        if (crawl) {
+            explainCrawl(file, context.out());
+        } else {
+            explain(file, context.out());
+        }
         return ExitCode.OK; // the failures are the demo's planned faults
+    }
+
+    /**
+     * Two runs into one new file: the API's chains, whose records --jq takes (a JSON rule), then the site, whose
+     * pages are HTML (a --jq would fail them).
+     */
+    private int crawl(Origin origin, SluiceConfig config, Path file) throws Exception {
+        List<String> chains = IntStream.range(0, CRAWL_CHAINS)
+                .mapToObj(c -> origin.uri("/api/cursor?pages=25&per=10&chain=c" + c + "&latency=20-60").toString()).toList();
+        Discovery pages = Discovery.compile(DiscoveryOptions.builder().paginate("cursor:.next_cursor=cursor").build());
+        int code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(".items[]"), pages, file.toString(),
+                LineSource.ofLines(chains), () -> chains.size(), !noProgress, false, null, /* replace= */ true));
+        if (code == ExitCode.INTERRUPTED) {
+            return code;
+        }
+        List<String> site = List.of(origin.uri(CRAWL_SITE.root()).toString());
+        Discovery links = Discovery.compile(DiscoveryOptions.builder().followLinks("").build());
+        return new Runner(context, log).run(new Runner.Job(config, Processor.NONE, links, file.toString(),
+                LineSource.ofLines(site), () -> site.size(), !noProgress, false, null, /* replace= */ false));
     }
 
     /** The demo's file: a new one named by --db, or sluice-demo.db, which the run replaces. */
@@ -105,6 +143,17 @@ final class DemoCommand implements Callable<Integer> {
             list.add(origin.uri("/demo/item/" + i + "?" + query).toString());
         }
         return list;
+    }
+
+    private static void explainCrawl(Path file, PrintStream out) {
+        String f = file.toString();
+        out.println();
+        out.println("The results are in " + file.toAbsolutePath() + " (SQLite), the frontier with its lineage in 'queue'. Try:");
+        out.println("  sqlite3 " + f + " \"SELECT rule, depth, count(*) FROM queue GROUP BY 1, 2\"");
+        out.println("  sqlite3 " + f + " \"SELECT q.page, json_extract(r.data, '$.n') FROM queue q JOIN records r ON r.url = q.url "
+                + "WHERE json_extract(r.data, '$.chain') = 'c0' ORDER BY q.page, r.seq LIMIT 12\"");
+        out.println("  sqlite3 " + f + " \"SELECT url, parent FROM queue WHERE rule = 'link' LIMIT 5\"");
+        out.flush();
     }
 
     private static void explain(Path file, PrintStream out) {
