@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Where the URLs of a run come from: lines, read one at a time so no input is ever held in memory
- * whole. Used only by the pipeline's admission thread; implementations need not be thread-safe.
+ * whole. Used only by the pipeline's loading thread ({@code sluice-input}); implementations need not be thread-safe.
  */
 public interface UrlSource extends AutoCloseable {
 

@@ -78,7 +78,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
-    private static final int CHUNK = 256;
     /** Most URLs claimed from a work queue at once. */
     private static final int CLAIM = 256;
     /**
@@ -429,7 +428,7 @@ public final class Pipeline {
         }
     }
 
-    // --- admission: the sluice-input thread -------------------------------------------------------
+    // --- admission: the sluice-admit thread -------------------------------------------------------
 
     /**
      * A worker's admission: claims URLs as the window has room, at least a quarter of the window at once (one

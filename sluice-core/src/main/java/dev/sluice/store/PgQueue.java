@@ -230,10 +230,13 @@ public final class PgQueue implements WorkQueue {
                         lost.add(r.url());
                     }
                 }
-                PgRows.write(c, stored, url -> {
+                Set<String> vanished = PgRows.write(c, stored, url -> {
                     Held h = held.get(url);
                     return h == null || h.stored();
                 });
+                if (!vanished.isEmpty()) {
+                    failAgain(c, vanished);
+                }
                 stored = discover(c, stored);
                 c.commit();
                 if (!lost.isEmpty()) {
@@ -246,6 +249,14 @@ public final class PgQueue implements WorkQueue {
             }
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot store " + batch.size() + " results", e);
+        }
+    }
+
+    /** The queue rows of 304s whose stored row had vanished: stored as failures, so failed (for --retry-failed). */
+    private static void failAgain(Connection c, Set<String> urls) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE queue SET state = 'failed' WHERE url = ANY(?)")) {
+            st.setArray(1, c.createArrayOf("text", urls.toArray()));
+            st.executeUpdate();
         }
     }
 

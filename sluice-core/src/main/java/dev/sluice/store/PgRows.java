@@ -36,11 +36,15 @@ final class PgRows {
         write(c, batch, url -> true);
     }
 
+    /** The message of a 304 whose stored ok row is gone: it is stored as this failure. */
+    static final String VANISHED = "304 Not Modified, but the stored result it confirms is gone; run again to fetch it whole";
+
     /**
      * As {@link #write(Connection, Collection)}; {@code mayHaveRows} says of which URLs earlier records and bodies
-     * may exist (a URL never stored has none: looking for them would cost two index probes per URL).
+     * may exist (a URL never stored has none: looking for them would cost two index probes per URL). Returns the
+     * URLs of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
      */
-    static void write(Connection c, Collection<UrlResult> batch, java.util.function.Predicate<String> mayHaveRows)
+    static java.util.Set<String> write(Connection c, Collection<UrlResult> batch, java.util.function.Predicate<String> mayHaveRows)
             throws SQLException {
         List<UrlResult> whole = new ArrayList<>(batch.size());
         List<UrlResult> unchanged = new ArrayList<>();
@@ -49,9 +53,7 @@ final class PgRows {
         }
         upsertResults(c, whole);
         writeRecordsAndBodies(c, whole, mayHaveRows);
-        if (!unchanged.isEmpty()) {
-            markUnchanged(c, unchanged);
-        }
+        return unchanged.isEmpty() ? java.util.Set.of() : markUnchanged(c, unchanged);
     }
 
     private static void upsertResults(Connection c, List<UrlResult> results) throws SQLException {
@@ -151,7 +153,7 @@ final class PgRows {
     }
 
     /** A 304 to a refetch: only the fetch's time, attempts and elapsed time change; a vanished row becomes a failure. */
-    private static void markUnchanged(Connection c, List<UrlResult> unchanged) throws SQLException {
+    private static java.util.Set<String> markUnchanged(Connection c, List<UrlResult> unchanged) throws SQLException {
         List<UrlResult> vanished = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(
                 "UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = true WHERE url = ? AND status = 'ok'")) {
@@ -166,12 +168,14 @@ final class PgRows {
             for (int i = 0; i < updated.length; i++) {
                 if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
                     UrlResult r = unchanged.get(i);
-                    vanished.add(UrlResult.failed(r.url(), ErrorKind.HTTP, "304 Not Modified, but the stored result it "
-                            + "confirms is gone; run again to fetch it whole", 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    vanished.add(UrlResult.failed(r.url(), ErrorKind.HTTP, VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
                 }
             }
         }
         upsertResults(c, vanished);
+        java.util.Set<String> urls = new java.util.HashSet<>();
+        vanished.forEach(r -> urls.add(r.url()));
+        return urls;
     }
 
     /**

@@ -127,11 +127,11 @@ public final class SqliteFrontier implements WorkQueue {
         List<UrlResult> once = firstOfEach(batch);
         List<UrlResult> stored = new ArrayList<>(once.size());
         store.inTransaction("cannot store " + once.size() + (once.size() == 1 ? " result" : " results"), (c, rows) -> {
-            rows.write(once, url -> {
+            Set<String> vanished = rows.write(once, url -> {
                 Held h = held.get(url);
                 return h == null || h.stored();
             });
-            finishAll(c, once);
+            finishAll(c, once, vanished);
             stored.clear(); // a transaction tried again starts over
             stored.addAll(discovered.insert(c, once));
         });
@@ -159,7 +159,8 @@ public final class SqliteFrontier implements WorkQueue {
         return once;
     }
 
-    private void finishAll(Connection c, List<UrlResult> batch) throws SQLException {
+    /** Finishes the batch's queue rows: done when its row is ok, failed when not (a 304 whose row had vanished too). */
+    private void finishAll(Connection c, List<UrlResult> batch, Set<String> vanished) throws SQLException {
         if (finish == null) {
             finish = c.prepareStatement("UPDATE queue SET state = ?, finished_at = ? WHERE id = ?");
         }
@@ -169,7 +170,7 @@ public final class SqliteFrontier implements WorkQueue {
                 if (h == null) {
                     throw new IllegalStateException("a result for a URL this run did not claim: " + r.url());
                 }
-                finish.setString(1, r.ok() ? "done" : "failed");
+                finish.setString(1, r.ok() && !vanished.contains(r.url()) ? "done" : "failed");
                 finish.setString(2, Timestamps.format(r.fetchedAt()));
                 finish.setLong(3, h.id());
                 finish.addBatch();
@@ -312,7 +313,14 @@ public final class SqliteFrontier implements WorkQueue {
         }
 
         /** A row of the queue, as a load finds it. */
-        private record Found(String state, String enqueuedAt) {
+        private record Found(String state, String enqueuedAt, String finishedAt) {
+            /**
+             * Whether this run queued or finished it: never queued again by this run. (A row an earlier run left
+             * queued, then claimed and finished by this one before its input line was loaded, is this run's too.)
+             */
+            boolean thisRun(String runStart) {
+                return enqueuedAt.compareTo(runStart) >= 0 || finishedAt != null && finishedAt.compareTo(runStart) >= 0;
+            }
         }
 
         /** Loads one batch in one transaction; returns the invalid lines it stored. */
@@ -333,8 +341,8 @@ public final class SqliteFrontier implements WorkQueue {
                         if (f == null) {
                             insert(insert, key, "queued", null);
                             counts[0]++;
-                        } else if (f.enqueuedAt().compareTo(runStart) >= 0) {
-                            counts[3]++; // queued by this run already
+                        } else if (f.thisRun(runStart)) {
+                            counts[3]++; // queued or finished by this run already
                         } else if ("queued".equals(f.state())) {
                             counts[0]++; // left queued by an earlier run that stopped: worked now
                         } else if (due(f.state())) {
@@ -353,7 +361,7 @@ public final class SqliteFrontier implements WorkQueue {
                             stored.add(r);
                             counts[4]++;
                         } else {
-                            counts[f.enqueuedAt().compareTo(runStart) >= 0 ? 3 : 2]++;
+                            counts[f.thisRun(runStart) ? 3 : 2]++;
                         }
                     }
                     insert.executeBatch();
@@ -397,14 +405,14 @@ public final class SqliteFrontier implements WorkQueue {
             Map<String, Found> found = new HashMap<>();
             for (int from = 0; from < keys.size(); from += IN_CHUNK) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
-                try (PreparedStatement st = c.prepareStatement("SELECT url, state, enqueued_at FROM queue WHERE url IN ("
+                try (PreparedStatement st = c.prepareStatement("SELECT url, state, enqueued_at, finished_at FROM queue WHERE url IN ("
                         + "?,".repeat(chunk.size() - 1) + "?)")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         st.setString(i + 1, chunk.get(i));
                     }
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
-                            found.put(rs.getString(1), new Found(rs.getString(2), rs.getString(3)));
+                            found.put(rs.getString(1), new Found(rs.getString(2), rs.getString(3), rs.getString(4)));
                         }
                     }
                 }

@@ -53,9 +53,10 @@ final class SqliteRows {
      * Writes the batch's rows. {@code mayHaveRows} says of a URL whether earlier records and bodies of it may be
      * stored (then they are replaced); for the others the caller knows there are none, which saves the looking.
      * An {@link UrlResult#unchanged()} result only updates its stored row's fetch time, attempts and elapsed time.
-     * On failure every statement's batch is cleared, so that the caller may roll back and try again.
+     * On failure every statement's batch is cleared, so that the caller may roll back and try again. Returns the URLs
+     * of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
      */
-    void write(Collection<UrlResult> batch, Predicate<String> mayHaveRows) throws SQLException {
+    java.util.Set<String> write(Collection<UrlResult> batch, Predicate<String> mayHaveRows) throws SQLException {
         try {
             List<UrlResult> unchanged = new ArrayList<>();
             for (UrlResult r : batch) {
@@ -97,15 +98,17 @@ final class SqliteRows {
             deleteBody.executeBatch();
             upsertBody.executeBatch();
             int[] updated = markUnchanged.executeBatch();
+            java.util.Set<String> vanished = new java.util.HashSet<>();
             for (int i = 0; i < updated.length; i++) {
                 if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
                     UrlResult r = unchanged.get(i);
-                    bindResult(UrlResult.failed(r.url(), ErrorKind.HTTP, "304 Not Modified, but the stored result it "
-                            + "confirms is gone; run again to fetch it whole", 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    bindResult(UrlResult.failed(r.url(), ErrorKind.HTTP, PgRows.VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
                     upsertResult.addBatch();
+                    vanished.add(r.url());
                 }
             }
             upsertResult.executeBatch();
+            return vanished;
         } catch (SQLException e) {
             clear(e);
             throw e;

@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * {@link DatabaseInUseException}. A store opened for reading ({@link #openForReading}) takes no lock and
  * may be open while another process writes.
  *
- * <p>Two connections: the writer connection, used only by {@link #write} (the pipeline's writer
- * thread), and the reader connection for everything else. WAL lets the reader run while the writer
+ * <p>Three connections: the writer connection, used only by {@link #inTransaction} (the pipeline's writer
+ * thread, through the frontier), the reader connection for everything else, and, while a run loads its input,
+ * the loader's own ({@link #loaderConnection}). WAL lets the reader run while the writer
  * commits. {@code synchronous=NORMAL} in WAL mode survives a process kill (committed transactions are
  * in the WAL file); only an OS crash or power loss can lose the last commits. Each batch is one
  * transaction begun and ended by hand ({@link SqliteTransactions} says why).
@@ -93,7 +94,7 @@ public final class SqliteStore implements Store {
 
     /**
      * Opens an existing database to read it, even while another process writes to it: takes no lock, and
-     * {@link #write} is refused. An older schema is brought up to date as by {@link #open}.
+     * writing is refused. An older schema is brought up to date as by {@link #open}.
      */
     public static SqliteStore openForReading(Path file) throws StoreException {
         requireDirectory(file);

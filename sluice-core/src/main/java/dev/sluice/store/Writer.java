@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * waiting row is {@code maxDelay} old, whichever comes first.
  *
  * <p>Queue: bounded; producers are the CPU threads (processed bodies), the fetch threads (failures)
- * and the admission thread (invalid lines); its one consumer is this thread. Full means the producer
+ * and the admission thread (claimed URLs that cannot be fetched); its one consumer is this thread. Full means the producer
  * blocks: a slow database slows the whole pipeline instead of filling memory.
  *
  * <p>A failing commit is retried through an outage ({@link StoreRetry}) while results wait in the bounded
