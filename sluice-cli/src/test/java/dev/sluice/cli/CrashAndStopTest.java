@@ -55,28 +55,16 @@ class CrashAndStopTest {
     }
 
     private Process start(String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of(
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", input.toString(), "--db", db.toString(), "-c", "16",
+        List<String> args = new ArrayList<>(List.of("run", input.toString(), "--db", db.toString(), "-c", "16",
                 "--jq", jq, "--no-progress"));
-        cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
+        args.addAll(List.of(extra));
+        Process p = Cli.start(jvmOptions, dir.resolve("out.txt"), dir.resolve("err.txt"), args);
         started.add(p);
         return p;
     }
 
     private long rows() {
-        try {
-            return Files.exists(db) ? Cli.scalar(db, "SELECT count(*) FROM results") : 0;
-        } catch (Exception tableNotThereYet) {
-            return 0;
-        }
+        return Cli.committed(db);
     }
 
     private void assertEveryUrlExactlyOnceAndWhole() throws Exception {

@@ -55,22 +55,14 @@ class CrawlCrashTest {
     }
 
     private Process start() throws Exception {
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", input.toString(), "--follow-links", "--db", db.toString(),
-                "-c", "32", "--per-host", "32", "--no-progress");
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
+        Process p = Cli.start(List.of(), dir.resolve("out.txt"), dir.resolve("err.txt"), List.of("run", input.toString(),
+                "--follow-links", "--db", db.toString(), "-c", "32", "--per-host", "32", "--no-progress"));
         started.add(p);
         return p;
     }
 
     private long rows() {
-        try {
-            return Files.exists(db) ? Cli.scalar(db, "SELECT count(*) FROM results") : 0;
-        } catch (Exception tableNotThereYet) {
-            return 0;
-        }
+        return Cli.committed(db);
     }
 
     private Set<String> storedPaths() throws Exception {

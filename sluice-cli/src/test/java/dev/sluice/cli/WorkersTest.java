@@ -57,16 +57,7 @@ class WorkersTest {
 
     /** A {@code sluice} process; its output goes to files named after {@code name}. */
     private Process sluice(String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+        Process p = Cli.start(List.of("-Xmx256m"), dir.resolve(name + ".out"), dir.resolve(name + ".err"), List.of(args));
         processes.add(p);
         return p;
     }
