@@ -115,6 +115,8 @@ public final class Pipeline {
     private volatile StoreException storeFailure;
     private volatile Exception inputFailure;
     private volatile Thread admissionThread;
+    /** Set by the admission thread while it waits for work with URLs in flight: the writer then commits at once. */
+    private volatile boolean starving;
     /** Set when something claimable may have been committed since the admission thread's last claim began. */
     private final AtomicBoolean newWork = new AtomicBoolean();
 
@@ -315,7 +317,7 @@ public final class Pipeline {
         // is 256 waited 100 ms per commit, 1,600 URLs/s); half lets one batch fill while the other commits.
         int batchRows = Math.max(1, Math.min(config.writeBatchRows(), windowSize / 2));
         Writer writer = new Writer(queue::complete, Math.max(2 * batchRows, 256), batchRows,
-                config.writeBatchDelay(), config.storeOutage(), new StoredResults());
+                config.writeBatchDelay(), config.storeOutage(), new StoredResults(), () -> starving);
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
@@ -448,6 +450,9 @@ public final class Pipeline {
                     break; // a claim that ended after the stop: its URLs go back with releaseAll
                 }
                 window.release(room - claims.size());
+                if (!claims.isEmpty()) {
+                    starving = false;
+                }
                 for (WorkQueue.Claim claim : claims) {
                     if (pending.add(claim.url())) {
                         admitClaim(claim, ctx, writer);
@@ -463,9 +468,9 @@ public final class Pipeline {
                     }
                     // Woken early when a batch is loaded or results are committed (they may have discovered more);
                     // not waiting at all when that happened during the claim. What is fetched is committed at once
-                    // meanwhile: it may be what discovers the next work (a next page).
+                    // meanwhile (starving): it may be what discovers the next work (a next page).
                     if (!newWork.get()) {
-                        writer.hurry();
+                        starving = !pending.isEmpty() && !discovery.isEmpty(); // without rules, nothing comes of them
                         LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS));
                     }
                     if (Thread.interrupted()) {

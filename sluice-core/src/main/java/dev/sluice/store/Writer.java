@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The single writer: one platform thread ({@code sluice-writer}) that drains the result queue into
@@ -61,25 +62,23 @@ public final class Writer {
     private final Listener listener;
     private final Thread thread;
     private boolean broken; // only the writer thread
-    private volatile boolean hurry;
+    /** While true, rows are committed as they come, without waiting for a full batch or the batch delay. */
+    private final BooleanSupplier urgent;
 
-    public Writer(Sink sink, int capacity, int batchRows, Duration maxDelay, Duration outageLimit, Listener listener) {
+    /**
+     * {@code urgent} is asked between looks at the queue: while it says true (the pipeline has nothing to claim and
+     * waits for what the rows may discover, e.g. a next page), a batch is committed with what has come.
+     */
+    public Writer(Sink sink, int capacity, int batchRows, Duration maxDelay, Duration outageLimit, Listener listener,
+                  BooleanSupplier urgent) {
         this.sink = sink;
+        this.urgent = urgent;
         this.retry = new StoreRetry(outageLimit);
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchRows = batchRows;
         this.maxDelayNanos = maxDelay.toNanos();
         this.listener = listener;
         this.thread = Thread.ofPlatform().name("sluice-writer").start(this::drain);
-    }
-
-    /**
-     * Commits the rows waiting now (or the next to come) without waiting for a full batch or the batch delay: the
-     * pipeline has nothing else to claim and waits for what they may discover. Any thread.
-     */
-    public void hurry() {
-        hurry = true;
-        LockSupport.unpark(thread);
     }
 
     /** Queues a result for storing; blocks while the queue is full. */
@@ -132,8 +131,7 @@ public final class Writer {
                 }
             }
             long wait = Math.min(deadline - System.nanoTime(), LINGER_NANOS);
-            if (batch.size() >= batchRows || wait <= 0 || hurry) {
-                hurry = false;
+            if (batch.size() >= batchRows || wait <= 0 || urgent.getAsBoolean()) {
                 return false;
             }
             LockSupport.parkNanos(this, wait);
