@@ -66,7 +66,7 @@ for w in $WORKLOADS; do
     say "$w run $i: this build $n URLs/s, $BASE $b URLs/s"
   done
   mn=$(printf '%s\n' "${news[@]}" | bench_median) mb=$(printf '%s\n' "${bases[@]}" | bench_median)
-  ratio=$(awk -v a="$mn" -v b="$mb" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }')
+  ratio=$(awk -v a="$mn" -v b="$mb" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
   say "$w: medians this build $mn, $BASE $mb URLs/s: ratio $ratio (goal >= $GOAL)"
   awk -v r="$ratio" -v g="$GOAL" 'BEGIN { exit !(r >= g) }' || verdict=FAIL
 done

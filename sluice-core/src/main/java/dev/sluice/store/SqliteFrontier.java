@@ -329,20 +329,45 @@ public final class SqliteFrontier implements WorkQueue {
             List<UrlResult> stored = new ArrayList<>();
             try {
                 SqliteTransactions.begin(c);
-                Map<String, Found> found = find(c, batch);
-                try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO queue (url, state, enqueued_at, finished_at) VALUES (?, ?, ?, ?)");
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue (url, state, enqueued_at, finished_at) "
+                        + "VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING");
                      PreparedStatement requeue = c.prepareStatement("""
                              UPDATE queue SET id = (SELECT max(id) + 1 FROM queue), state = 'queued', enqueued_at = ?,
                                               finished_at = NULL
                              WHERE url = ?""")) {
-                    for (String key : batch.urls().keySet()) {
-                        Found f = found.get(key);
-                        if (f == null) {
-                            insert(insert, key, "queued", null);
+                    // What is new goes in at once (most of an input, the first time); only what was there is looked at.
+                    List<String> keys = new ArrayList<>(batch.urls().keySet());
+                    List<UrlResult> invalid = new ArrayList<>(batch.invalid().values());
+                    for (String key : keys) {
+                        insert(insert, key, "queued", null);
+                    }
+                    for (UrlResult r : invalid) {
+                        insert(insert, r.url(), "failed", Timestamps.format(r.fetchedAt()));
+                    }
+                    int[] inserted = insert.executeBatch();
+                    List<String> there = new ArrayList<>();
+                    for (int i = 0; i < keys.size(); i++) {
+                        if (inserted[i] == 1) {
                             counts[0]++;
-                        } else if (f.thisRun(runStart)) {
-                            counts[3]++; // queued or finished by this run already
+                        } else {
+                            there.add(keys.get(i));
+                        }
+                    }
+                    for (int i = 0; i < invalid.size(); i++) {
+                        if (inserted[keys.size() + i] == 1) {
+                            stored.add(invalid.get(i));
+                            counts[4]++;
+                        } else {
+                            there.add(invalid.get(i).url());
+                        }
+                    }
+                    Map<String, Found> found = find(c, there);
+                    for (String key : there) {
+                        Found f = found.get(key);
+                        if (f == null || f.thisRun(runStart)) {
+                            counts[3]++; // queued or finished by this run already (null: discovered meanwhile)
+                        } else if (batch.invalid().containsKey(key)) {
+                            counts[2]++; // an invalid line: never fetched, so never due again
                         } else if ("queued".equals(f.state())) {
                             counts[0]++; // left queued by an earlier run that stopped: worked now
                         } else if (due(f.state())) {
@@ -354,17 +379,6 @@ public final class SqliteFrontier implements WorkQueue {
                             counts[2]++;
                         }
                     }
-                    for (UrlResult r : batch.invalid().values()) {
-                        Found f = found.get(r.url());
-                        if (f == null) {
-                            insert(insert, r.url(), "failed", Timestamps.format(r.fetchedAt()));
-                            stored.add(r);
-                            counts[4]++;
-                        } else {
-                            counts[f.thisRun(runStart) ? 3 : 2]++;
-                        }
-                    }
-                    insert.executeBatch();
                     rows.write(stored, url -> false);
                 }
                 SqliteTransactions.commit(c);
@@ -398,10 +412,8 @@ public final class SqliteFrontier implements WorkQueue {
             };
         }
 
-        /** The queue rows of the batch's URLs that exist. */
-        private Map<String, Found> find(Connection c, Batch batch) throws SQLException {
-            List<String> keys = new ArrayList<>(batch.urls().keySet());
-            keys.addAll(batch.invalid().keySet());
+        /** The queue rows of these URLs. */
+        private Map<String, Found> find(Connection c, List<String> keys) throws SQLException {
             Map<String, Found> found = new HashMap<>();
             for (int from = 0; from < keys.size(); from += IN_CHUNK) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
