@@ -71,23 +71,8 @@ say "reference   bench/ref/pipeline.py on $(/usr/bin/python3 --version), aiohttp
 [ -n "${REF_ARGS:-}" ] && say "reference   extra options for every run: $REF_ARGS"
 
 # --- servers ---------------------------------------------------------------------------------------
-NODE_PORT=""
-start_node() {
-  local log="$BENCH_TMP/node.log" pid deadline
-  node "$BENCH_ROOT/bench/origin/server.js" --port 0 >"$log" 2>&1 &
-  pid=$!
-  BENCH_PIDS+=("$pid")
-  deadline=$(( SECONDS + 30 ))
-  while (( SECONDS < deadline )) && kill -0 "$pid" 2>/dev/null; do
-    NODE_PORT=$(sed -n 's/^neutral origin listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
-    [ -n "$NODE_PORT" ] && break
-    sleep 0.1
-  done
-  [ -n "$NODE_PORT" ] || { cat "$log" >&2; die "the neutral origin did not start"; }
-  say "origin      bench/origin/server.js: $(sed -n 's/^neutral origin listening on //p' "$log")"
-}
 node_stat() { curl -s "http://127.0.0.1:$NODE_PORT/stats" | /usr/bin/python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
-if has latency || has cpu || has faults; then start_node; fi
+if has latency || has cpu || has faults; then bench_start_node; fi
 if has short || has long || has startup; then bench_start_nginx; DOC_SHA=$(sha256sum "$NGINX_DIR/www/doc.json" | cut -d' ' -f1); fi
 
 # --- one timed run, checked ------------------------------------------------------------------------

@@ -88,7 +88,7 @@ public final class PgEnqueue {
                         tooLong++;
                         log.warn("{}: skipped: longer than {} bytes, too long to be a key of the queue", line.where(), MAX_URL_BYTES);
                     } else {
-                        sort(line, urls, failures);
+                        classify(line, urls, failures);
                     }
                     if (!source.ready()) {
                         break; // a slow pipe: what has come is worked on now, not after a full batch
@@ -112,7 +112,7 @@ public final class PgEnqueue {
     }
 
     /** A line of the input: a URL to queue, or an invalid line's failed result. */
-    private void sort(UrlSource.Line line, TreeSet<String> urls, Map<String, UrlResult> failures) {
+    private void classify(UrlSource.Line line, TreeSet<String> urls, Map<String, UrlResult> failures) {
         String text = line.text();
         String url = UrlParser.masked(text);
         String why = url.equals(text) ? null : PASSWORD;
