@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.input.InputRequests;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +46,8 @@ public record SluiceConfig(
         int writeBatchRows,
         Duration writeBatchDelay,
         Duration storeOutage,
-        long maxRequests) {
+        long maxRequests,
+        InputRequests input) {
 
     /** Requests in flight to one host at once unless {@code perHost} says otherwise (see {@link Builder#perHost}). */
     public static final int DEFAULT_PER_HOST = 8;
@@ -130,7 +133,8 @@ public record SluiceConfig(
         return all;
     }
 
-    private boolean hasHeader(String lowerCaseName) {
+    /** Whether the user's headers ({@code -H}) have one named {@code lowerCaseName}. */
+    public boolean hasHeader(String lowerCaseName) {
         return headers.stream().anyMatch(h -> h.name().toLowerCase(Locale.ROOT).equals(lowerCaseName));
     }
 
@@ -172,6 +176,7 @@ public record SluiceConfig(
         private Duration writeBatchDelay = Duration.ofMillis(100);
         private Duration storeOutage = Duration.ofSeconds(60);
         private long maxRequests = -1;
+        private InputRequests input = InputRequests.urls();
 
         private Builder() {
         }
@@ -205,6 +210,7 @@ public record SluiceConfig(
             writeBatchDelay = c.writeBatchDelay;
             storeOutage = c.storeOutage;
             maxRequests = c.maxRequests;
+            input = c.input;
         }
 
         /** Most requests in flight at once, over all hosts; under {@link #adaptive} the ceiling. Default 5. */
@@ -317,6 +323,12 @@ public record SluiceConfig(
          */
         public Builder maxRequests(long n) { maxRequests = n; return this; }
 
+        /**
+         * How the input's lines are read as requests ({@code --input-format}, {@code --method}, {@code --data}).
+         * Default: every line a URL to GET.
+         */
+        public Builder input(InputRequests r) { input = r; return this; }
+
         public SluiceConfig build() {
             positive("concurrency", concurrency);
             atLeast("perHost", perHost, 0);
@@ -357,12 +369,13 @@ public record SluiceConfig(
             if (maxRequests < -1) {
                 throw new IllegalArgumentException("maxRequests must be >= 0 (or -1: no limit), was " + maxRequests);
             }
+            Objects.requireNonNull(input, "input");
             int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
             return new SluiceConfig(concurrency, adaptive, perHost, hostKey, ratePerSecond, perHostRate, breakerFailures,
                     breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
                     headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, processTimeout,
                     processMemoryBytes, resumeMode,
-                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage, maxRequests);
+                    storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage, maxRequests, input);
         }
 
         private static void rate(String name, double value) {

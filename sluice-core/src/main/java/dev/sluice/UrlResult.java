@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The final outcome for one URL: exactly what becomes its row in {@code results} (and its rows in
+ * The final outcome for one request: exactly what becomes its row in {@code results} (and its rows in
  * {@code records}, and in {@code bodies} when bodies are kept). Immutable and thread-safe.
  *
- * @param url         the URL as given in the input (trimmed), its password masked
- *                    ({@link dev.sluice.input.UrlParser#masked}); the primary key
+ * @param request     the request, whose {@linkplain Request#id() identity} keys the rows; its URL as given (trimmed),
+ *                    its password masked ({@link dev.sluice.input.UrlParser#masked})
  * @param status      {@link Status#OK} or {@link Status#FAILED}
  * @param httpStatus  the last HTTP status received, or null when none was
  * @param attempts    how many attempts were made (0 for an invalid URL)
@@ -32,7 +32,7 @@ import java.util.Objects;
  *                    transaction as this result (those already there are left as they are); empty when none
  */
 public record UrlResult(
-        String url,
+        Request request,
         Status status,
         Integer httpStatus,
         int attempts,
@@ -59,21 +59,31 @@ public record UrlResult(
     }
 
     public UrlResult {
-        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         records = List.copyOf(records);
         discovered = List.copyOf(discovered);
         Objects.requireNonNull(validators, "validators");
         if ((status == Status.FAILED) != (error != null)) {
-            throw new IllegalArgumentException("a failed result needs an error, an ok result must have none: " + url);
+            throw new IllegalArgumentException("a failed result needs an error, an ok result must have none: " + request);
         }
     }
 
     /** This result with only {@code these} of its discovered requests (those new to the frontier). */
     public UrlResult withDiscovered(List<Discovered> these) {
-        return new UrlResult(url, status, httpStatus, attempts, error, detail, bytes, contentType, sha256, elapsedMs,
+        return new UrlResult(request, status, httpStatus, attempts, error, detail, bytes, contentType, sha256, elapsedMs,
                 fetchedAt, records, body, validators, unchanged, these);
+    }
+
+    /** The request's URL, as stored. */
+    public String url() {
+        return request.url();
+    }
+
+    /** The key of the request's rows. */
+    public String id() {
+        return request.id();
     }
 
     public boolean ok() {
@@ -81,15 +91,15 @@ public record UrlResult(
     }
 
     /** A failure with no body. */
-    public static UrlResult failed(String url, ErrorKind error, String detail, Integer httpStatus,
+    public static UrlResult failed(Request request, ErrorKind error, String detail, Integer httpStatus,
                                    int attempts, long elapsedMs, Instant fetchedAt) {
-        return new UrlResult(url, Status.FAILED, httpStatus, attempts, error, detail,
+        return new UrlResult(request, Status.FAILED, httpStatus, attempts, error, detail,
                 null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, false, List.of());
     }
 
     /** A refetch answered 304 Not Modified: the stored result stays, with this fetch's time. */
-    public static UrlResult unchanged(String url, int attempts, long elapsedMs, Instant fetchedAt) {
-        return new UrlResult(url, Status.OK, 304, attempts, null, null,
+    public static UrlResult unchanged(Request request, int attempts, long elapsedMs, Instant fetchedAt) {
+        return new UrlResult(request, Status.OK, 304, attempts, null, null,
                 null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, true, List.of());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.discover.Lineage;
+import dev.sluice.input.InputRequests;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -26,29 +27,28 @@ import java.util.function.Consumer;
 public interface WorkQueue extends AutoCloseable {
 
     /**
-     * A URL this worker now holds.
+     * A request this worker now holds.
      *
-     * @param url        the key of its row (its password masked)
-     * @param fetchAs    what to fetch: {@code url}, or the URL as the input wrote it when that carries a password;
+     * @param request    the request, as its row keeps it (its URL's password masked)
+     * @param fetchAs    the URL to fetch: the request's, or the URL as the input wrote it when that carries a password;
      *                   null when the password is not known here (it is never stored)
      * @param validators those of its stored ok row, for a conditional refetch
      * @param lineage    where it came from
      */
-    record Claim(String url, String fetchAs, Validators validators, Lineage lineage) {
+    record Claim(Request request, String fetchAs, Validators validators, Lineage lineage) {
     }
 
     /**
      * What loading an input did.
      *
      * @param lines      input lines read
-     * @param queued     URLs new to the frontier
-     * @param requeued   URLs stored before and queued again ({@code --retry-failed}, {@code --refetch})
-     * @param skipped    URLs the frontier had from an earlier run, not due again
-     * @param duplicates lines repeating a URL this load had queued (where the frontier can tell; else in skipped)
+     * @param queued     requests new to the frontier
+     * @param requeued   requests stored before and queued again ({@code --retry-failed}, {@code --refetch})
+     * @param skipped    requests the frontier had from an earlier run, not due again
+     * @param duplicates lines repeating a request this load had queued (where the frontier can tell; else in skipped)
      * @param invalid    lines stored as failed ({@code invalid_url})
-     * @param tooLong    lines too long to be a key of the frontier, skipped with a warning
      */
-    record Loaded(long lines, long queued, long requeued, long skipped, long duplicates, long invalid, long tooLong) {
+    record Loaded(long lines, long queued, long requeued, long skipped, long duplicates, long invalid) {
     }
 
     /** Claims up to {@code max} queued URLs, first in first out; an empty list when none is queued now. */
@@ -74,13 +74,13 @@ public interface WorkQueue extends AutoCloseable {
     void limitRequests(long max);
 
     /**
-     * Loads the lines of {@code source} into the frontier, in batches of one transaction each, until it ends or
-     * {@code stopped} says so; a line that is not a fetchable URL is stored at once as a failed row
+     * Loads the lines of {@code source}, read as requests by {@code reader}, into the frontier, in batches of one
+     * transaction each, until it ends or {@code stopped} says so; a line that is not a request Sluice can send is stored at once as a failed row
      * ({@code invalid_url}, naming its line), and {@code invalidStored} is told of those after their commit.
      * Under {@code mode}, URLs stored before {@code runStart} are queued again or skipped. A batch is retried
      * through a database outage of up to {@code outage}.
      */
-    Loaded load(UrlSource source, ResumeMode mode, Instant runStart, Duration outage,
+    Loaded load(UrlSource source, InputRequests reader, ResumeMode mode, Instant runStart, Duration outage,
                 Consumer<List<UrlResult>> invalidStored, BooleanSupplier stopped)
             throws StoreException, IOException, InterruptedException;
 

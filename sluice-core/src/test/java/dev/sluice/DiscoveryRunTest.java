@@ -53,7 +53,7 @@ class DiscoveryRunTest {
 
     /** Each item's n, in the order of its page in the chain, then its place on the page. */
     private static List<Long> itemsInChainOrder(Harness h) throws Exception {
-        return h.query("SELECT json_extract(r.data, '$.n') AS n FROM records r JOIN queue q ON q.url = r.url "
+        return h.query("SELECT json_extract(r.data, '$.n') AS n FROM records r JOIN queue q ON q.request = r.request "
                 + "ORDER BY q.page, r.seq").stream().map(row -> ((Number) row.get("n")).longValue()).toList();
     }
 
@@ -181,7 +181,7 @@ class DiscoveryRunTest {
                 .extracting(row -> row.get("url")).containsExactlyElementsOf(IntStream.range(0, 5)
                         .mapToObj(i -> origin.uri("/detail/" + i).toString()).toList());
         assertThat(h.query("SELECT DISTINCT parent, depth FROM queue WHERE rule = 'follow'"))
-                .containsExactly(Map.of("parent", list, "depth", 1));
+                .containsExactly(Map.of("parent", Request.get(list).id(), "depth", 1));
     }
 
     /** The integers from..to-1 as longs, in order. */

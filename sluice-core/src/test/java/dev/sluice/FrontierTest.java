@@ -44,7 +44,7 @@ class FrontierTest {
                 .containsExactly(
                         Map.of("state", "done", "rule", "input", "depth", 0, "parents", 0, "n", 50),
                         Map.of("state", "failed", "rule", "input", "depth", 0, "parents", 0, "n", 2));
-        assertThat(h.query("SELECT count(*) AS n FROM queue q JOIN results r ON r.url = q.url "
+        assertThat(h.query("SELECT count(*) AS n FROM queue q JOIN results r ON r.request = q.request "
                 + "WHERE (q.state = 'done') = (r.status = 'ok')")).containsExactly(Map.of("n", 52));
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.input.InputRequests;
+
 import dev.sluice.input.LineSource;
 import dev.sluice.origin.Origin;
 import dev.sluice.store.PgDatabase;
@@ -62,7 +64,7 @@ class PgQueueTest {
         a.add("not a url");
         List<String> b = new ArrayList<>(urls(6_000, 18_000));
         b.add("not a url");
-        PgEnqueue enqueue = new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
+        PgEnqueue enqueue = new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
 
         CompletableFuture<WorkQueue.Loaded> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
         CompletableFuture<WorkQueue.Loaded> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
@@ -81,12 +83,38 @@ class PgQueueTest {
         assertThat(count("SELECT count(*) FROM queue")).isEqualTo(18_001);
     }
 
+    /** JSON Lines requests through the shared queue: each POST's body reaches the server; two bodies are two requests. */
+    @Test
+    void postRequestsWithBodiesGoThroughTheQueueIntact() throws Exception {
+        String target = origin.uri("/pg-post").toString();
+        List<String> lines = List.of(
+                "{\"url\": \"" + target + "\", \"method\": \"POST\", \"headers\": {\"Content-Type\": \"application/json\"}, \"body\": {\"q\": 1}}",
+                "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 2}}",
+                "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 1}}",
+                "{\"url\": \"" + target + "\", \"body\": \"not posted\", \"bad\": 1}");
+        WorkQueue.Loaded loaded = new PgEnqueue(db, new InputRequests(dev.sluice.input.InputFormat.JSONL, InputRequests.Defaults.NONE),
+                ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
+        assertThat(loaded.queued()).isEqualTo(2);
+        assertThat(loaded.invalid()).isEqualTo(1);
+
+        try (Sluice sluice = Sluice.builder().config(Harness.config().build()).build();
+             PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+            sluice.work(queue, () -> false);
+        }
+
+        assertThat(origin.received("/pg-post")).extracting(r -> r.method() + " " + r.bodyText())
+                .containsExactlyInAnyOrder("POST {\"q\":1}", "POST {\"q\":2}");
+        assertThat(count("SELECT count(*) FROM results WHERE method = 'POST' AND status = 'ok'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM queue WHERE headers ->> 'Content-Type' = 'application/json' AND body IS NOT NULL"))
+                .isEqualTo(1);
+    }
+
     @Test
     void aUrlWithAPasswordIsNotQueuedButFailedWithItsPasswordMasked() throws Exception {
         String secret = origin.uri("/page/1").toString().replace("http://", "http://ann:s3cret@");
         String masked = secret.replace("s3cret", "***");
 
-        WorkQueue.Loaded s = load(new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
+        WorkQueue.Loaded s = load(new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
 
         assertThat(s.queued()).isZero();
         assertThat(s.invalid()).isEqualTo(1);
@@ -107,7 +135,7 @@ class PgQueueTest {
 
     @Test
     void aWorkerDrainsTheQueueIntoResultsAndFinishesEachUrlInTheSameTransaction() throws Exception {
-        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 300)));
+        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 300)));
         RunSummary summary;
         String worker;
         try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(16).build()).build();
@@ -123,7 +151,7 @@ class PgQueueTest {
 
     @Test
     void aDeadWorkersLeasesAreTakenOverOnceTheyExpireAndItsLateResultsAreNotStored() throws Exception {
-        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 50)));
+        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 50)));
         PgQueue dead = PgQueue.join(db, Duration.ofMillis(600));
         List<WorkQueue.Claim> held = dead.claim(10);
         assertThat(held).hasSize(10);
@@ -137,7 +165,7 @@ class PgQueueTest {
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(50);
         assertThat(count("SELECT count(*) FROM queue WHERE claims = 2")).isEqualTo(10);
 
-        UrlResult late = UrlResult.failed(held.get(0).url(), ErrorKind.TIMEOUT, "late", null, 1, 1, java.time.Instant.now());
+        UrlResult late = UrlResult.failed(held.get(0).request(), ErrorKind.TIMEOUT, "late", null, 1, 1, java.time.Instant.now());
         assertThat(dead.complete(List.of(late))).isEmpty();
         assertThat(count("SELECT count(*) FROM results WHERE status = 'failed'")).isZero();
     }
@@ -162,11 +190,11 @@ class PgQueueTest {
     @Test
     void retryFailedQueuesAgainOnlyTheFailedOnesAndTheyAreFetchedAgain() throws Exception {
         List<String> lines = List.of(origin.uri("/page/1").toString(), origin.uri("/gone?status=404").toString());
-        new PgEnqueue(db, ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
+        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
         work();
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed'")).isEqualTo(1);
 
-        WorkQueue.Loaded again = new PgEnqueue(db, ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
+        WorkQueue.Loaded again = new PgEnqueue(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
                 .load(LineSource.ofLines(lines));
         assertThat(again.requeued()).isEqualTo(1);
         assertThat(again.skipped()).isEqualTo(1);

@@ -4,6 +4,7 @@ import dev.sluice.ResumeMode;
 import dev.sluice.input.LineSource;
 import dev.sluice.store.PgDatabase;
 import dev.sluice.WorkQueue;
+import dev.sluice.input.InputRequests;
 import dev.sluice.store.PgEnqueue;
 import dev.sluice.store.PgQueueStatus;
 import picocli.CommandLine;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
                 "Streamed; the database removes duplicates, so loading the same or overlapping lists again adds each URL once."})
 final class EnqueueCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
-            description = "Files of URLs, one per line ('#' comments and blank lines skipped); '-' or none reads standard input.")
+            description = "Files of requests, one per line: a URL, or a JSON request object (see --input-format); '#' comments "
+                    + "and blank lines skipped; '-' or none reads standard input.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--db", paramLabel = "URL", required = true,
@@ -39,6 +41,9 @@ final class EnqueueCommand implements Callable<Integer> {
 
     @Option(names = "--refetch", description = "Queue again every listed URL already stored (conditionally fetched when it has validators).")
     boolean refetch;
+
+    @Mixin
+    RequestOptions requests;
 
     @Mixin
     DbOutage outage;
@@ -67,10 +72,11 @@ final class EnqueueCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, problem);
         }
         Duration dbOutage = outage.limit(cmd);
+        InputRequests reader = requests.input(cmd);
         Logging.configure(log, context.err(), null);
         ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            WorkQueue.Loaded s = new PgEnqueue(database, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
+            WorkQueue.Loaded s = new PgEnqueue(database, reader, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());
@@ -81,9 +87,6 @@ final class EnqueueCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  already there   %,d (including duplicate lines)%n", s.skipped() + s.duplicates());
             if (s.invalid() > 0) {
                 out.printf(Locale.ROOT, "  invalid         %,d (stored as failed: invalid_url)%n", s.invalid());
-            }
-            if (s.tooLong() > 0) {
-                out.printf(Locale.ROOT, "  skipped         %,d longer than 2,048 bytes%n", s.tooLong());
             }
             out.printf(Locale.ROOT, "The queue now: %,d queued, %,d leased, %,d done, %,d failed%n", q.queued(), q.leased(), q.done(), q.failed());
             out.flush();

@@ -27,7 +27,7 @@ final class ExportCommand implements Callable<Integer> {
     enum Status { ok, failed }
 
     /** The columns of {@code results}, in table order. */
-    static final String[] COLUMNS = {"url", "status", "http_status", "attempts", "error", "detail", "bytes",
+    static final String[] COLUMNS = {"request", "method", "url", "status", "http_status", "attempts", "error", "detail", "bytes",
             "content_type", "sha256", "elapsed_ms", "fetched_at", "etag", "last_modified", "unchanged"};
 
     @Mixin
@@ -87,6 +87,8 @@ final class ExportCommand implements Callable<Integer> {
 
     private static Map<String, Object> row(UrlResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("request", r.id());
+        m.put("method", r.request().method());
         m.put("url", r.url());
         m.put("status", r.status().code());
         m.put("http_status", r.httpStatus());

@@ -75,6 +75,7 @@ public final class Main implements Runnable {
         String named = firstCommand(args);
         COMMANDS.forEach((name, type) -> cmd.addSubcommand(name, name.equals(named) ? create(name, context) : listing(type)));
         cmd.addSubcommand(new CommandLine.HelpCommand());
+        cmd.setExpandAtFiles(false); // --data @FILE means the file's bytes, as in curl, not picocli's argument file
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setParameterExceptionHandler((e, a) -> {

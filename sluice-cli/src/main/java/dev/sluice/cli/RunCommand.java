@@ -18,11 +18,15 @@ import java.util.concurrent.Callable;
                 "With a PostgreSQL --db: loads the inputs into the shared queue and works on it as one worker."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
-            description = "Files of URLs, one per line ('#' comments and blank lines skipped); '-' or none reads standard input.")
+            description = "Files of requests, one per line: a URL, or a JSON request object (see --input-format); '#' comments "
+                    + "and blank lines skipped; '-' or none reads standard input.")
     List<String> inputs = new ArrayList<>();
 
     @Mixin
     RunOptions options;
+
+    @Mixin
+    RequestOptions requests;
 
     @Mixin
     LogOptions log;
@@ -39,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        var config = options.config(cmd);
+        var config = options.config(cmd).toBuilder().input(requests.input(cmd)).build();
         var processor = options.processor(cmd);
         String problem = LineSource.problem(inputs);
         if (problem != null) {

@@ -202,6 +202,32 @@ class CliTest {
     }
 
     @Test
+    void requestOptionsAreCheckedAndAPostWithDataAndJsonLinesReachTheServer() throws Exception {
+        Path in = urls("/x");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--method", "PO ST"), "--method: 'PO ST' is not an HTTP method");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--input-format", "csv"), "--input-format: input format 'csv'");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--data", "@" + dir.resolve("nobody.json")),
+                "--data: no such file: " + dir.resolve("nobody.json"));
+
+        Path body = dir.resolve("body.json");
+        Files.writeString(body, "{\"q\": \"cli\"}");
+        Path jsonl = dir.resolve("requests.jsonl");
+        Files.write(jsonl, List.of(origin.uri("/cli-post/1").toString(),
+                "{\"url\": \"" + origin.uri("/cli-post/2") + "\", \"body\": {\"own\": true}}",
+                "{\"url\": \"" + origin.uri("/cli-post/3") + "\", \"method\": \"DELETE\"}"));
+        Cli.Result r = Cli.run("run", jsonl.toString(), "--db", db(), "-X", "POST", "--data", "@" + body, "--no-progress");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(origin.received("/cli-post/1")).singleElement().satisfies(got -> {
+            assertThat(got.method()).isEqualTo("POST");
+            assertThat(got.contentType()).startsWith("application/json");
+            assertThat(got.bodyText()).isEqualTo("{\"q\": \"cli\"}");
+        });
+        assertThat(origin.received("/cli-post/2")).singleElement().satisfies(got -> assertThat(got.bodyText()).isEqualTo("{\"own\":true}"));
+        assertThat(origin.received("/cli-post/3")).singleElement().satisfies(got -> assertThat(got.method()).isEqualTo("DELETE"));
+    }
+
+    @Test
     void aJqExpressionCallingAFunctionDefinedNowhereIsRefusedBeforeAnyRequest() throws Exception {
         Path in = urls("/jq-unknown/1", "/jq-unknown/2");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--jq", "{a: nosuchfn(1)}"), "nosuchfn/1 is not a function");

@@ -1,9 +1,13 @@
 package dev.sluice.discover;
 
+import dev.sluice.Request;
+
 /**
- * A request found in a response: for now always a GET of {@code url}, an absolute http(s) URL in the normal
- * form of {@link Discovery} (fragment dropped, scheme and host lower-cased, default port dropped, an empty path
- * made {@code /}). Immutable.
+ * A request found in a response. Its URL is an absolute http(s) URL in the normal form of {@link Discovery}
+ * (fragment dropped, scheme and host lower-cased, default port dropped, an empty path made {@code /}). Immutable.
  */
-public record Discovered(String url, Lineage lineage) {
+public record Discovered(Request request, Lineage lineage) {
+    public String url() {
+        return request.url();
+    }
 }

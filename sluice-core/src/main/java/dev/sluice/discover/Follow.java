@@ -2,18 +2,17 @@ package dev.sluice.discover;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Printable;
+import dev.sluice.Request;
+import dev.sluice.input.RequestObject;
 import dev.sluice.process.JqProgram;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
-import java.util.Iterator;
-import java.util.Map;
-
 /**
  * A {@code --follow JQ} rule: every value the expression emits on the JSON body is a request. A string is a URL
- * (a relative one resolved against the response's final URI); an object is a request, for now only
- * {@code {"url": "…"}} (with {@code "method": "GET"} allowed, and {@code headers} or {@code body} null or empty):
- * other methods, headers and bodies are refused until Sluice sends them. Anything else is an error naming its
- * type; so is a string that is not an http(s) URL. Thread-safe (immutable).
+ * (a relative one resolved against the response's final URI) to GET; an object is a request
+ * ({@link RequestObject}: {@code {"url": …, "method": …, "headers": {…}, "body": …}}, its URL resolved the same way,
+ * a GET unless it names a method). Anything else is an error naming its type; so is a string that is not an http(s)
+ * URL. Thread-safe (immutable).
  */
 final class Follow {
     private final String expression;
@@ -43,7 +42,7 @@ final class Follow {
         try {
             program.apply(json, v -> {
                 try {
-                    page.add(url(page, v), Lineage.FOLLOW, 1);
+                    page.add(request(page, v), Lineage.FOLLOW, 1);
                 } catch (Exception e) {
                     throw new Refused(e.getMessage());
                 }
@@ -55,48 +54,37 @@ final class Follow {
         }
     }
 
-    private String url(Page page, JsonNode v) throws Exception {
+    /** The request {@code v} names: a URL string (a GET), or a request object whose URL is resolved the same way. */
+    private Request request(Page page, JsonNode v) throws Exception {
+        RequestObject o = null;
         String ref;
         if (v.isTextual()) {
             ref = v.textValue();
         } else if (v.isObject()) {
-            ref = request(v);
+            try {
+                o = RequestObject.read(v);
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage() + ": " + Printable.of(v.toString()));
+            }
+            ref = o.url();
         } else {
             throw fail("emitted " + Paginate.type(v) + (v.isNull() ? "" : " (" + Printable.of(v.toString()) + ")") + ", expected a URL string or a "
                     + "request object {\"url\": …}" + (v.isNull() ? "; add '// empty' to skip missing ones" : ""));
         }
+        String url;
         try {
-            return Urls.resolve(page.response.finalUri(), ref);
+            url = Urls.resolve(page.response.finalUri(), ref);
         } catch (Urls.BadUrl e) {
             throw fail("'" + Printable.of(ref) + "' is not a URL Sluice can fetch: " + e.getMessage());
         }
-    }
-
-    private String request(JsonNode o) throws Exception {
-        JsonNode url = o.get("url");
-        if (url == null || !url.isTextual()) {
-            throw fail("a request object needs \"url\", a string: " + Printable.of(o.toString()));
+        if (o == null) {
+            return Request.get(url);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
-            JsonNode v = m.getValue();
-            switch (m.getKey()) {
-                case "url" -> { }
-                case "method" -> {
-                    if (!v.isNull() && !(v.isTextual() && v.textValue().equalsIgnoreCase("GET"))) {
-                        throw fail("method " + Printable.of(v.toString()) + ": requests other than GET are not supported yet");
-                    }
-                }
-                case "headers", "body" -> {
-                    if (!v.isNull() && !(v.isContainerNode() && v.isEmpty()) && !(v.isTextual() && v.textValue().isEmpty())) {
-                        throw fail("\"" + m.getKey() + "\": requests other than a plain GET are not supported yet");
-                    }
-                }
-                default -> throw fail("unknown member \"" + Printable.of(m.getKey())
-                        + "\" of a request object (url, method, headers, body)");
-            }
+        try {
+            return o.toRequest(url, Request.GET, null);
+        } catch (IllegalArgumentException e) {
+            throw fail(e.getMessage());
         }
-        return url.textValue();
     }
 
     private Exception fail(String why) {

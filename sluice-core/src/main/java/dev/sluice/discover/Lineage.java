@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Where a request came from. Immutable.
  *
- * @param parent the discovering request's URL (null for an input request)
+ * @param parent the discovering request's {@linkplain dev.sluice.Request#id() identity} (null for an input request)
  * @param depth  0 for input requests, the parent's + 1 for discovered ones
  * @param rule   {@code "input"}, {@code "paginate"}, {@code "follow"} or {@code "link"}
  * @param page   the request's position in its pagination chain: 1 for any request not found by a paginate rule,

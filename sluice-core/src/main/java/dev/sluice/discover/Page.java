@@ -3,6 +3,7 @@ package dev.sluice.discover;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.Request;
 import dev.sluice.process.JqProgram;
 
 import java.util.Iterator;
@@ -47,9 +48,18 @@ final class Page {
         return response.lineage();
     }
 
-    /** Adds a request found by {@code rule} (page: its position in a pagination chain, else 1); a duplicate is dropped. */
+    /**
+     * Adds a request for {@code url} found by {@code rule} (page: its position in a pagination chain, else 1): a next
+     * page asks as this response's request did (method, headers, body), any other is a GET. A duplicate is dropped.
+     */
     void add(String url, String rule, int page) {
-        found.putIfAbsent(url, new Discovered(url, new Lineage(response.requestUrl(), lineage().depth() + 1, rule, page)));
+        add(Lineage.PAGINATE.equals(rule) ? response.request().withUrl(url) : Request.get(url), rule, page);
+    }
+
+    /** Adds {@code request}, found by {@code rule}; a duplicate is dropped. */
+    void add(Request request, String rule, int page) {
+        found.putIfAbsent(request.id(), new Discovered(request,
+                new Lineage(response.request().id(), lineage().depth() + 1, rule, page)));
     }
 
     List<Discovered> found() {

@@ -62,6 +62,40 @@ public final class UrlParser {
         return written != null && written.userInfo() != null && written.userInfo().endsWith(":" + WrittenUrl.MASK);
     }
 
+    /**
+     * The canonical form of a URL, as {@link dev.sluice.Request#identity} hashes it: scheme and host lower-cased,
+     * the port dropped when it is the scheme's default (80, 443) or empty, the fragment dropped, an empty path made
+     * {@code /}; the rest (user information, path, query) as written. Works on the text, so any string has one: a
+     * text that is not a URL is its own canonical form.
+     */
+    public static String canonical(String text) {
+        WrittenUrl w = WrittenUrl.split(text);
+        if (w == null) {
+            return text;
+        }
+        String scheme = w.prefix().substring(0, w.prefix().length() - 3).toLowerCase(Locale.ROOT);
+        String rest = w.rest();
+        int hash = rest.indexOf('#');
+        if (hash >= 0) {
+            rest = rest.substring(0, hash);
+        }
+        if (rest.startsWith(":")) { // a port
+            int end = 1;
+            while (end < rest.length() && "/?".indexOf(rest.charAt(end)) < 0) {
+                end++;
+            }
+            String port = rest.substring(1, end);
+            if (port.isEmpty() || port.equals(scheme.equals("https") ? "443" : scheme.equals("http") ? "80" : "")) {
+                rest = rest.substring(end);
+            }
+        }
+        int path = rest.startsWith(":") ? rest.length() - rest.replaceFirst("^:[^/?]*", "").length() : 0;
+        if (path == rest.length() || rest.charAt(path) == '?') {
+            rest = rest.substring(0, path) + "/" + rest.substring(path);
+        }
+        return scheme + "://" + (w.userInfo() == null ? "" : w.userInfo() + "@") + w.host().toLowerCase(Locale.ROOT) + rest;
+    }
+
     /** Whether two parsed URLs are of one origin: scheme, host and port (a default port filled in). */
     public static boolean sameOrigin(URI a, URI b) {
         return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * @param clock     wall clock for {@code fetched_at}
  * @param results   where failures go (the writer's queue); blocks when full
  * @param stopping  whether the run is stopping (no new attempts start)
- * @param cancelled told about a URL that ends without a row (stopped mid-way)
+ * @param cancelled told about a request (its identity) that ends without a row (stopped mid-way)
  * @param robots    robots.txt rules by origin, or null when robots.txt is not respected
  * @param maxCrawlDelay the longest Crawl-delay honoured
  */

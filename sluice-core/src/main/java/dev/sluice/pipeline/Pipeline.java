@@ -11,6 +11,7 @@ import dev.sluice.SluiceConfig;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
+import dev.sluice.Request;
 import dev.sluice.UrlSource;
 import dev.sluice.WorkQueue;
 import dev.sluice.discover.Discovery;
@@ -101,7 +102,7 @@ public final class Pipeline {
     private final RetryPolicy retryPolicy;
     private final Scheduler scheduler;
     private final HostKeys hostKeys;
-    /** URLs admitted and not yet stored or cancelled: the in-run de-duplication set. */
+    /** Requests admitted and not yet stored or cancelled, by identity: the in-run de-duplication set. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Semaphore window;
     private final int windowSize;
@@ -225,7 +226,7 @@ public final class Pipeline {
         InputLoading(UrlSource source, Instant runStart) {
             thread = Thread.ofPlatform().name("sluice-input").daemon(true).unstarted(() -> {
                 try {
-                    WorkQueue.Loaded loaded = queue.load(source, config.resumeMode(), runStart, config.storeOutage(),
+                    WorkQueue.Loaded loaded = queue.load(source, config.input(), config.resumeMode(), runStart, config.storeOutage(),
                             this::committed, () -> stopping);
                     stats.skipped(loaded.skipped());
                     stats.duplicates(loaded.duplicates());
@@ -454,7 +455,7 @@ public final class Pipeline {
                     starving = false;
                 }
                 for (WorkQueue.Claim claim : claims) {
-                    if (pending.add(claim.url())) {
+                    if (pending.add(claim.request().id())) {
                         admitClaim(claim, ctx, writer);
                     } else {
                         // Claimed again after this worker's lease had lapsed, while its job still runs here:
@@ -500,17 +501,17 @@ public final class Pipeline {
     }
 
     private void admitClaim(WorkQueue.Claim claim, JobContext ctx, Writer writer) throws InterruptedException {
-        String url = claim.url();
+        Request request = claim.request();
         if (claim.fetchAs() == null) {
-            writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, "its password is not stored, so it cannot be fetched "
+            writer.put(UrlResult.failed(request, ErrorKind.INVALID_URL, "its password is not stored, so it cannot be fetched "
                     + "without the input that has it: run again with that input", null, 0, 0, clock.instant()));
             return;
         }
         try {
             UrlParser.Parsed parsed = UrlParser.parse(claim.fetchAs());
-            startJob(new UrlJob(ctx, url, parsed, hostKeys.of(parsed), claim.validators(), claim.lineage()));
+            startJob(new UrlJob(ctx, request, parsed, hostKeys.of(parsed), claim.validators(), claim.lineage()));
         } catch (UrlParser.InvalidUrlException e) { // queued by something else than Sluice's loading
-            writer.put(UrlResult.failed(url, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
+            writer.put(UrlResult.failed(request, ErrorKind.INVALID_URL, e.getMessage(), null, 0, 0, clock.instant()));
         }
     }
 
@@ -528,13 +529,14 @@ public final class Pipeline {
 
     // --- settling: a URL leaves the window -------------------------------------------------------
 
-    private void cancelled(String url) {
+    /** A request (by identity) ended without a row. */
+    private void cancelled(String id) {
         stats.cancelled();
-        settle(url);
+        settle(id);
     }
 
-    private void settle(String url) {
-        pending.remove(url);
+    private void settle(String id) {
+        pending.remove(id);
         window.release();
     }
 
@@ -561,7 +563,7 @@ public final class Pipeline {
         public void committed(List<UrlResult> batch) {
             for (UrlResult r : batch) {
                 reportStored(r);
-                pending.remove(r.url());
+                pending.remove(r.id());
             }
             window.release(batch.size());
             newWork();
@@ -569,7 +571,7 @@ public final class Pipeline {
 
         @Override
         public void superseded(List<UrlResult> results) {
-            results.forEach(r -> settle(r.url())); // the other worker's result counts, in its own run
+            results.forEach(r -> settle(r.id())); // the other worker's result counts, in its own run
         }
 
         @Override
@@ -579,7 +581,7 @@ public final class Pipeline {
 
         @Override
         public void dropped(List<UrlResult> batch) {
-            batch.forEach(r -> cancelled(r.url()));
+            batch.forEach(r -> cancelled(r.id()));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.pipeline;
 import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
 import dev.sluice.Printable;
+import dev.sluice.Request;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import dev.sluice.discover.Lineage;
@@ -39,8 +40,8 @@ final class UrlJob implements Scheduler.Task {
     private static final Set<Integer> PUSHBACK = Set.of(429, 503);
 
     private final JobContext ctx;
-    /** The key of the URL's row: as written, its password masked. */
-    private final String url;
+    /** The request: its URL as stored (password masked), method, headers, body. */
+    private final Request request;
     /** What is fetched: the ASCII host, no user information. */
     private final URI uri;
     /** The {@code Authorization} the URL's user information asks for; null when none. */
@@ -58,9 +59,9 @@ final class UrlJob implements Scheduler.Task {
      */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
 
-    UrlJob(JobContext ctx, String url, UrlParser.Parsed parsed, String hostKey, Validators validators, Lineage lineage) {
+    UrlJob(JobContext ctx, Request request, UrlParser.Parsed parsed, String hostKey, Validators validators, Lineage lineage) {
         this.ctx = ctx;
-        this.url = url;
+        this.request = request;
         this.uri = parsed.uri();
         this.authorization = parsed.authorization();
         this.hostKey = hostKey;
@@ -91,7 +92,7 @@ final class UrlJob implements Scheduler.Task {
 
     /** The run is stopping and the URL ends without a row. */
     void cancel() {
-        ctx.cancelled().accept(url);
+        ctx.cancelled().accept(request.id());
         ctx.live().ended(this);
     }
 
@@ -102,9 +103,9 @@ final class UrlJob implements Scheduler.Task {
         try {
             ended = attempt(permit);
         } catch (InterruptedException e) {
-            ctx.cancelled().accept(url);
+            ctx.cancelled().accept(request.id());
         } catch (RuntimeException | Error e) {
-            log.error("unexpected failure while fetching {}", Printable.of(url), e);
+            log.error("unexpected failure while fetching {}", Printable.of(request.toString()), e);
             fail(ErrorKind.IO, "unexpected failure: " + e, null);
         } finally {
             permit.close();
@@ -135,7 +136,7 @@ final class UrlJob implements Scheduler.Task {
         attempts++;
         ctx.stats().requestStarted(attempts > 1);
         Attempt.Failure f;
-        switch (ctx.fetcher().fetch(uri, validators, authorization)) {
+        switch (ctx.fetcher().fetch(request, uri, validators, authorization)) {
             case Attempt.Success s -> {
                 permit.report(Scheduler.Signal.ANSWERED, null);
                 // Validators of a redirect's target describe that resource, not this URL's: not kept.
@@ -144,13 +145,13 @@ final class UrlJob implements Scheduler.Task {
                 // The discovery rules build next URLs from the URI as requested: its user information (a password)
                 // is not in it, and is not carried to what it discovers.
                 ctx.process().submit(new ProcessStage.Job(
-                        new FetchedBody(url, s.finalUri(), s.httpStatus(), s.contentType(), s.body()), received, attempts, start,
-                        uri.toString(), s.links(), lineage));
+                        new FetchedBody(request.url(), s.finalUri(), s.httpStatus(), s.contentType(), s.body()), received,
+                        attempts, start, request, uri.toString(), s.links(), lineage));
                 return true;
             }
             case Attempt.NotModified unchanged -> {
                 permit.report(Scheduler.Signal.ANSWERED, null);
-                ctx.results().put(UrlResult.unchanged(url, attempts, elapsedMillis(), ctx.clock().instant()));
+                ctx.results().put(UrlResult.unchanged(request, attempts, elapsedMillis(), ctx.clock().instant()));
                 return true;
             }
             case Attempt.Failure failure -> f = failure;
@@ -175,7 +176,7 @@ final class UrlJob implements Scheduler.Task {
         try {
             answer = ctx.fetcher().fetch(RobotsRules.robotsTxtOf(uri));
         } catch (InterruptedException stopping) {
-            ctx.cancelled().accept(url); // the permit reports nothing: the check is abandoned
+            ctx.cancelled().accept(request.id()); // the permit reports nothing: the check is abandoned
             return true;
         }
         permit.report(switch (answer) {
@@ -185,7 +186,7 @@ final class UrlJob implements Scheduler.Task {
         }, null);
         permit.close();
         if (ctx.stopping().getAsBoolean() || !ctx.scheduler().resubmit(this)) {
-            ctx.cancelled().accept(url);
+            ctx.cancelled().accept(request.id());
             return true;
         }
         return false;
@@ -221,7 +222,7 @@ final class UrlJob implements Scheduler.Task {
             }
             permit.close();
             if (!ctx.scheduler().resubmit(this)) {
-                ctx.cancelled().accept(url);
+                ctx.cancelled().accept(request.id());
                 return RobotsVerdict.ENDED;
             }
             return RobotsVerdict.REQUEUED;
@@ -276,15 +277,15 @@ final class UrlJob implements Scheduler.Task {
     private boolean retry(Attempt.Failure f, boolean hostHeldBack) {
         if (!hostHeldBack) {
             Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
-            log.debug("{}: {}; retry {} of {} in {} ms", Printable.of(url), Printable.of(f.detail()), attempts, ctx.retries(),
+            log.debug("{}: {}; retry {} of {} in {} ms", Printable.of(request.toString()), Printable.of(f.detail()), attempts, ctx.retries(),
                     delay.toMillis());
             return retryAfter(delay);
         }
         // The host as a whole waits (Retry-After or its back-off); this URL goes first when it may send again.
-        log.debug("{}: {}; retry {} of {} when the host may be sent to again", Printable.of(url), Printable.of(f.detail()),
+        log.debug("{}: {}; retry {} of {} when the host may be sent to again", Printable.of(request.toString()), Printable.of(f.detail()),
                 attempts, ctx.retries());
         if (ctx.stopping().getAsBoolean() || !ctx.scheduler().resubmit(this)) {
-            ctx.cancelled().accept(url);
+            ctx.cancelled().accept(request.id());
             return false;
         }
         return true;
@@ -293,7 +294,7 @@ final class UrlJob implements Scheduler.Task {
     /** Queues the URL again after {@code delay}; false (and cancelled) when the run is stopping. */
     private boolean retryAfter(Duration delay) {
         if (ctx.stopping().getAsBoolean() || !ctx.scheduler().submitAfter(this, delay)) {
-            ctx.cancelled().accept(url);
+            ctx.cancelled().accept(request.id());
             return false;
         }
         return true;
@@ -316,7 +317,7 @@ final class UrlJob implements Scheduler.Task {
         thread.set(Thread.currentThread());
         try {
             if (ctx.stopping().getAsBoolean()) {
-                ctx.cancelled().accept(url); // stopped before the refusal got here: a re-run decides
+                ctx.cancelled().accept(request.id()); // stopped before the refusal got here: a re-run decides
                 return;
             }
             fail(kind, detail, null);
@@ -331,12 +332,12 @@ final class UrlJob implements Scheduler.Task {
         try {
             ctx.results().put(failed(kind, detail, httpStatus));
         } catch (InterruptedException stopping) {
-            ctx.cancelled().accept(url);
+            ctx.cancelled().accept(request.id());
         }
     }
 
     private UrlResult failed(ErrorKind kind, String detail, Integer httpStatus) {
-        return UrlResult.failed(url, kind, detail, httpStatus, attempts, elapsedMillis(), ctx.clock().instant());
+        return UrlResult.failed(request, kind, detail, httpStatus, attempts, elapsedMillis(), ctx.clock().instant());
     }
 
     private long elapsedMillis() {

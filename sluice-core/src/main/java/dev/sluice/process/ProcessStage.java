@@ -4,6 +4,7 @@ import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
 import dev.sluice.Printable;
 import dev.sluice.Processor;
+import dev.sluice.Request;
 import dev.sluice.UrlResult;
 import dev.sluice.Validators;
 import dev.sluice.discover.Discovered;
@@ -57,10 +58,11 @@ public final class ProcessStage {
 
     /**
      * A fetched body on its way to processing, with what the result row needs from the fetch, and what the discovery
-     * rules need: the URL as requested (its password, if any, not in it), the Link headers, the request's lineage.
+     * rules need: the request, its URL as requested (its password, if any, not in it), the Link headers, the
+     * request's lineage.
      */
     public record Job(FetchedBody fetched, Validators validators, int attempts, long startNanos,
-                      String requestUrl, List<String> links, Lineage lineage) {
+                      Request request, String requestUrl, List<String> links, Lineage lineage) {
     }
 
     /** Where results go (the writer's queue); may block. */
@@ -87,7 +89,7 @@ public final class ProcessStage {
     private final boolean keepBodies;
     private final Clock clock;
     private final Output output;
-    /** Told the URL of each body dropped without a row (cancelled by a stop). */
+    /** Told the request identity of each body dropped without a row (cancelled by a stop). */
     private final Consumer<String> dropped;
     /** The threads serving the queue now; an abandoned one leaves, its replacement joins. */
     private final List<ProcessWorker> workers = new CopyOnWriteArrayList<>();
@@ -213,7 +215,7 @@ public final class ProcessStage {
             cancelling = true;
             for (Job job; (job = queue.poll()) != null; ) {
                 release(job.fetched().body().length);
-                dropped.accept(job.fetched().url());
+                dropped.accept(job.request().id());
             }
             long now = System.nanoTime();
             for (ProcessWorker w : workers) {
@@ -233,7 +235,7 @@ public final class ProcessStage {
                     workers.remove(w);
                     log.warn("processing {} did not stop when the run ended; its thread {} is left behind",
                             Printable.of(r.job.fetched().url()), w.thread.getName());
-                    dropped.accept(r.job.fetched().url());
+                    dropped.accept(r.job.request().id());
                 }
             }
             // What is left delivers what it settled (a replacement the watch started, a body that just ended), then ends.
@@ -295,7 +297,7 @@ public final class ProcessStage {
             }
             for (Job job; (job = next()) != null; ) {
                 if (cancelling) {
-                    dropped.accept(job.fetched().url());
+                    dropped.accept(job.request().id());
                     continue;
                 }
                 ProcessWorker.Running r = new ProcessWorker.Running(job, System.nanoTime(), watch.allocatedByCurrentThread());
@@ -341,7 +343,7 @@ public final class ProcessStage {
     /** Hands a body's outcome on: its result to the output, or, for none (cancelled), its URL to the dropped. */
     private void deliver(ProcessWorker.Running r, UrlResult result) throws InterruptedException {
         if (result == null) {
-            dropped.accept(r.job.fetched().url());
+            dropped.accept(r.job.request().id());
         } else {
             output.put(result);
         }
@@ -373,8 +375,9 @@ public final class ProcessStage {
                 throw new IllegalStateException("the processor returned a null record");
             }
             records = List.copyOf(produced);
-            discovered = discovery.isEmpty() ? List.of() : discovery.discover(new Response(job.requestUrl(), f.finalUri(),
-                    f.httpStatus(), f.contentType(), job.links(), f.body(), records, processor != Processor.NONE, job.lineage()));
+            discovered = discovery.isEmpty() ? List.of() : discovery.discover(new Response(job.request(), job.requestUrl(),
+                    f.finalUri(), f.httpStatus(), f.contentType(), job.links(), f.body(), records, processor != Processor.NONE,
+                    job.lineage()));
         } catch (ProcessingStopped e) {
             return stoppedResult(r, r.stopReason());
         } catch (OutOfMemoryError e) {
@@ -393,7 +396,7 @@ public final class ProcessStage {
         }
         long elapsedMs = (System.nanoTime() - job.startNanos()) / 1_000_000;
         boolean ok = failure == null;
-        return new UrlResult(f.url(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
+        return new UrlResult(job.request(), ok ? UrlResult.Status.OK : UrlResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
                 digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null, job.validators(), false,
                 discovered);
@@ -406,7 +409,7 @@ public final class ProcessStage {
 
     private UrlResult failed(Job job, String detail) {
         FetchedBody f = job.fetched();
-        return UrlResult.failed(f.url(), ErrorKind.PROCESS, detail, f.httpStatus(), job.attempts(),
+        return UrlResult.failed(job.request(), ErrorKind.PROCESS, detail, f.httpStatus(), job.attempts(),
                 (System.nanoTime() - job.startNanos()) / 1_000_000, clock.instant());
     }
 

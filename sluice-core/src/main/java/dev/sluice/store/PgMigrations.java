@@ -21,7 +21,9 @@ import java.util.List;
  */
 final class PgMigrations {
     /** In order; the version of each is its position + 1. Append only: never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of("V1__schema.sql", "V2__lineage.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__schema.sql", "V2__lineage.sql", "V3__requests.sql");
+    /** The migration that reads the identities {@link LegacyRequestIds} computes first. */
+    private static final int REQUEST_IDS = 3;
     /** The advisory lock's key: "sluice" in ASCII, so it does not collide with an application's small numbers. */
     private static final long LOCK_KEY = 0x736c75696365L;
 
@@ -40,6 +42,9 @@ final class PgMigrations {
                         + MIGRATIONS.size() + "); use a newer Sluice");
             }
             for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
+                if (v == REQUEST_IDS) {
+                    LegacyRequestIds.collect(c);
+                }
                 st.execute(read(MIGRATIONS.get(v - 1)));
             }
             if (current < MIGRATIONS.size()) {

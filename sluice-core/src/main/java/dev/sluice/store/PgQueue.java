@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.Request;
 import dev.sluice.ResumeMode;
 import dev.sluice.StoreException;
 import dev.sluice.UrlSource;
@@ -8,6 +9,7 @@ import dev.sluice.Validators;
 import dev.sluice.WorkQueue;
 import dev.sluice.discover.Discovered;
 import dev.sluice.discover.Lineage;
+import dev.sluice.input.InputRequests;
 import dev.sluice.limit.SharedSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +61,7 @@ public final class PgQueue implements WorkQueue {
     private final PgHostSlots hostSlots;
     private volatile boolean heartbeatFailing; // only for logging an outage once
     /**
-     * What this worker holds, by URL, from its latest claim: a result finishes the URL only under that claim
+     * What this worker holds, by request identity, from its latest claim: a result finishes it only under that claim
      * number ({@code queue.claims}), so neither a stale result of an earlier claim (of this worker, after its
      * lease had expired) nor one of another worker can.
      */
@@ -165,11 +167,12 @@ public final class PgQueue implements WorkQueue {
                     UPDATE queue q SET state = 'leased', lease_owner = ?, leased_at = now(),
                                        lease_until = now() + ? * interval '1 millisecond', claims = q.claims + 1
                     FROM next WHERE q.id = next.id
-                    RETURNING q.id, q.url, q.claims, q.parent, q.depth, q.rule, q.page
+                    RETURNING q.id, q.request, q.claims, q.parent, q.depth, q.rule, q.page, q.method, q.url, q.headers, q.body
                 )
-                SELECT claimed.url, r.status, r.etag, r.last_modified, claimed.claims, claimed.id,
-                       claimed.parent, claimed.depth, claimed.rule, claimed.page
-                FROM claimed LEFT JOIN results r ON r.url = claimed.url
+                SELECT claimed.request, r.status, r.etag, r.last_modified, claimed.claims, claimed.id,
+                       claimed.parent, claimed.depth, claimed.rule, claimed.page,
+                       claimed.method, claimed.url, claimed.headers::text, claimed.body
+                FROM claimed LEFT JOIN results r ON r.request = claimed.request
                 ORDER BY claimed.id""")) {
             st.setLong(1, floor);
             st.setInt(2, max);
@@ -181,10 +184,10 @@ public final class PgQueue implements WorkQueue {
                     String status = rs.getString(2);
                     long id = rs.getLong(6);
                     highest = Math.max(highest, id);
-                    held.put(rs.getString(1), new Held(id, rs.getInt(5), status != null));
+                    Request request = Frontiers.request(rs.getString(11), rs.getString(12), rs.getString(13), rs.getBytes(14));
+                    held.put(request.id(), new Held(id, rs.getInt(5), status != null));
                     // validators only from an ok row: a refetch asks whether that result is still current
-                    String url = rs.getString(1);
-                    claimed.add(new Claim(url, url, "ok".equals(status)
+                    claimed.add(new Claim(request, request.url(), "ok".equals(status)
                             ? new Validators(rs.getString(3), rs.getString(4)) : Validators.NONE,
                             new Lineage(rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10))));
                 }
@@ -207,16 +210,16 @@ public final class PgQueue implements WorkQueue {
 
     @Override
     public List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException {
-        // One result per URL (the first), in URL order: two workers finishing overlapping URLs (both presumed
-        // dead once) lock them in one order.
+        // One result per request (the first), in identity order: two workers finishing overlapping requests (both
+        // presumed dead once) lock them in one order.
         Set<String> seen = new HashSet<>();
         List<UrlResult> sorted = new ArrayList<>(batch.size());
         for (UrlResult r : batch) {
-            if (seen.add(r.url())) {
+            if (seen.add(r.id())) {
                 sorted.add(r);
             }
         }
-        sorted.sort(Comparator.comparing(UrlResult::url));
+        sorted.sort(Comparator.comparing(UrlResult::id));
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
@@ -224,14 +227,14 @@ public final class PgQueue implements WorkQueue {
                 List<UrlResult> stored = new ArrayList<>(mine.size());
                 List<String> lost = new ArrayList<>();
                 for (UrlResult r : sorted) {
-                    if (mine.contains(r.url())) {
+                    if (mine.contains(r.id())) {
                         stored.add(r);
                     } else {
-                        lost.add(r.url());
+                        lost.add(r.id());
                     }
                 }
-                Set<String> vanished = PgRows.write(c, stored, url -> {
-                    Held h = held.get(url);
+                Set<String> vanished = PgRows.write(c, stored, id -> {
+                    Held h = held.get(id);
                     return h == null || h.stored();
                 });
                 if (!vanished.isEmpty()) {
@@ -242,7 +245,7 @@ public final class PgQueue implements WorkQueue {
                 if (!lost.isEmpty()) {
                     stored.addAll(finishedEarlier(c, lost, sorted));
                 }
-                sorted.forEach(r -> held.remove(r.url()));
+                sorted.forEach(r -> held.remove(r.id()));
                 return stored;
             } catch (SQLException e) {
                 throw PgRows.rolledBack(c, e);
@@ -253,9 +256,9 @@ public final class PgQueue implements WorkQueue {
     }
 
     /** The queue rows of 304s whose stored row had vanished: stored as failures, so failed (for --retry-failed). */
-    private static void failAgain(Connection c, Set<String> urls) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("UPDATE queue SET state = 'failed' WHERE url = ANY(?)")) {
-            st.setArray(1, c.createArrayOf("text", urls.toArray()));
+    private static void failAgain(Connection c, Set<String> ids) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE queue SET state = 'failed' WHERE request = ANY(?)")) {
+            st.setArray(1, c.createArrayOf("text", ids.toArray()));
             st.executeUpdate();
         }
     }
@@ -269,20 +272,18 @@ public final class PgQueue implements WorkQueue {
     }
 
     /**
-     * Inserts what the stored results discovered, in URL order (two workers inserting overlapping URLs lock them in
-     * one order), skipping those already queued; returns the results with only the requests that were new. Under
+     * Inserts what the stored results discovered, in identity order (two workers inserting overlapping requests lock
+     * them in one order), skipping those already queued; returns the results with only the requests that were new. Under
      * {@code --max-requests} the queue's rows are counted first (all workers' inserts committed by then count; two
      * workers committing at once may each fill the same room, so the limit can be passed by a batch).
      */
     private List<UrlResult> discover(Connection c, List<UrlResult> stored) throws SQLException {
         java.util.TreeMap<String, Discovered> found = new java.util.TreeMap<>();
+        java.util.Map<String, UrlResult> finder = new java.util.HashMap<>();
         for (UrlResult r : stored) {
             for (Discovered d : r.discovered()) {
-                if (d.url().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PgEnqueue.MAX_URL_BYTES) {
-                    log.warn("{}: skipped a discovered URL longer than {} bytes, too long to be a key of the queue: {}",
-                            dev.sluice.Printable.of(r.url()), PgEnqueue.MAX_URL_BYTES, dev.sluice.Printable.of(d.url()));
-                } else {
-                    found.putIfAbsent(d.url(), d);
+                if (found.putIfAbsent(d.request().id(), d) == null) {
+                    finder.put(d.request().id(), r);
                 }
             }
         }
@@ -297,30 +298,26 @@ public final class PgQueue implements WorkQueue {
         }
         Set<String> inserted = new HashSet<>();
         int n = candidates.size();
-        String[] urls = new String[n];
         String[] parents = new String[n];
         Integer[] depths = new Integer[n];
         String[] rules = new String[n];
         Integer[] pages = new Integer[n];
         for (int i = 0; i < n; i++) {
             Discovered d = candidates.get(i);
-            urls[i] = d.url();
             parents[i] = d.lineage().parent();
             depths[i] = d.lineage().depth();
             rules[i] = d.lineage().rule();
             pages[i] = d.lineage().page();
         }
-        try (PreparedStatement st = c.prepareStatement("""
-                INSERT INTO queue (url, parent, depth, rule, page)
-                SELECT u, p, d, r, pg FROM unnest(?::text[], ?::text[], ?::integer[], ?::text[], ?::integer[])
-                    AS t(u, p, d, r, pg) ORDER BY u
-                ON CONFLICT (url) DO NOTHING
-                RETURNING url""")) {
-            st.setArray(1, c.createArrayOf("text", urls));
-            st.setArray(2, c.createArrayOf("text", parents));
-            st.setArray(3, c.createArrayOf("integer", depths));
-            st.setArray(4, c.createArrayOf("text", rules));
-            st.setArray(5, c.createArrayOf("integer", pages));
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO queue (request, method, url, headers, body, parent, depth, rule, page) "
+                + "SELECT " + PgRequests.VALUES + ", p, d, r, pg FROM unnest(" + PgRequests.ARRAYS
+                + ", ?::text[], ?::integer[], ?::text[], ?::integer[]) AS t(i, m, u, h, b, p, d, r, pg) ORDER BY i "
+                + "ON CONFLICT (request) DO NOTHING RETURNING request")) {
+            PgRequests.bind(st, c, 1, candidates.stream().map(Discovered::request).toList());
+            st.setArray(6, c.createArrayOf("text", parents));
+            st.setArray(7, c.createArrayOf("integer", depths));
+            st.setArray(8, c.createArrayOf("text", rules));
+            st.setArray(9, c.createArrayOf("integer", pages));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -328,28 +325,29 @@ public final class PgQueue implements WorkQueue {
             }
         }
         for (Discovered d : candidates) {
-            if (!inserted.contains(d.url()) && Lineage.PAGINATE.equals(d.lineage().rule())) {
-                Frontiers.repeatedPage(d);
+            if (!inserted.contains(d.request().id()) && Lineage.PAGINATE.equals(d.lineage().rule())) {
+                Frontiers.repeatedPage(finder.get(d.request().id()).request(), d);
             }
         }
         List<UrlResult> out = new ArrayList<>(stored.size());
         for (UrlResult r : stored) {
-            // each new URL is credited to the first result that found it
-            out.add(r.discovered().isEmpty() ? r : r.withDiscovered(r.discovered().stream().filter(d -> inserted.remove(d.url())).toList()));
+            // each new request is credited to the first result that found it
+            out.add(r.discovered().isEmpty() ? r : r.withDiscovered(r.discovered().stream()
+                    .filter(d -> inserted.remove(d.request().id())).toList()));
         }
         return out;
     }
 
     /**
-     * Marks the URLs' queue rows finished where this worker still holds the lease of its latest claim, or where
-     * nobody does (its lease expired and no one has claimed it since); returns those URLs.
+     * Marks the requests' queue rows finished where this worker still holds the lease of its latest claim, or where
+     * nobody does (its lease expired and no one has claimed it since); returns their identities.
      */
     private Set<String> finish(Connection c, List<UrlResult> batch) throws SQLException {
         Long[] ids = new Long[batch.size()];
         String[] states = new String[batch.size()];
         Integer[] claims = new Integer[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            Held h = held.get(batch.get(i).url());
+            Held h = held.get(batch.get(i).id());
             ids[i] = h == null ? -1 : h.id(); // -1: not claimed here (matches no row)
             claims[i] = h == null ? -1 : h.claim();
             states[i] = batch.get(i).ok() ? "done" : "failed";
@@ -361,7 +359,7 @@ public final class PgQueue implements WorkQueue {
                 FROM unnest(?::bigint[], ?::text[], ?::integer[]) AS v(id, state, claim)
                 WHERE q.id = v.id AND q.claims = v.claim
                   AND ((q.state = 'leased' AND q.lease_owner = ?) OR q.state = 'queued')
-                RETURNING q.url""")) {
+                RETURNING q.request""")) {
             st.setString(1, workerId);
             st.setArray(2, c.createArrayOf("bigint", ids));
             st.setArray(3, c.createArrayOf("text", states));
@@ -377,13 +375,13 @@ public final class PgQueue implements WorkQueue {
     }
 
     /**
-     * Of URLs this call could not finish, those this worker had already finished: a commit whose answer was
+     * Of requests this call could not finish (by identity), those this worker had already finished: a commit whose answer was
      * lost with the connection, then retried. They are stored (once); the rest belong to another worker.
      */
     private List<UrlResult> finishedEarlier(Connection c, List<String> lost, List<UrlResult> batch) throws SQLException {
         Set<String> earlier = new HashSet<>();
         try (PreparedStatement st = c.prepareStatement(
-                "SELECT url FROM queue WHERE url = ANY(?) AND finished_by = ? AND state IN ('done', 'failed')")) {
+                "SELECT request FROM queue WHERE request = ANY(?) AND finished_by = ? AND state IN ('done', 'failed')")) {
             st.setArray(1, c.createArrayOf("text", lost.toArray()));
             st.setString(2, workerId);
             try (ResultSet rs = st.executeQuery()) {
@@ -397,7 +395,7 @@ public final class PgQueue implements WorkQueue {
             log.warn("{} results not stored: another worker took over their URLs after this worker's lease expired",
                     lost.size() - earlier.size());
         }
-        return batch.stream().filter(r -> earlier.contains(r.url())).toList();
+        return batch.stream().filter(r -> earlier.contains(r.id())).toList();
     }
 
     /**
@@ -439,10 +437,10 @@ public final class PgQueue implements WorkQueue {
 
     /** Loads through {@link PgEnqueue}: a URL with a password is not queued (see there). */
     @Override
-    public Loaded load(UrlSource source, ResumeMode mode, Instant runStart, Duration outage,
+    public Loaded load(UrlSource source, InputRequests reader, ResumeMode mode, Instant runStart, Duration outage,
                        Consumer<List<UrlResult>> committed, BooleanSupplier stopped)
             throws StoreException, IOException, InterruptedException {
-        return new PgEnqueue(db, mode, Clock.systemUTC(), outage).load(source, committed, stopped);
+        return new PgEnqueue(db, reader, mode, Clock.systemUTC(), outage).load(source, committed, stopped);
     }
 
     @Override

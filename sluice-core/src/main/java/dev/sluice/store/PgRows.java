@@ -23,15 +23,19 @@ import java.util.regex.Pattern;
  * transaction, read back for status and export. Shared by {@link PgStore} and {@link PgQueue}.
  */
 final class PgRows {
-    static final String RESULT_COLUMNS = "url, status, http_status, attempts, error, detail, bytes, content_type, "
-            + "sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged";
+    private static final String RESULT_COLUMNS = "request, method, url, status, http_status, attempts, error, detail, bytes, "
+            + "content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged";
+    /** What {@link #read} reads: a results row {@code r} with its request's headers and body from its queue row {@code q}. */
+    static final String READ_COLUMNS = "r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, "
+            + "r.content_type, r.sha256, r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, "
+            + "q.headers::text, q.body";
     /** jsonb cannot hold U+0000: an escaped NUL (not an escaped backslash before "u0000") becomes U+FFFD. */
     private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
     private PgRows() {
     }
 
-    /** Writes the batch's rows, replacing earlier ones of the same URLs, within the caller's transaction. */
+    /** Writes the batch's rows, replacing earlier ones of the same requests, within the caller's transaction. */
     static void write(Connection c, Collection<UrlResult> batch) throws SQLException {
         write(c, batch, url -> true);
     }
@@ -40,9 +44,9 @@ final class PgRows {
     static final String VANISHED = "304 Not Modified, but the stored result it confirms is gone; run again to fetch it whole";
 
     /**
-     * As {@link #write(Connection, Collection)}; {@code mayHaveRows} says of which URLs earlier records and bodies
-     * may exist (a URL never stored has none: looking for them would cost two index probes per URL). Returns the
-     * URLs of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
+     * As {@link #write(Connection, Collection)}; {@code mayHaveRows} says of which requests (by identity) earlier
+     * records and bodies may exist (one never stored has none: looking for them would cost two index probes each).
+     * Returns the identities of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
      */
     static java.util.Set<String> write(Connection c, Collection<UrlResult> batch, java.util.function.Predicate<String> mayHaveRows)
             throws SQLException {
@@ -61,60 +65,62 @@ final class PgRows {
             return;
         }
         try (PreparedStatement st = c.prepareStatement("INSERT INTO results (" + RESULT_COLUMNS + """
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)
-                ON CONFLICT (url) DO UPDATE SET
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)
+                ON CONFLICT (request) DO UPDATE SET
                     status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
                     error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
                     content_type = excluded.content_type, sha256 = excluded.sha256,
                     elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
                     etag = excluded.etag, last_modified = excluded.last_modified, unchanged = false""")) {
             for (UrlResult r : results) {
-                st.setString(1, r.url());
-                st.setString(2, r.status().code());
+                st.setString(1, r.id());
+                st.setString(2, r.request().method());
+                st.setString(3, text(r.url()));
+                st.setString(4, r.status().code());
                 if (r.httpStatus() == null) {
-                    st.setNull(3, Types.INTEGER);
+                    st.setNull(5, Types.INTEGER);
                 } else {
-                    st.setInt(3, r.httpStatus());
+                    st.setInt(5, r.httpStatus());
                 }
-                st.setInt(4, r.attempts());
-                st.setString(5, r.error() == null ? null : r.error().code());
-                st.setString(6, text(r.detail()));
+                st.setInt(6, r.attempts());
+                st.setString(7, r.error() == null ? null : r.error().code());
+                st.setString(8, text(r.detail()));
                 if (r.bytes() == null) {
-                    st.setNull(7, Types.BIGINT);
+                    st.setNull(9, Types.BIGINT);
                 } else {
-                    st.setLong(7, r.bytes());
+                    st.setLong(9, r.bytes());
                 }
-                st.setString(8, text(r.contentType()));
-                st.setString(9, r.sha256());
-                st.setLong(10, r.elapsedMs());
-                st.setObject(11, timestamp(r.fetchedAt()));
-                st.setString(12, text(r.validators().etag()));
-                st.setString(13, text(r.validators().lastModified()));
+                st.setString(10, text(r.contentType()));
+                st.setString(11, r.sha256());
+                st.setLong(12, r.elapsedMs());
+                st.setObject(13, timestamp(r.fetchedAt()));
+                st.setString(14, text(r.validators().etag()));
+                st.setString(15, text(r.validators().lastModified()));
                 st.addBatch();
             }
             st.executeBatch();
         }
     }
 
-    /** Replaces the URLs' records and bodies: a re-fetch leaves none of the old ones behind. */
+    /** Replaces the requests' records and bodies: a re-fetch leaves none of the old ones behind. */
     private static void writeRecordsAndBodies(Connection c, List<UrlResult> results,
                                               java.util.function.Predicate<String> mayHaveRows) throws SQLException {
         if (results.isEmpty()) {
             return;
         }
-        String[] urls = results.stream().map(UrlResult::url).filter(mayHaveRows).toArray(String[]::new);
-        if (urls.length > 0) {
-            deleteRecordsAndBodies(c, urls);
+        String[] ids = results.stream().map(UrlResult::id).filter(mayHaveRows).toArray(String[]::new);
+        if (ids.length > 0) {
+            deleteRecordsAndBodies(c, ids);
         }
         insertRecordsAndBodies(c, results);
     }
 
-    private static void deleteRecordsAndBodies(Connection c, String[] urls) throws SQLException {
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM records WHERE url = ANY(?)");
-             PreparedStatement delBodies = c.prepareStatement("DELETE FROM bodies WHERE url = ANY(?)")) {
-            del.setArray(1, c.createArrayOf("text", urls));
+    private static void deleteRecordsAndBodies(Connection c, String[] ids) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM records WHERE request = ANY(?)");
+             PreparedStatement delBodies = c.prepareStatement("DELETE FROM bodies WHERE request = ANY(?)")) {
+            del.setArray(1, c.createArrayOf("text", ids));
             del.executeUpdate();
-            delBodies.setArray(1, c.createArrayOf("text", urls));
+            delBodies.setArray(1, c.createArrayOf("text", ids));
             delBodies.executeUpdate();
         }
     }
@@ -123,22 +129,24 @@ final class PgRows {
         if (results.stream().allMatch(r -> r.records().isEmpty() && r.body() == null)) {
             return; // the common case without --jq or --store-body: no statements at all
         }
-        try (PreparedStatement rec = c.prepareStatement("INSERT INTO records (url, seq, data) VALUES (?, ?, ?::jsonb)");
-             PreparedStatement body = c.prepareStatement("INSERT INTO bodies (url, body) VALUES (?, ?)")) {
+        try (PreparedStatement rec = c.prepareStatement("INSERT INTO records (request, seq, url, data) VALUES (?, ?, ?, ?::jsonb)");
+             PreparedStatement body = c.prepareStatement("INSERT INTO bodies (request, url, body) VALUES (?, ?, ?)")) {
             boolean anyRecord = false;
             boolean anyBody = false;
             for (UrlResult r : results) {
                 int seq = 0;
                 for (String data : r.records()) {
-                    rec.setString(1, r.url());
+                    rec.setString(1, r.id());
                     rec.setInt(2, seq++);
-                    rec.setString(3, data.contains("\\u0000") ? ESCAPED_NUL.matcher(data).replaceAll("$1\\\\ufffd") : data);
+                    rec.setString(3, text(r.url()));
+                    rec.setString(4, data.contains("\\u0000") ? ESCAPED_NUL.matcher(data).replaceAll("$1\\\\ufffd") : data);
                     rec.addBatch();
                     anyRecord = true;
                 }
                 if (r.body() != null) {
-                    body.setString(1, r.url());
-                    body.setBytes(2, r.body());
+                    body.setString(1, r.id());
+                    body.setString(2, text(r.url()));
+                    body.setBytes(3, r.body());
                     body.addBatch();
                     anyBody = true;
                 }
@@ -156,26 +164,26 @@ final class PgRows {
     private static java.util.Set<String> markUnchanged(Connection c, List<UrlResult> unchanged) throws SQLException {
         List<UrlResult> vanished = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(
-                "UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = true WHERE url = ? AND status = 'ok'")) {
+                "UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = true WHERE request = ? AND status = 'ok'")) {
             for (UrlResult r : unchanged) {
                 st.setInt(1, r.attempts());
                 st.setLong(2, r.elapsedMs());
                 st.setObject(3, timestamp(r.fetchedAt()));
-                st.setString(4, r.url());
+                st.setString(4, r.id());
                 st.addBatch();
             }
             int[] updated = st.executeBatch();
             for (int i = 0; i < updated.length; i++) {
                 if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
                     UrlResult r = unchanged.get(i);
-                    vanished.add(UrlResult.failed(r.url(), ErrorKind.HTTP, VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    vanished.add(UrlResult.failed(r.request(), ErrorKind.HTTP, VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
                 }
             }
         }
         upsertResults(c, vanished);
-        java.util.Set<String> urls = new java.util.HashSet<>();
-        vanished.forEach(r -> urls.add(r.url()));
-        return urls;
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        vanished.forEach(r -> ids.add(r.id()));
+        return ids;
     }
 
     /**
@@ -196,14 +204,14 @@ final class PgRows {
         return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\ufffd');
     }
 
-    /** A results row read with {@link #RESULT_COLUMNS} (records and body not included). */
+    /** A results row read with {@link #READ_COLUMNS} (records and body not included). */
     static UrlResult read(ResultSet rs) throws SQLException {
         String error = rs.getString(5);
         int http = rs.getInt(3);
         Integer httpStatus = rs.wasNull() ? null : http;
         long bytes = rs.getLong(7);
         Long size = rs.wasNull() ? null : bytes;
-        return new UrlResult(rs.getString(1),
+        return new UrlResult(Frontiers.request(rs.getString(15), rs.getString(1), rs.getString(16), rs.getBytes(17)),
                 "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
                 httpStatus, rs.getInt(4),
                 error == null ? null : ErrorKind.valueOf(error.toUpperCase(Locale.ROOT)),

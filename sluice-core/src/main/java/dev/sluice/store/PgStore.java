@@ -55,8 +55,8 @@ public final class PgStore implements Store {
 
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
-        String sql = "SELECT " + PgRows.RESULT_COLUMNS + " FROM results" + (status == null ? "" : " WHERE status = ?")
-                + " ORDER BY url";
+        String sql = "SELECT " + PgRows.READ_COLUMNS + " FROM results r LEFT JOIN queue q ON q.request = r.request"
+                + (status == null ? "" : " WHERE r.status = ?") + " ORDER BY r.url, r.request";
         try (Connection c = db.connection()) {
             c.setAutoCommit(false); // a cursor: rows are streamed, not all held in memory
             try (PreparedStatement st = c.prepareStatement(sql)) {

@@ -1,6 +1,7 @@
 package dev.sluice.store;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Request;
 import dev.sluice.ResumeMode;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
@@ -9,6 +10,7 @@ import dev.sluice.Validators;
 import dev.sluice.WorkQueue;
 import dev.sluice.discover.Discovered;
 import dev.sluice.discover.Lineage;
+import dev.sluice.input.InputRequests;
 import dev.sluice.input.UrlParser;
 
 import java.io.IOException;
@@ -52,11 +54,11 @@ public final class SqliteFrontier implements WorkQueue {
     /** Claims take ids above this one. Admission thread only. */
     private long cursor;
     /**
-     * URLs claimed and not finished: their queue ids, and whether a result of theirs was stored before (only then
-     * can records and bodies need replacing). Put by claims, removed by completions.
+     * Requests claimed and not finished, by identity: their queue ids, and whether a result of theirs was stored
+     * before (only then can records and bodies need replacing). Put by claims, removed by completions.
      */
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
-    /** The input's URLs that carry a password, as written, by their key: only in memory, for this run. */
+    /** The input's URLs that carry a password, as written, by their request's identity: only in memory, for this run. */
     private final ConcurrentHashMap<String, String> withPassword = new ConcurrentHashMap<>();
     /** The writer connection's statements, made on its first completion. Writer thread only. */
     private PreparedStatement finish;
@@ -78,22 +80,24 @@ public final class SqliteFrontier implements WorkQueue {
         return store.reading("cannot claim URLs from the queue", c -> {
             List<Claim> claimed = new ArrayList<>(max);
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT q.id, q.url, q.parent, q.depth, q.rule, q.page, r.status, r.etag, r.last_modified
-                    FROM queue q LEFT JOIN results r ON r.url = q.url
+                    SELECT q.id, q.request, q.method, q.url, q.headers, q.body, q.parent, q.depth, q.rule, q.page,
+                           r.status, r.etag, r.last_modified
+                    FROM queue q LEFT JOIN results r ON r.request = q.request
                     WHERE q.state = 'queued' AND q.id > ? ORDER BY q.id LIMIT ?""")) {
                 st.setLong(1, cursor);
                 st.setInt(2, max);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         long id = rs.getLong(1);
-                        String url = rs.getString(2);
-                        String status = rs.getString(7);
+                        Request request = Frontiers.request(rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getBytes(6));
+                        String status = rs.getString(11);
                         cursor = Math.max(cursor, id);
-                        held.put(url, new Held(id, status != null));
+                        held.put(request.id(), new Held(id, status != null));
                         // validators only from an ok row: a refetch asks whether that result is still current
-                        Validators validators = "ok".equals(status) ? new Validators(rs.getString(8), rs.getString(9)) : Validators.NONE;
-                        claimed.add(new Claim(url, fetchAs(url), validators,
-                                new Lineage(rs.getString(3), rs.getInt(4), rs.getString(5), rs.getInt(6))));
+                        Validators validators = "ok".equals(status) ? new Validators(rs.getString(12), rs.getString(13)) : Validators.NONE;
+                        claimed.add(new Claim(request, fetchAs(request), validators,
+                                new Lineage(rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10))));
                     }
                 }
             }
@@ -101,13 +105,13 @@ public final class SqliteFrontier implements WorkQueue {
         });
     }
 
-    /** The URL to fetch for a key: as the input wrote it when it had a password; null when that is not known here. */
-    private String fetchAs(String url) {
-        String written = withPassword.get(url);
+    /** The URL to fetch for a request: as the input wrote it when it had a password; null when that is not known here. */
+    private String fetchAs(Request request) {
+        String written = withPassword.get(request.id());
         if (written != null) {
             return written;
         }
-        return UrlParser.passwordMasked(url) ? null : url;
+        return UrlParser.passwordMasked(request.url()) ? null : request.url();
     }
 
     @Override
@@ -127,8 +131,8 @@ public final class SqliteFrontier implements WorkQueue {
         List<UrlResult> once = firstOfEach(batch);
         List<UrlResult> stored = new ArrayList<>(once.size());
         store.inTransaction("cannot store " + once.size() + (once.size() == 1 ? " result" : " results"), (c, rows) -> {
-            Set<String> vanished = rows.write(once, url -> {
-                Held h = held.get(url);
+            Set<String> vanished = rows.write(once, id -> {
+                Held h = held.get(id);
                 return h == null || h.stored();
             });
             finishAll(c, once, vanished);
@@ -136,8 +140,8 @@ public final class SqliteFrontier implements WorkQueue {
             stored.addAll(discovered.insert(c, once));
         });
         for (UrlResult r : once) {
-            held.remove(r.url());
-            withPassword.remove(r.url());
+            held.remove(r.id());
+            withPassword.remove(r.id());
         }
         return stored;
     }
@@ -147,12 +151,12 @@ public final class SqliteFrontier implements WorkQueue {
         discovered.limit(max);
     }
 
-    /** One result per URL, the first: a URL is finished once. */
+    /** One result per request, the first: a request is finished once. */
     private static List<UrlResult> firstOfEach(Collection<UrlResult> batch) {
         Set<String> seen = new HashSet<>();
         List<UrlResult> once = new ArrayList<>(batch.size());
         for (UrlResult r : batch) {
-            if (seen.add(r.url())) {
+            if (seen.add(r.id())) {
                 once.add(r);
             }
         }
@@ -166,11 +170,11 @@ public final class SqliteFrontier implements WorkQueue {
         }
         try {
             for (UrlResult r : batch) {
-                Held h = held.get(r.url());
+                Held h = held.get(r.id());
                 if (h == null) {
-                    throw new IllegalStateException("a result for a URL this run did not claim: " + r.url());
+                    throw new IllegalStateException("a result for a request this run did not claim: " + r.request());
                 }
-                finish.setString(1, r.ok() && !vanished.contains(r.url()) ? "done" : "failed");
+                finish.setString(1, r.ok() && !vanished.contains(r.id()) ? "done" : "failed");
                 finish.setString(2, Timestamps.format(r.fetchedAt()));
                 finish.setLong(3, h.id());
                 finish.addBatch();
@@ -206,8 +210,8 @@ public final class SqliteFrontier implements WorkQueue {
                     long max = limit;
                     room = max < 0 ? Long.MAX_VALUE : Math.max(0, max - Frontiers.count(c));
                     if (insert == null) {
-                        insert = c.prepareStatement("INSERT INTO queue (url, parent, depth, rule, page, enqueued_at) "
-                                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING");
+                        insert = c.prepareStatement("INSERT INTO queue (request, method, url, headers, body, parent, depth, "
+                                + "rule, page, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request) DO NOTHING");
                     }
                 }
                 List<Discovered> fresh = new ArrayList<>(r.discovered().size());
@@ -215,17 +219,17 @@ public final class SqliteFrontier implements WorkQueue {
                     if (room == 0) {
                         break; // --max-requests: the frontier is full
                     }
-                    insert.setString(1, d.url());
-                    insert.setString(2, d.lineage().parent());
-                    insert.setInt(3, d.lineage().depth());
-                    insert.setString(4, d.lineage().rule());
-                    insert.setInt(5, d.lineage().page());
-                    insert.setString(6, now);
+                    Frontiers.bindRequest(insert, d.request());
+                    insert.setString(6, d.lineage().parent());
+                    insert.setInt(7, d.lineage().depth());
+                    insert.setString(8, d.lineage().rule());
+                    insert.setInt(9, d.lineage().page());
+                    insert.setString(10, now);
                     if (insert.executeUpdate() == 1) {
                         fresh.add(d);
                         room--;
                     } else if (Lineage.PAGINATE.equals(d.lineage().rule())) {
-                        Frontiers.repeatedPage(d);
+                        Frontiers.repeatedPage(r.request(), d);
                     }
                 }
                 out.add(r.withDiscovered(fresh));
@@ -235,7 +239,7 @@ public final class SqliteFrontier implements WorkQueue {
     }
 
     @Override
-    public Loaded load(UrlSource source, ResumeMode mode, Instant runStart, Duration outage,
+    public Loaded load(UrlSource source, InputRequests reader, ResumeMode mode, Instant runStart, Duration outage,
                        Consumer<List<UrlResult>> committed, BooleanSupplier stopped)
             throws StoreException, IOException, InterruptedException {
         StoreRetry retry = new StoreRetry(outage);
@@ -243,13 +247,13 @@ public final class SqliteFrontier implements WorkQueue {
         try (source; Connection c = store.loaderConnection()) {
             SqliteRows rows = new SqliteRows(c);
             while (!stopped.getAsBoolean()) {
-                Batch batch = Batch.read(source, runStart);
+                Batch batch = Batch.read(source, reader, runStart);
                 if (batch.lines() == 0) {
                     break;
                 }
-                batch.urls().forEach((key, written) -> {
-                    if (!key.equals(written)) {
-                        withPassword.put(key, written);
+                batch.requests().forEach((id, valid) -> {
+                    if (!valid.request().url().equals(valid.fetchAs())) {
+                        withPassword.put(id, valid.fetchAs());
                     }
                 });
                 List<UrlResult> invalid = retry.call("loading " + batch.lines() + " lines into the queue",
@@ -263,35 +267,33 @@ public final class SqliteFrontier implements WorkQueue {
     }
 
     /**
-     * One batch of input lines: URL keys (their password masked) to the text as written, in input order; the
-     * invalid lines as failed results; how many lines repeated a URL of the batch.
+     * One batch of input lines: the requests to queue by identity, in input order; the invalid lines as failed
+     * results; how many lines repeated a request of the batch.
      */
-    private record Batch(long lines, LinkedHashMap<String, String> urls, LinkedHashMap<String, UrlResult> invalid, long repeats) {
-        static Batch read(UrlSource source, Instant now) throws IOException {
-            LinkedHashMap<String, String> urls = new LinkedHashMap<>();
+    private record Batch(long lines, LinkedHashMap<String, InputRequests.Valid> requests,
+                         LinkedHashMap<String, UrlResult> invalid, long repeats) {
+        static Batch read(UrlSource source, InputRequests reader, Instant now) throws IOException {
+            LinkedHashMap<String, InputRequests.Valid> requests = new LinkedHashMap<>();
             LinkedHashMap<String, UrlResult> invalid = new LinkedHashMap<>();
             long lines = 0;
             long repeats = 0;
             UrlSource.Line line;
             while (lines < LOAD_BATCH && (line = source.next()) != null) {
                 lines++;
-                String key = UrlParser.masked(line.text());
-                if (urls.containsKey(key) || invalid.containsKey(key)) {
+                InputRequests.Read read = reader.read(line);
+                String id = read.request().id();
+                if (requests.containsKey(id) || invalid.containsKey(id)) {
                     repeats++;
-                } else {
-                    try {
-                        UrlParser.parse(line.text());
-                        urls.put(key, line.text());
-                    } catch (UrlParser.InvalidUrlException e) {
-                        invalid.put(key, UrlResult.failed(key, ErrorKind.INVALID_URL, line.where() + ": " + e.getMessage(),
-                                null, 0, 0, now));
-                    }
+                } else if (read instanceof InputRequests.Valid valid) {
+                    requests.put(id, valid);
+                } else if (read instanceof InputRequests.Invalid bad) {
+                    invalid.put(id, UrlResult.failed(bad.request(), ErrorKind.INVALID_URL, bad.detail(), null, 0, 0, now));
                 }
                 if (!source.ready()) {
                     break; // a slow pipe: what has come is worked on now, not after a full batch
                 }
             }
-            return new Batch(lines, urls, invalid, repeats);
+            return new Batch(lines, requests, invalid, repeats);
         }
     }
 
@@ -329,20 +331,20 @@ public final class SqliteFrontier implements WorkQueue {
             List<UrlResult> stored = new ArrayList<>();
             try {
                 SqliteTransactions.begin(c);
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue (url, state, enqueued_at, finished_at) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING");
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue (request, method, url, headers, body, "
+                        + "state, enqueued_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request) DO NOTHING");
                      PreparedStatement requeue = c.prepareStatement("""
                              UPDATE queue SET id = (SELECT max(id) + 1 FROM queue), state = 'queued', enqueued_at = ?,
                                               finished_at = NULL
-                             WHERE url = ?""")) {
+                             WHERE request = ?""")) {
                     // What is new goes in at once (most of an input, the first time); only what was there is looked at.
-                    List<String> keys = new ArrayList<>(batch.urls().keySet());
+                    List<String> keys = new ArrayList<>(batch.requests().keySet());
                     List<UrlResult> invalid = new ArrayList<>(batch.invalid().values());
-                    for (String key : keys) {
-                        insert(insert, key, "queued", null);
+                    for (InputRequests.Valid valid : batch.requests().values()) {
+                        insert(insert, valid.request(), "queued", null);
                     }
                     for (UrlResult r : invalid) {
-                        insert(insert, r.url(), "failed", Timestamps.format(r.fetchedAt()));
+                        insert(insert, r.request(), "failed", Timestamps.format(r.fetchedAt()));
                     }
                     int[] inserted = insert.executeBatch();
                     List<String> there = new ArrayList<>();
@@ -358,7 +360,7 @@ public final class SqliteFrontier implements WorkQueue {
                             stored.add(invalid.get(i));
                             counts[4]++;
                         } else {
-                            there.add(invalid.get(i).url());
+                            there.add(invalid.get(i).id());
                         }
                     }
                     Map<String, Found> found = find(c, there);
@@ -379,7 +381,7 @@ public final class SqliteFrontier implements WorkQueue {
                             counts[2]++;
                         }
                     }
-                    rows.write(stored, url -> false);
+                    rows.write(stored, id -> false);
                 }
                 SqliteTransactions.commit(c);
             } catch (SQLException e) {
@@ -395,11 +397,11 @@ public final class SqliteFrontier implements WorkQueue {
             return stored;
         }
 
-        private void insert(PreparedStatement insert, String url, String state, String finishedAt) throws SQLException {
-            insert.setString(1, url);
-            insert.setString(2, state);
-            insert.setString(3, runStart);
-            insert.setString(4, finishedAt);
+        private void insert(PreparedStatement insert, Request request, String state, String finishedAt) throws SQLException {
+            Frontiers.bindRequest(insert, request);
+            insert.setString(6, state);
+            insert.setString(7, runStart);
+            insert.setString(8, finishedAt);
             insert.addBatch();
         }
 
@@ -412,12 +414,12 @@ public final class SqliteFrontier implements WorkQueue {
             };
         }
 
-        /** The queue rows of these URLs. */
+        /** The queue rows of these requests, by identity. */
         private Map<String, Found> find(Connection c, List<String> keys) throws SQLException {
             Map<String, Found> found = new HashMap<>();
             for (int from = 0; from < keys.size(); from += IN_CHUNK) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
-                try (PreparedStatement st = c.prepareStatement("SELECT url, state, enqueued_at, finished_at FROM queue WHERE url IN ("
+                try (PreparedStatement st = c.prepareStatement("SELECT request, state, enqueued_at, finished_at FROM queue WHERE request IN ("
                         + "?,".repeat(chunk.size() - 1) + "?)")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         st.setString(i + 1, chunk.get(i));
@@ -433,7 +435,7 @@ public final class SqliteFrontier implements WorkQueue {
         }
 
         Loaded summary() {
-            return new Loaded(lines, queued, requeued, skipped, duplicates, invalid, 0);
+            return new Loaded(lines, queued, requeued, skipped, duplicates, invalid);
         }
     }
 

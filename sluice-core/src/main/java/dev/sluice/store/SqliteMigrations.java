@@ -20,7 +20,10 @@ import java.util.List;
  */
 final class SqliteMigrations {
     /** In order; the version of each is its position + 1. Append only: never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of("V1__results.sql", "V2__politeness.sql", "V3__frontier.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__results.sql", "V2__politeness.sql", "V3__frontier.sql",
+            "V4__requests.sql");
+    /** The migration that reads the identities {@link LegacyRequestIds} computes first. */
+    private static final int REQUEST_IDS = 4;
 
     private SqliteMigrations() {
     }
@@ -40,6 +43,9 @@ final class SqliteMigrations {
             st.execute("BEGIN IMMEDIATE");
             try {
                 for (int v = checked(userVersion(c)) + 1; v <= MIGRATIONS.size(); v++) {
+                    if (v == REQUEST_IDS) {
+                        LegacyRequestIds.collect(c);
+                    }
                     for (String sql : statements(read(MIGRATIONS.get(v - 1)))) {
                         st.execute(sql);
                     }

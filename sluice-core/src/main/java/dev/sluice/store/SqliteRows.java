@@ -28,10 +28,10 @@ final class SqliteRows {
 
     SqliteRows(Connection c) throws SQLException {
         upsertResult = c.prepareStatement("""
-                INSERT INTO results (url, status, http_status, attempts, error, detail, bytes, content_type,
-                                     sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-                ON CONFLICT (url) DO UPDATE SET
+                INSERT INTO results (request, method, url, status, http_status, attempts, error, detail, bytes,
+                                     content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                ON CONFLICT (request) DO UPDATE SET
                     status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
                     error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
                     content_type = excluded.content_type, sha256 = excluded.sha256,
@@ -40,21 +40,21 @@ final class SqliteRows {
         // Only ok rows: a refetch sends validators only from those, so a 304 can only be about one.
         markUnchanged = c.prepareStatement("""
                 UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1
-                WHERE url = ? AND status = 'ok'""");
-        deleteRecords = c.prepareStatement("DELETE FROM records WHERE url = ?");
+                WHERE request = ? AND status = 'ok'""");
+        deleteRecords = c.prepareStatement("DELETE FROM records WHERE request = ?");
         // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
-        insertRecord = c.prepareStatement("INSERT OR REPLACE INTO records (url, seq, data) VALUES (?, ?, ?)");
-        deleteBody = c.prepareStatement("DELETE FROM bodies WHERE url = ?");
+        insertRecord = c.prepareStatement("INSERT OR REPLACE INTO records (request, seq, url, data) VALUES (?, ?, ?, ?)");
+        deleteBody = c.prepareStatement("DELETE FROM bodies WHERE request = ?");
         upsertBody = c.prepareStatement(
-                "INSERT INTO bodies (url, body) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET body = excluded.body");
+                "INSERT INTO bodies (request, url, body) VALUES (?, ?, ?) ON CONFLICT (request) DO UPDATE SET body = excluded.body");
     }
 
     /**
-     * Writes the batch's rows. {@code mayHaveRows} says of a URL whether earlier records and bodies of it may be
+     * Writes the batch's rows. {@code mayHaveRows} says of a request (its identity) whether earlier records and bodies of it may be
      * stored (then they are replaced); for the others the caller knows there are none, which saves the looking.
      * An {@link UrlResult#unchanged()} result only updates its stored row's fetch time, attempts and elapsed time.
-     * On failure every statement's batch is cleared, so that the caller may roll back and try again. Returns the URLs
-     * of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
+     * On failure every statement's batch is cleared, so that the caller may roll back and try again. Returns the
+     * identities of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
      */
     java.util.Set<String> write(Collection<UrlResult> batch, Predicate<String> mayHaveRows) throws SQLException {
         try {
@@ -64,31 +64,33 @@ final class SqliteRows {
                     markUnchanged.setInt(1, r.attempts());
                     markUnchanged.setLong(2, r.elapsedMs());
                     markUnchanged.setString(3, Timestamps.format(r.fetchedAt()));
-                    markUnchanged.setString(4, r.url());
+                    markUnchanged.setString(4, r.id());
                     markUnchanged.addBatch();
                     unchanged.add(r);
                     continue;
                 }
                 bindResult(r);
                 upsertResult.addBatch();
-                boolean replacing = mayHaveRows.test(r.url());
+                boolean replacing = mayHaveRows.test(r.id());
                 if (replacing) {
-                    deleteRecords.setString(1, r.url());
+                    deleteRecords.setString(1, r.id());
                     deleteRecords.addBatch();
                 }
                 int seq = 0;
                 for (String data : r.records()) {
-                    insertRecord.setString(1, r.url());
+                    insertRecord.setString(1, r.id());
                     insertRecord.setInt(2, seq++);
-                    insertRecord.setString(3, data);
+                    insertRecord.setString(3, r.url());
+                    insertRecord.setString(4, data);
                     insertRecord.addBatch();
                 }
                 if (r.body() != null) {
-                    upsertBody.setString(1, r.url());
-                    upsertBody.setBytes(2, r.body());
+                    upsertBody.setString(1, r.id());
+                    upsertBody.setString(2, r.url());
+                    upsertBody.setBytes(3, r.body());
                     upsertBody.addBatch();
                 } else if (replacing) {
-                    deleteBody.setString(1, r.url()); // a refetch without --store-body leaves no stale body
+                    deleteBody.setString(1, r.id()); // a refetch without --store-body leaves no stale body
                     deleteBody.addBatch();
                 }
             }
@@ -102,9 +104,9 @@ final class SqliteRows {
             for (int i = 0; i < updated.length; i++) {
                 if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
                     UrlResult r = unchanged.get(i);
-                    bindResult(UrlResult.failed(r.url(), ErrorKind.HTTP, PgRows.VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    bindResult(UrlResult.failed(r.request(), ErrorKind.HTTP, PgRows.VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
                     upsertResult.addBatch();
-                    vanished.add(r.url());
+                    vanished.add(r.id());
                 }
             }
             upsertResult.executeBatch();
@@ -128,26 +130,28 @@ final class SqliteRows {
 
     private void bindResult(UrlResult r) throws SQLException {
         PreparedStatement st = upsertResult;
-        st.setString(1, r.url());
-        st.setString(2, r.status().code());
+        st.setString(1, r.id());
+        st.setString(2, r.request().method());
+        st.setString(3, r.url());
+        st.setString(4, r.status().code());
         if (r.httpStatus() == null) {
-            st.setNull(3, Types.INTEGER);
+            st.setNull(5, Types.INTEGER);
         } else {
-            st.setInt(3, r.httpStatus());
+            st.setInt(5, r.httpStatus());
         }
-        st.setInt(4, r.attempts());
-        st.setString(5, r.error() == null ? null : r.error().code());
-        st.setString(6, r.detail());
+        st.setInt(6, r.attempts());
+        st.setString(7, r.error() == null ? null : r.error().code());
+        st.setString(8, r.detail());
         if (r.bytes() == null) {
-            st.setNull(7, Types.INTEGER);
+            st.setNull(9, Types.INTEGER);
         } else {
-            st.setLong(7, r.bytes());
+            st.setLong(9, r.bytes());
         }
-        st.setString(8, r.contentType());
-        st.setString(9, r.sha256());
-        st.setLong(10, r.elapsedMs());
-        st.setString(11, Timestamps.format(r.fetchedAt()));
-        st.setString(12, r.validators().etag());
-        st.setString(13, r.validators().lastModified());
+        st.setString(10, r.contentType());
+        st.setString(11, r.sha256());
+        st.setLong(12, r.elapsedMs());
+        st.setString(13, Timestamps.format(r.fetchedAt()));
+        st.setString(14, r.validators().etag());
+        st.setString(15, r.validators().lastModified());
     }
 }

@@ -252,8 +252,10 @@ public final class SqliteStore implements Store {
 
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
-        String sql = "SELECT url, status, http_status, attempts, error, detail, bytes, content_type, sha256, "
-                + "elapsed_ms, fetched_at, etag, last_modified, unchanged FROM results" + (status == null ? "" : " WHERE status = ?") + " ORDER BY url";
+        String sql = "SELECT r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, r.content_type, r.sha256, "
+                + "r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, q.headers, q.body "
+                + "FROM results r LEFT JOIN queue q ON q.request = r.request"
+                + (status == null ? "" : " WHERE r.status = ?") + " ORDER BY r.url, r.request";
         readLock.lock();
         try (PreparedStatement st = reader.prepareStatement(sql)) {
             if (status != null) {
@@ -274,7 +276,7 @@ public final class SqliteStore implements Store {
     private static UrlResult readResult(ResultSet rs) throws SQLException {
         String error = rs.getString(5);
         return new UrlResult(
-                rs.getString(1),
+                Frontiers.request(rs.getString(15), rs.getString(1), rs.getString(16), rs.getBytes(17)),
                 "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
                 nullableInt(rs, 3),
                 rs.getInt(4),

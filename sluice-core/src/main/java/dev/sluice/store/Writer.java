@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Writer {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
-    private static final UrlResult END = UrlResult.failed("\u0000end", dev.sluice.ErrorKind.IO, null, null, 0, 0,
+    private static final UrlResult END = UrlResult.failed(dev.sluice.Request.get("\u0000end"), dev.sluice.ErrorKind.IO, null, null, 0, 0,
             java.time.Instant.EPOCH);
     private static final long LINGER_NANOS = 2_000_000;
 

@@ -1,5 +1,7 @@
 package dev.sluice.discover;
 
+import dev.sluice.Request;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -53,8 +55,8 @@ class DiscoveryTest {
         Discovery d = Discovery.compile(options().paginate("json-link:.next").follow(".items[]").build());
         Response r = withLineage(LIST, new Lineage("http://api.test/", 4, "paginate", 6));
         assertThat(d.discover(r)).containsExactly(
-                new Discovered("http://api.test/l?p=2", new Lineage("http://api.test/l", 5, "paginate", 7)),
-                new Discovered("http://api.test/a", new Lineage("http://api.test/l", 5, "follow", 1)));
+                new Discovered(Request.get("http://api.test/l?p=2"), new Lineage(Request.get("http://api.test/l").id(), 5, "paginate", 7)),
+                new Discovered(Request.get("http://api.test/a"), new Lineage(Request.get("http://api.test/l").id(), 5, "follow", 1)));
     }
 
     @Test

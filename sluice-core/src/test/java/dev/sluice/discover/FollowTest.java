@@ -1,5 +1,7 @@
 package dev.sluice.discover;
 
+import dev.sluice.Request;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -23,7 +25,7 @@ class FollowTest {
         List<Discovered> found = discover(".items[].href", r);
         assertThat(urls(found)).containsExactly("http://api.test/v2/items/1", "http://api.test/items/2", "https://other.test/3");
         assertThat(found).extracting(Discovered::lineage)
-                .containsOnly(new Lineage("http://api.test/list", 1, "follow", 1));
+                .containsOnly(new Lineage(Request.get("http://api.test/list").id(), 1, "follow", 1));
     }
 
     @Test
@@ -36,18 +38,30 @@ class FollowTest {
     }
 
     @Test
-    void requestsOtherThanGetAreRefusedForNow() {
+    void objectsMayBeAnyMethodWithHeadersAndABody() throws Exception {
         Response r = json("http://api.test/list", "{\"items\":[{\"id\":7}]}");
-        assertThatThrownBy(() -> discover(".items[] | {url: \"/d\", method: \"POST\"}", r))
-                .hasMessage("--follow '.items[] | {url: \"/d\", method: \"POST\"}': method \"POST\": requests other than GET are not supported yet");
-        assertThatThrownBy(() -> discover("{url: \"/d\", body: {a: 1}}", r))
-                .hasMessageEndingWith("\"body\": requests other than a plain GET are not supported yet");
-        assertThatThrownBy(() -> discover("{url: \"/d\", headers: {a: \"b\"}}", r))
-                .hasMessageEndingWith("\"headers\": requests other than a plain GET are not supported yet");
+        List<Discovered> found = discover(".items[] | {url: \"/d\", method: \"post\", headers: {\"X-Id\": \"\\(.id)\"}, body: {id: .id}}", r);
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.request().method()).isEqualTo("POST");
+            assertThat(d.request().url()).isEqualTo("http://api.test/d");
+            assertThat(d.request().headers()).containsExactly(java.util.Map.entry("X-Id", "7"));
+            assertThat(new String(d.request().body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"id\":7}");
+        });
+        assertThat(discover("{url: \"/d\", body: \"a=1\"}", r)).singleElement()
+                .satisfies(d -> assertThat(d.request().method()).isEqualTo("GET"));
+    }
+
+    @Test
+    void badRequestObjectsAreRefusedNamingWhatIsWrong() {
+        Response r = json("http://api.test/list", "{\"items\":[{\"id\":7}]}");
+        assertThatThrownBy(() -> discover("{url: \"/d\", method: \"PO ST\"}", r))
+                .hasMessage("--follow '{url: \"/d\", method: \"PO ST\"}': 'PO ST' is not an HTTP method");
+        assertThatThrownBy(() -> discover("{url: \"/d\", headers: {a: 1.5, b: [1]}}", r))
+                .hasMessageContaining("header \"b\" must be a string, not an array");
         assertThatThrownBy(() -> discover("{url: \"/d\", id: 1}", r))
-                .hasMessageEndingWith("unknown member \"id\" of a request object (url, method, headers, body)");
+                .hasMessageContaining("unknown member \"id\" (a request object has url, method, headers, body)");
         assertThatThrownBy(() -> discover("{href: \"/d\"}", r))
-                .hasMessage("--follow '{href: \"/d\"}': a request object needs \"url\", a string: {\"href\":\"/d\"}");
+                .hasMessage("--follow '{href: \"/d\"}': a request object needs \"url\", a non-empty string: {\"href\":\"/d\"}");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.sluice.discover;
 
+import dev.sluice.Request;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -21,7 +23,7 @@ class LinksTest {
     }
 
     private static Response withType(Response r, String contentType, byte[] body) {
-        return new Response(r.requestUrl(), r.finalUri(), 200, contentType, List.of(), body, List.of(), false, r.lineage());
+        return new Response(null, r.requestUrl(), r.finalUri(), 200, contentType, List.of(), body, List.of(), false, r.lineage());
     }
 
     @Test
@@ -38,7 +40,7 @@ class LinksTest {
         assertThat(urls(found)).containsExactly("http://host.test/dir/b.html", "http://host.test/c?q=1&r=2",
                 "http://host.test/dir/index.html", "http://host.test/d", "http://host.test/e");
         assertThat(found).extracting(Discovered::lineage)
-                .containsOnly(new Lineage("http://host.test/dir/index.html", 1, "link", 1));
+                .containsOnly(new Lineage(Request.get("http://host.test/dir/index.html").id(), 1, "link", 1));
     }
 
     @Test
@@ -180,7 +182,7 @@ class LinksTest {
 
     @Test
     void parsesFromBytesWithAnUnusualFinalUri() throws Exception {
-        Response r = new Response("http://host.test/x", URI.create("http://host.test"), 200, "text/html", List.of(),
+        Response r = new Response(null, "http://host.test/x", URI.create("http://host.test"), 200, "text/html", List.of(),
                 "<a href=\"y\">".getBytes(StandardCharsets.UTF_8), List.of(), false, Lineage.INPUT);
         assertThat(links(ALL, r)).containsExactly("http://host.test/y");
     }

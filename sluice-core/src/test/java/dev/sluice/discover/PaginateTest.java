@@ -1,5 +1,7 @@
 package dev.sluice.discover;
 
+import dev.sluice.Request;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -52,8 +54,8 @@ class PaginateTest {
         Response r = Fixtures.redirected(withLinks(json("http://api.test/items", "[1]"),
                 "<https://api.test/items?page=9>; rel=\"last\"", "<?page=2#x>; rel=\"next\""), "http://api.test/v2/items");
         List<Discovered> found = discover("header-link", r);
-        assertThat(found).containsExactly(new Discovered("http://api.test/v2/items?page=2",
-                new Lineage("http://api.test/items", 1, "paginate", 2)));
+        assertThat(found).containsExactly(new Discovered(Request.get("http://api.test/v2/items?page=2"),
+                new Lineage(Request.get("http://api.test/items").id(), 1, "paginate", 2)));
     }
 
     @Test
@@ -158,8 +160,8 @@ class PaginateTest {
                 .containsExactly("http://api.test/l?q=x&offset=50");
         List<Discovered> found = discover("offset:offset,limit=50",
                 withLineage(json("http://api.test/l?offset=100&q=x", "{\"data\":[1]}"), page(3)));
-        assertThat(found).containsExactly(new Discovered("http://api.test/l?offset=150&q=x",
-                new Lineage("http://api.test/l?offset=100&q=x", 3, "paginate", 4)));
+        assertThat(found).containsExactly(new Discovered(Request.get("http://api.test/l?offset=150&q=x"),
+                new Lineage(Request.get("http://api.test/l?offset=100&q=x").id(), 3, "paginate", 4)));
         assertThat(discover("offset:offset,limit=50", json("http://api.test/l?offset=150", "{\"data\":[],\"more\":[]}"))).isEmpty();
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.process;
 
+import dev.sluice.Request;
+
 import dev.sluice.ErrorKind;
 import dev.sluice.FetchedBody;
 import dev.sluice.Processor;
@@ -42,7 +44,7 @@ class ProcessLimitsTest {
 
     private static ProcessStage.Job job(String url, String body) {
         return new ProcessStage.Job(new FetchedBody(url, null, 200, "application/json", body.getBytes(StandardCharsets.UTF_8)),
-                Validators.NONE, 1, System.nanoTime(), url, List.of(), Lineage.INPUT);
+                Validators.NONE, 1, System.nanoTime(), Request.get(url), url, List.of(), Lineage.INPUT);
     }
 
     /** Routes each URL to its own jq expression, so one stage can run a hostile body beside good ones. */
@@ -129,7 +131,7 @@ class ProcessLimitsTest {
         stage.finish(() -> deadline);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
         assertThat(results).isEmpty();
-        assertThat(dropped).containsExactlyInAnyOrder("a", "b");
+        assertThat(dropped).containsExactlyInAnyOrder(Request.get("a").id(), Request.get("b").id());
     }
 
     @Test
@@ -149,7 +151,7 @@ class ProcessLimitsTest {
         stage.finish(() -> deadline);
         assertThat(Duration.ofNanos(System.nanoTime() - start))
                 .isLessThan(Duration.ofMillis(100 + ProcessWatch.ABANDON_MS + 1000));
-        assertThat(dropped).containsExactly("stuck");
+        assertThat(dropped).containsExactly(Request.get("stuck").id());
         assertThat(results).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> stage.workers().isEmpty());
     }

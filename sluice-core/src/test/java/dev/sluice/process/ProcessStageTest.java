@@ -1,5 +1,7 @@
 package dev.sluice.process;
 
+import dev.sluice.Request;
+
 import dev.sluice.FetchedBody;
 import dev.sluice.Processor;
 import dev.sluice.UrlResult;
@@ -26,7 +28,7 @@ class ProcessStageTest {
     };
 
     private static ProcessStage.Job job(String url, int bytes) {
-        return new ProcessStage.Job(new FetchedBody(url, null, 200, null, new byte[bytes]), Validators.NONE, 1, System.nanoTime(), url, List.of(), Lineage.INPUT);
+        return new ProcessStage.Job(new FetchedBody(url, null, 200, null, new byte[bytes]), Validators.NONE, 1, System.nanoTime(), Request.get(url), url, List.of(), Lineage.INPUT);
     }
 
     /** A producer waits while the bodies queued would exceed the byte budget; a body larger than it waits for an empty queue. */

@@ -1,5 +1,8 @@
 package dev.sluice.store;
 
+import dev.sluice.Request;
+import dev.sluice.input.InputRequests;
+
 import dev.sluice.ErrorKind;
 import dev.sluice.ResumeMode;
 import dev.sluice.UrlResult;
@@ -22,11 +25,11 @@ class SqliteFrontierTest {
     Path dir;
 
     private static WorkQueue.Loaded load(SqliteFrontier f, ResumeMode mode, Instant runStart, String... urls) throws Exception {
-        return f.load(LineSource.ofLines(List.of(urls)), mode, runStart, Duration.ofSeconds(1), invalid -> { }, () -> false);
+        return f.load(LineSource.ofLines(List.of(urls)), InputRequests.urls(), mode, runStart, Duration.ofSeconds(1), invalid -> { }, () -> false);
     }
 
     private static UrlResult ok(String url) {
-        return new UrlResult(url, UrlResult.Status.OK, 200, 1, null, null, 2L, "application/json", "ab", 5, Instant.now(),
+        return new UrlResult(Request.get(url), UrlResult.Status.OK, 200, 1, null, null, 2L, "application/json", "ab", 5, Instant.now(),
                 List.of(), null, Validators.NONE, false, List.of());
     }
 
@@ -41,7 +44,7 @@ class SqliteFrontierTest {
             load(f, ResumeMode.SKIP_DONE, Instant.now().minusSeconds(60), url); // the earlier run, killed before fetching it
 
             Instant runStart = Instant.now();
-            assertThat(f.claim(10)).extracting(WorkQueue.Claim::url).containsExactly(url);
+            assertThat(f.claim(10)).extracting(c -> c.request().url()).containsExactly(url);
             f.complete(List.of(ok(url)));
             WorkQueue.Loaded loaded = load(f, ResumeMode.REFETCH, runStart, url);
 
@@ -59,7 +62,7 @@ class SqliteFrontierTest {
         try (SqliteStore store = SqliteStore.open(db); SqliteFrontier f = store.frontier()) {
             load(f, ResumeMode.SKIP_DONE, Instant.now(), url);
             f.claim(10);
-            f.complete(List.of(UrlResult.unchanged(url, 1, 5, Instant.now())));
+            f.complete(List.of(UrlResult.unchanged(Request.get(url), 1, 5, Instant.now())));
 
             WorkQueue.Loaded again = load(f, ResumeMode.RETRY_FAILED, Instant.now().plusSeconds(1), url);
 

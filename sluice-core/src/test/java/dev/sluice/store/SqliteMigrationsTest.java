@@ -1,7 +1,9 @@
 package dev.sluice.store;
 
+import dev.sluice.Request;
 import dev.sluice.ResumeMode;
 import dev.sluice.WorkQueue;
+import dev.sluice.input.InputRequests;
 import dev.sluice.input.LineSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +56,7 @@ class SqliteMigrationsTest {
                 for (Future<?> opener : openers) {
                     opener.get(60, TimeUnit.SECONDS); // throws what the opener threw
                 }
-                assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(3);
+                assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(4);
                 assertThat(scalar(db, "SELECT count(*) FROM pragma_table_info('results') WHERE name = 'unchanged'")).isEqualTo(1);
             }
         }
@@ -81,14 +83,66 @@ class SqliteMigrationsTest {
 
         try (SqliteStore store = SqliteStore.open(db); SqliteFrontier frontier = store.frontier()) {
             WorkQueue.Loaded loaded = frontier.load(LineSource.ofLines(List.of("http://a.example/ok", "http://a.example/failed",
-                    "http://a.example/new")), ResumeMode.SKIP_DONE, Instant.now(), Duration.ofSeconds(1), invalid -> { }, () -> false);
+                    "http://a.example/new")), InputRequests.urls(), ResumeMode.SKIP_DONE, Instant.now(), Duration.ofSeconds(1), invalid -> { }, () -> false);
 
             assertThat(loaded.skipped()).isEqualTo(2);
             assertThat(loaded.queued()).isEqualTo(1);
-            assertThat(frontier.claim(10)).extracting(WorkQueue.Claim::url).containsExactly("http://a.example/new");
+            assertThat(frontier.claim(10)).extracting(c -> c.request().url()).containsExactly("http://a.example/new");
         }
         assertThat(scalar(db, "SELECT count(*) FROM queue WHERE url = 'http://a.example/ok' AND state = 'done'")).isEqualTo(1);
         assertThat(scalar(db, "SELECT count(*) FROM queue WHERE url = 'http://a.example/failed' AND state = 'failed'")).isEqualTo(1);
+    }
+
+    /**
+     * A database of the frontier's schema keyed by URL (before requests, issue 11): after the migration every table is
+     * keyed by the identity of a GET of its URL, records, bodies and lineage kept, and a load skips what was done.
+     */
+    @Test
+    void aDatabaseKeyedByUrlIsKeyedByRequestIdentityAfterTheMigration() throws Exception {
+        Path db = dir.resolve("v3.db");
+        String list = "http://a.example/list";
+        String item = "http://a.example/item/1";
+        String left = "http://a.example/item/2";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (String migration : List.of("V1__results.sql", "V2__politeness.sql", "V3__frontier.sql")) {
+                try (var in = SqliteMigrations.class.getResourceAsStream("/db/sqlite/" + migration)) {
+                    for (String sql : SqliteMigrations.statements(new String(in.readAllBytes(), StandardCharsets.UTF_8))) {
+                        st.execute(sql);
+                    }
+                }
+            }
+            st.execute("PRAGMA user_version = 3");
+            for (String url : List.of(list, item)) {
+                st.execute("INSERT INTO results (url, status, attempts, elapsed_ms, fetched_at, etag) "
+                        + "VALUES ('" + url + "', 'ok', 1, 5, '2026-11-01T00:00:00.000Z', '\"e1\"')");
+            }
+            st.execute("INSERT INTO records (url, seq, data) VALUES ('" + list + "', 0, '{\"a\":1}'), ('" + list + "', 1, '{\"a\":2}')");
+            st.execute("INSERT INTO bodies (url, body) VALUES ('" + item + "', x'00ff')");
+            st.execute("INSERT INTO queue (url, state, enqueued_at, finished_at) VALUES ('" + list + "', 'done', '2026-11-01T00:00:00.000Z', "
+                    + "'2026-11-01T00:00:00.000Z')");
+            st.execute("INSERT INTO queue (url, state, parent, depth, rule, enqueued_at, finished_at) VALUES ('" + item + "', 'done', '"
+                    + list + "', 1, 'follow', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')");
+            st.execute("INSERT INTO queue (url, state, parent, depth, rule, enqueued_at) VALUES ('" + left + "', 'queued', '"
+                    + list + "', 1, 'follow', '2026-11-01T00:00:00.000Z')");
+        }
+
+        try (SqliteStore store = SqliteStore.open(db); SqliteFrontier frontier = store.frontier()) {
+            assertThat(frontier.claim(10)).extracting(c -> c.request().id(), c -> c.lineage().parent(), c -> c.validators().etag())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(Request.get(left).id(), Request.get(list).id(), null));
+            WorkQueue.Loaded loaded = frontier.load(LineSource.ofLines(List.of(list, item)), InputRequests.urls(),
+                    ResumeMode.SKIP_DONE, Instant.now(), Duration.ofSeconds(1), invalid -> { }, () -> false);
+            assertThat(loaded.skipped()).isEqualTo(2);
+        }
+        assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(4);
+        assertThat(scalar(db, "SELECT count(*) FROM results WHERE request = '" + Request.get(list).id() + "' AND method = 'GET' "
+                + "AND url = '" + list + "' AND etag = '\"e1\"'")).isEqualTo(1);
+        assertThat(scalar(db, "SELECT count(*) FROM records WHERE request = '" + Request.get(list).id() + "' AND url = '" + list + "'"))
+                .isEqualTo(2);
+        assertThat(scalar(db, "SELECT count(*) FROM bodies WHERE request = '" + Request.get(item).id() + "' AND body = x'00ff'"))
+                .isEqualTo(1);
+        assertThat(scalar(db, "SELECT count(*) FROM queue WHERE request = '" + Request.get(item).id() + "' AND parent = '"
+                + Request.get(list).id() + "' AND rule = 'follow' AND depth = 1")).isEqualTo(1);
+        assertThat(scalar(db, "SELECT count(*) FROM sqlite_temp_master WHERE name = 'request_ids'")).isZero();
     }
 
     private static long scalar(Path db, String sql) throws Exception {

@@ -1,5 +1,7 @@
 package dev.sluice.store;
 
+import dev.sluice.Request;
+
 import dev.sluice.ErrorKind;
 import dev.sluice.StoreException;
 import dev.sluice.UrlResult;
@@ -30,12 +32,12 @@ class SqliteStoreTest {
     Path dir;
 
     private static List<UrlResult> row(String url) {
-        return List.of(UrlResult.failed(url, ErrorKind.HTTP, "HTTP 404 Not Found", 404, 1, 5, Instant.now()));
+        return List.of(UrlResult.failed(Request.get(url), ErrorKind.HTTP, "HTTP 404 Not Found", 404, 1, 5, Instant.now()));
     }
 
     /** {@code n} ok results, each with three records. */
     private static List<UrlResult> okRows(String prefix, int n) {
-        return IntStream.range(0, n).mapToObj(i -> new UrlResult("http://" + prefix + ".example/" + i, UrlResult.Status.OK,
+        return IntStream.range(0, n).mapToObj(i -> new UrlResult(Request.get("http://" + prefix + ".example/" + i), UrlResult.Status.OK,
                 200, 1, null, null, 100L, "application/json", "ab", 5, Instant.now(), List.of("1", "2", "3"), null,
                 Validators.NONE, false, List.of())).toList();
     }
@@ -48,7 +50,7 @@ class SqliteStoreTest {
     @Test
     void a304ForARowDeletedMeanwhileIsStoredAsAFailureNotLost() throws Exception {
         try (SqliteStore store = SqliteStore.open(dir.resolve("gone.db"))) {
-            write(store, List.of(UrlResult.unchanged("http://gone.example/", 1, 5, Instant.now())));
+            write(store, List.of(UrlResult.unchanged(Request.get("http://gone.example/"), 1, 5, Instant.now())));
 
             assertThat(store.counts().failed()).isEqualTo(1);
             store.scan(null, r -> assertThat(r.detail()).contains("304 Not Modified").contains("is gone"));
