@@ -42,17 +42,17 @@ public final class Request {
 
     /**
      * @param method  an HTTP method token, upper-cased here
-     * @param url     the URL as stored: as written, its password masked ({@link UrlParser#masked})
+     * @param url     the URL, its password masked ({@link UrlParser#masked}); kept in its canonical form
      * @param headers the request's own headers, in order (they take the place of {@code -H} headers of the same
      *                name); empty when none
      * @param body    the body, or null for none (an empty body is none)
      */
     public Request(String method, String url, Map<String, String> headers, byte[] body) {
         this.method = checkedMethod(method);
-        this.url = Objects.requireNonNull(url, "url");
+        this.url = UrlParser.canonical(Objects.requireNonNull(url, "url"));
         this.headers = headers == null || headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         this.body = body == null || body.length == 0 ? null : body;
-        this.id = identity(this.method, url, this.body);
+        this.id = hash(this.method, this.url, this.body);
     }
 
     /** A GET of {@code url}, with no headers of its own: most requests. */
@@ -66,13 +66,17 @@ public final class Request {
      * rows migrated from databases that knew only URLs (a GET without a body).
      */
     public static String identity(String method, String url, byte[] body) {
+        return hash(method, UrlParser.canonical(url), body);
+    }
+
+    private static String hash(String method, String canonicalUrl, byte[] body) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-        sha.update((method + " " + UrlParser.canonical(url) + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.update((method + " " + canonicalUrl + "\n").getBytes(StandardCharsets.UTF_8));
         if (body != null) {
             sha.update(body);
         }
@@ -98,6 +102,7 @@ public final class Request {
         return method;
     }
 
+    /** The URL in its canonical form, its password masked: what rows keep. */
     public String url() {
         return url;
     }
@@ -111,7 +116,7 @@ public final class Request {
         return body;
     }
 
-    /** The key of its rows (32 hex digits). */
+    /** Its identity, the key of its rows (32 hex digits). */
     public String id() {
         return id;
     }

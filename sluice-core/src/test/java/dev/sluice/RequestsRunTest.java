@@ -184,6 +184,23 @@ class RequestsRunTest {
         assertThat(origin.requestCounts().entrySet()).allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1));
     }
 
+    /** A method Jetty does not know is sent as it is, and a transport failure of one is an ordinary, retried failure. */
+    @Test
+    void anUnknownMethodIsSentAndItsFailuresAreTyped() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        RunSummary summary = h.run(Harness.config().input(jsonl()).retries(1).build(), List.of(
+                "{\"url\": \"" + url("/purge-me") + "\", \"method\": \"PURGE\"}",
+                "{\"url\": \"http://127.0.0.1:" + closed + "/x\", \"method\": \"PURGE\"}"));
+
+        assertThat(origin.received("/purge-me")).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("PURGE"));
+        assertThat(summary.ok()).isEqualTo(1);
+        assertThat(h.query("SELECT error, attempts FROM results WHERE status = 'failed'")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("error", "connect").containsEntry("attempts", 2));
+    }
+
     @Test
     void aPostRedirectedBy302ContinuesAsAGetWithoutItsBody() throws Exception {
         run(jsonl(), List.of("{\"url\": \"" + url("/moved?location=/landing") + "\", \"method\": \"POST\", \"body\": {\"a\": 1}}"));

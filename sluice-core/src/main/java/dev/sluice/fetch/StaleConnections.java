@@ -52,7 +52,8 @@ final class StaleConnections {
      * says the server never processed it.
      */
     static boolean diedUnanswered(Request request, Throwable failure) {
-        if (!HttpMethod.fromString(request.getMethod()).isSafe()) {
+        HttpMethod method = HttpMethod.fromString(request.getMethod());
+        if (method == null || !method.isSafe()) { // null: a method Jetty does not know (PURGE), so not known safe
             return false;
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -39,7 +39,8 @@ public final class InputRequests {
     /**
      * A request to queue.
      *
-     * @param fetchAs the URL to fetch: as the line wrote it, its password (if any) in it; {@code request.url()} masks it
+     * @param fetchAs the URL to fetch: as the line wrote it, its password (if any) in it; {@code request.url()} is its
+     *                canonical form, the password masked
      */
     public record Valid(Request request, String fetchAs) implements Read {
     }

@@ -10,8 +10,9 @@ import java.sql.Statement;
 
 /**
  * For the migration that keys every table by request identity (SQLite's V4, PostgreSQL's V3): the identity of
- * each URL a database stored before requests had one, a GET without a body ({@link Request#identity}), put in a
- * temporary table {@code request_ids (url, request)} that the migration's SQL then reads. The identity is
+ * each URL a database stored before requests had one, a GET without a body ({@link Request#identity}), and its
+ * canonical form, put in a temporary table {@code request_ids (url, canonical, request)} that the migration's SQL
+ * then reads. The identity is
  * computed here, in Java, so that it is the same function as every new row's, in both databases.
  */
 final class LegacyRequestIds {
@@ -23,18 +24,20 @@ final class LegacyRequestIds {
     /** Fills {@code request_ids} on {@code c}, inside the migration's transaction. */
     static void collect(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMP TABLE request_ids (url TEXT PRIMARY KEY, request TEXT NOT NULL)");
+            st.execute("CREATE TEMP TABLE request_ids (url TEXT PRIMARY KEY, canonical TEXT NOT NULL, request TEXT NOT NULL)");
         }
         try (Statement read = c.createStatement();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO request_ids (url, request) VALUES (?, ?)")) {
+             PreparedStatement insert = c.prepareStatement("INSERT INTO request_ids (url, canonical, request) VALUES (?, ?, ?)")) {
             read.setFetchSize(BATCH);
             int batched = 0;
             try (ResultSet rs = read.executeQuery("SELECT url FROM queue UNION SELECT url FROM results "
                     + "UNION SELECT url FROM records UNION SELECT url FROM bodies")) {
                 while (rs.next()) {
                     String url = rs.getString(1);
+                    Request get = Request.get(url);
                     insert.setString(1, url);
-                    insert.setString(2, Request.identity(Request.GET, url, null));
+                    insert.setString(2, get.url());
+                    insert.setString(3, get.id());
                     insert.addBatch();
                     if (++batched == BATCH) {
                         insert.executeBatch();

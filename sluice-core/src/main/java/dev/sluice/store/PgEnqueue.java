@@ -8,6 +8,7 @@ import dev.sluice.UrlResult;
 import dev.sluice.UrlSource;
 import dev.sluice.WorkQueue;
 import dev.sluice.input.InputRequests;
+import dev.sluice.input.UrlParser;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -109,7 +110,7 @@ public final class PgEnqueue {
         Request request = read.request();
         String why = switch (read) {
             case InputRequests.Invalid bad -> bad.detail();
-            case InputRequests.Valid valid -> valid.fetchAs().equals(request.url()) ? null : line.where() + ": " + PASSWORD;
+            case InputRequests.Valid valid -> UrlParser.passwordMasked(request.url()) ? line.where() + ": " + PASSWORD : null;
         };
         if (why == null) {
             requests.putIfAbsent(request.id(), request);

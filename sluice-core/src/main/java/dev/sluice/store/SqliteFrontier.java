@@ -82,7 +82,7 @@ public final class SqliteFrontier implements WorkQueue {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT q.id, q.request, q.method, q.url, q.headers, q.body, q.parent, q.depth, q.rule, q.page,
                            r.status, r.etag, r.last_modified
-                    FROM queue q LEFT JOIN results r ON r.request = q.request
+                    FROM queue q LEFT JOIN results r ON r.url = q.url AND r.request = q.request
                     WHERE q.state = 'queued' AND q.id > ? ORDER BY q.id LIMIT ?""")) {
                 st.setLong(1, cursor);
                 st.setInt(2, max);
@@ -211,7 +211,7 @@ public final class SqliteFrontier implements WorkQueue {
                     room = max < 0 ? Long.MAX_VALUE : Math.max(0, max - Frontiers.count(c));
                     if (insert == null) {
                         insert = c.prepareStatement("INSERT INTO queue (request, method, url, headers, body, parent, depth, "
-                                + "rule, page, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request) DO NOTHING");
+                                + "rule, page, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url, request) DO NOTHING");
                     }
                 }
                 List<Discovered> fresh = new ArrayList<>(r.discovered().size());
@@ -252,7 +252,7 @@ public final class SqliteFrontier implements WorkQueue {
                     break;
                 }
                 batch.requests().forEach((id, valid) -> {
-                    if (!valid.request().url().equals(valid.fetchAs())) {
+                    if (UrlParser.passwordMasked(valid.request().url())) {
                         withPassword.put(id, valid.fetchAs());
                     }
                 });
@@ -332,13 +332,13 @@ public final class SqliteFrontier implements WorkQueue {
             try {
                 SqliteTransactions.begin(c);
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO queue (request, method, url, headers, body, "
-                        + "state, enqueued_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request) DO NOTHING");
+                        + "state, enqueued_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url, request) DO NOTHING");
                      PreparedStatement requeue = c.prepareStatement("""
                              UPDATE queue SET id = (SELECT max(id) + 1 FROM queue), state = 'queued', enqueued_at = ?,
                                               finished_at = NULL
-                             WHERE request = ?""")) {
+                             WHERE url = ? AND request = ?""")) {
                     // What is new goes in at once (most of an input, the first time); only what was there is looked at.
-                    List<String> keys = new ArrayList<>(batch.requests().keySet());
+                    List<Request> keys = batch.requests().values().stream().map(InputRequests.Valid::request).toList();
                     List<UrlResult> invalid = new ArrayList<>(batch.invalid().values());
                     for (InputRequests.Valid valid : batch.requests().values()) {
                         insert(insert, valid.request(), "queued", null);
@@ -347,7 +347,7 @@ public final class SqliteFrontier implements WorkQueue {
                         insert(insert, r.request(), "failed", Timestamps.format(r.fetchedAt()));
                     }
                     int[] inserted = insert.executeBatch();
-                    List<String> there = new ArrayList<>();
+                    List<Request> there = new ArrayList<>();
                     for (int i = 0; i < keys.size(); i++) {
                         if (inserted[i] == 1) {
                             counts[0]++;
@@ -360,21 +360,22 @@ public final class SqliteFrontier implements WorkQueue {
                             stored.add(invalid.get(i));
                             counts[4]++;
                         } else {
-                            there.add(invalid.get(i).id());
+                            there.add(invalid.get(i).request());
                         }
                     }
                     Map<String, Found> found = find(c, there);
-                    for (String key : there) {
-                        Found f = found.get(key);
+                    for (Request key : there) {
+                        Found f = found.get(key.id());
                         if (f == null || f.thisRun(runStart)) {
                             counts[3]++; // queued or finished by this run already (null: discovered meanwhile)
-                        } else if (batch.invalid().containsKey(key)) {
+                        } else if (batch.invalid().containsKey(key.id())) {
                             counts[2]++; // an invalid line: never fetched, so never due again
                         } else if ("queued".equals(f.state())) {
                             counts[0]++; // left queued by an earlier run that stopped: worked now
                         } else if (due(f.state())) {
                             requeue.setString(1, runStart);
-                            requeue.setString(2, key);
+                            requeue.setString(2, key.url());
+                            requeue.setString(3, key.id());
                             requeue.executeUpdate(); // one at a time: each takes the tail's next id
                             counts[1]++;
                         } else {
@@ -414,15 +415,15 @@ public final class SqliteFrontier implements WorkQueue {
             };
         }
 
-        /** The queue rows of these requests, by identity. */
-        private Map<String, Found> find(Connection c, List<String> keys) throws SQLException {
+        /** The queue rows of these requests, by identity (looked up by URL: the first column of the queue's key). */
+        private Map<String, Found> find(Connection c, List<Request> keys) throws SQLException {
             Map<String, Found> found = new HashMap<>();
             for (int from = 0; from < keys.size(); from += IN_CHUNK) {
-                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
-                try (PreparedStatement st = c.prepareStatement("SELECT request, state, enqueued_at, finished_at FROM queue WHERE request IN ("
+                List<Request> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+                try (PreparedStatement st = c.prepareStatement("SELECT request, state, enqueued_at, finished_at FROM queue WHERE url IN ("
                         + "?,".repeat(chunk.size() - 1) + "?)")) {
                     for (int i = 0; i < chunk.size(); i++) {
-                        st.setString(i + 1, chunk.get(i));
+                        st.setString(i + 1, chunk.get(i).url());
                     }
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {

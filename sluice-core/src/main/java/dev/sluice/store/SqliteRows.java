@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 
 /**
  * Writes results, records and bodies of one batch on one SQLite connection, inside a transaction its caller
- * runs. Used by the writer's connection (results of fetches) and by the input loader's (invalid lines).
+ * runs. Rows are keyed by (url, request): the request's identity decides, the URL orders (see V4__requests.sql). Used by the writer's connection (results of fetches) and by the input loader's (invalid lines).
  *
  * <p>Not thread-safe: one per connection, used by the thread that owns that connection.
  */
@@ -31,7 +31,7 @@ final class SqliteRows {
                 INSERT INTO results (request, method, url, status, http_status, attempts, error, detail, bytes,
                                      content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-                ON CONFLICT (request) DO UPDATE SET
+                ON CONFLICT (url, request) DO UPDATE SET
                     status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
                     error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
                     content_type = excluded.content_type, sha256 = excluded.sha256,
@@ -40,13 +40,13 @@ final class SqliteRows {
         // Only ok rows: a refetch sends validators only from those, so a 304 can only be about one.
         markUnchanged = c.prepareStatement("""
                 UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1
-                WHERE request = ? AND status = 'ok'""");
-        deleteRecords = c.prepareStatement("DELETE FROM records WHERE request = ?");
+                WHERE url = ? AND request = ? AND status = 'ok'""");
+        deleteRecords = c.prepareStatement("DELETE FROM records WHERE url = ? AND request = ?");
         // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
-        insertRecord = c.prepareStatement("INSERT OR REPLACE INTO records (request, seq, url, data) VALUES (?, ?, ?, ?)");
-        deleteBody = c.prepareStatement("DELETE FROM bodies WHERE request = ?");
+        insertRecord = c.prepareStatement("INSERT OR REPLACE INTO records (url, request, seq, data) VALUES (?, ?, ?, ?)");
+        deleteBody = c.prepareStatement("DELETE FROM bodies WHERE url = ? AND request = ?");
         upsertBody = c.prepareStatement(
-                "INSERT INTO bodies (request, url, body) VALUES (?, ?, ?) ON CONFLICT (request) DO UPDATE SET body = excluded.body");
+                "INSERT INTO bodies (url, request, body) VALUES (?, ?, ?) ON CONFLICT (url, request) DO UPDATE SET body = excluded.body");
     }
 
     /**
@@ -64,7 +64,8 @@ final class SqliteRows {
                     markUnchanged.setInt(1, r.attempts());
                     markUnchanged.setLong(2, r.elapsedMs());
                     markUnchanged.setString(3, Timestamps.format(r.fetchedAt()));
-                    markUnchanged.setString(4, r.id());
+                    markUnchanged.setString(4, r.url());
+                    markUnchanged.setString(5, r.id());
                     markUnchanged.addBatch();
                     unchanged.add(r);
                     continue;
@@ -73,24 +74,26 @@ final class SqliteRows {
                 upsertResult.addBatch();
                 boolean replacing = mayHaveRows.test(r.id());
                 if (replacing) {
-                    deleteRecords.setString(1, r.id());
+                    deleteRecords.setString(1, r.url());
+                    deleteRecords.setString(2, r.id());
                     deleteRecords.addBatch();
                 }
                 int seq = 0;
                 for (String data : r.records()) {
-                    insertRecord.setString(1, r.id());
-                    insertRecord.setInt(2, seq++);
-                    insertRecord.setString(3, r.url());
+                    insertRecord.setString(1, r.url());
+                    insertRecord.setString(2, r.id());
+                    insertRecord.setInt(3, seq++);
                     insertRecord.setString(4, data);
                     insertRecord.addBatch();
                 }
                 if (r.body() != null) {
-                    upsertBody.setString(1, r.id());
-                    upsertBody.setString(2, r.url());
+                    upsertBody.setString(1, r.url());
+                    upsertBody.setString(2, r.id());
                     upsertBody.setBytes(3, r.body());
                     upsertBody.addBatch();
                 } else if (replacing) {
-                    deleteBody.setString(1, r.id()); // a refetch without --store-body leaves no stale body
+                    deleteBody.setString(1, r.url());
+                    deleteBody.setString(2, r.id()); // a refetch without --store-body leaves no stale body
                     deleteBody.addBatch();
                 }
             }

@@ -254,7 +254,7 @@ public final class SqliteStore implements Store {
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
         String sql = "SELECT r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, r.content_type, r.sha256, "
                 + "r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, q.headers, q.body "
-                + "FROM results r LEFT JOIN queue q ON q.request = r.request"
+                + "FROM results r LEFT JOIN queue q ON q.url = r.url AND q.request = r.request"
                 + (status == null ? "" : " WHERE r.status = ?") + " ORDER BY r.url, r.request";
         readLock.lock();
         try (PreparedStatement st = reader.prepareStatement(sql)) {
