@@ -150,9 +150,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("The results are in " + file.toAbsolutePath() + " (SQLite), the frontier with its lineage in 'queue'. Try:");
         out.println("  sqlite3 " + f + " \"SELECT rule, depth, count(*) FROM queue GROUP BY 1, 2\"");
-        out.println("  sqlite3 " + f + " \"SELECT q.page, json_extract(r.data, '$.n') FROM queue q JOIN records r ON r.url = q.url "
+        out.println("  sqlite3 " + f + " \"SELECT q.page, json_extract(r.data, '$.n') FROM queue q JOIN records r USING (url, request) "
                 + "WHERE json_extract(r.data, '$.chain') = 'c0' ORDER BY q.page, r.seq LIMIT 12\"");
-        out.println("  sqlite3 " + f + " \"SELECT url, parent FROM queue WHERE rule = 'link' LIMIT 5\"");
+        out.println("  sqlite3 " + f + " \"SELECT q.url, p.url AS found_on FROM queue q JOIN queue p ON p.request = q.parent "
+                + "WHERE q.rule = 'link' LIMIT 5\"");
         out.flush();
     }
 

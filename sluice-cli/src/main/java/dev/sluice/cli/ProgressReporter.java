@@ -78,6 +78,9 @@ final class ProgressReporter implements AutoCloseable {
         }
         if (p.discovered() > 0) {
             b.append(String.format(Locale.ROOT, " · discovered %,d", p.discovered()));
+            if (known >= 0) { // what the input and the discoveries so far still ask for
+                b.append(String.format(Locale.ROOT, " (%,d pending)", Math.max(0, known - p.settled())));
+            }
         }
         long eta = withTotal.etaSeconds();
         if (eta >= 0) {

@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
  * Not for users: the run bin/sluice records once after each build into the JVM's AOT cache (JDK 25+:
  * classes loaded and linked, method profiles) or class-data archive. Every later start maps what this run
  * loaded instead of loading it again, so this run does what starts most often, in one JVM: the help, then
- * {@code run} with --jq against a loopback origin (ok, 404, malformed JSON, a retry), then {@code status}
- * and {@code export} on its database. Short on purpose: the profiles it records make the JIT compile what
+ * {@code run} with --jq against a loopback origin (ok, 404, malformed JSON, a retry), a small {@code run} of
+ * discovered work (a paginated API, a POST of JSON Lines input, a site's links), then {@code status} and
+ * {@code export} on the first database. Short on purpose: the profiles it records make the JIT compile what
  * was hot here early in every run, so a longer one would make short runs compile more.
  */
 @Command(name = "training", hidden = true, description = "Records the start-up of the common commands (bin/sluice runs it).")
@@ -46,6 +47,14 @@ final class TrainingCommand implements Callable<Integer> {
             Path input = Files.write(dir.resolve("urls.txt"), plan(origin, urls));
             Main.execute(new String[] {"run", input.toString(), "--db", db, "-c", "20", "--per-host", "20",
                     "--jq", DemoCommand.JQ, "--no-progress"}, in, none, none, false, context.signals());
+            // Discovered work and JSON Lines requests: a paginated API, a POST, a small site's links.
+            Path requests = Files.write(dir.resolve("requests.jsonl"), List.of(
+                    origin.uri("/api/cursor?pages=5&per=2").toString(),
+                    "{\"url\": \"" + origin.uri("/training/post") + "\", \"method\": \"POST\", \"body\": {\"q\": 1}}",
+                    origin.uri("/site/40/1/").toString()));
+            Main.execute(new String[] {"run", requests.toString(), "--db", dir.resolve("discovered.db").toString(),
+                    "-c", "20", "--per-host", "20", "--paginate", "cursor:.next_cursor=cursor", "--follow-links",
+                    "--jq", ".items[]?", "--no-progress"}, in, none, none, false, context.signals());
         }
         Main.execute(new String[] {"status", "--db", db}, in, none, none, false, false);
         Main.execute(new String[] {"export", "--db", db}, in, none, none, false, false);

@@ -30,9 +30,9 @@ final class Frontiers {
                 Printable.of(parent.toString()), Printable.of(d.url()));
     }
 
-    /** A request as a queue row keeps it (headers: a JSON object's text or null; body: null when none). */
-    static Request request(String method, String url, String headers, byte[] body) {
-        return new Request(method, url, Request.headersFromJson(headers), body);
+    /** A request as a row keeps it (headers: a JSON object's text or null; body: null when none). */
+    static Request request(String id, String method, String url, String headers, byte[] body) {
+        return Request.stored(id, method, url, Request.headersFromJson(headers), body);
     }
 
     /** Binds parameters 1 to 5 of {@code st} to the request's identity, method, url, headers (JSON text) and body. */

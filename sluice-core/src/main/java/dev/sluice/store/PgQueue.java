@@ -184,7 +184,7 @@ public final class PgQueue implements WorkQueue {
                     String status = rs.getString(2);
                     long id = rs.getLong(6);
                     highest = Math.max(highest, id);
-                    Request request = Frontiers.request(rs.getString(11), rs.getString(12), rs.getString(13), rs.getBytes(14));
+                    Request request = Frontiers.request(rs.getString(1), rs.getString(11), rs.getString(12), rs.getString(13), rs.getBytes(14));
                     held.put(request.id(), new Held(id, rs.getInt(5), status != null));
                     // validators only from an ok row: a refetch asks whether that result is still current
                     claimed.add(new Claim(request, request.url(), "ok".equals(status)

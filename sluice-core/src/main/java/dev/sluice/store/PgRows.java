@@ -28,7 +28,7 @@ final class PgRows {
     /** What {@link #read} reads: a results row {@code r} with its request's headers and body from its queue row {@code q}. */
     static final String READ_COLUMNS = "r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, "
             + "r.content_type, r.sha256, r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, "
-            + "q.headers::text, q.body";
+            + "q.headers::text, q.body, r.request";
     /** jsonb cannot hold U+0000: an escaped NUL (not an escaped backslash before "u0000") becomes U+FFFD. */
     private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
@@ -211,7 +211,7 @@ final class PgRows {
         Integer httpStatus = rs.wasNull() ? null : http;
         long bytes = rs.getLong(7);
         Long size = rs.wasNull() ? null : bytes;
-        return new UrlResult(Frontiers.request(rs.getString(15), rs.getString(1), rs.getString(16), rs.getBytes(17)),
+        return new UrlResult(Frontiers.request(rs.getString(18), rs.getString(15), rs.getString(1), rs.getString(16), rs.getBytes(17)),
                 "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
                 httpStatus, rs.getInt(4),
                 error == null ? null : ErrorKind.valueOf(error.toUpperCase(Locale.ROOT)),

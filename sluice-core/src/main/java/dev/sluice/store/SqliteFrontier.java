@@ -89,7 +89,7 @@ public final class SqliteFrontier implements WorkQueue {
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         long id = rs.getLong(1);
-                        Request request = Frontiers.request(rs.getString(3), rs.getString(4), rs.getString(5),
+                        Request request = Frontiers.request(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getBytes(6));
                         String status = rs.getString(11);
                         cursor = Math.max(cursor, id);

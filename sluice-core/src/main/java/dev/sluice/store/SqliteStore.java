@@ -253,7 +253,7 @@ public final class SqliteStore implements Store {
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
         String sql = "SELECT r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, r.content_type, r.sha256, "
-                + "r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, q.headers, q.body "
+                + "r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, q.headers, q.body, r.request "
                 + "FROM results r LEFT JOIN queue q ON q.url = r.url AND q.request = r.request"
                 + (status == null ? "" : " WHERE r.status = ?") + " ORDER BY r.url, r.request";
         readLock.lock();
@@ -276,7 +276,7 @@ public final class SqliteStore implements Store {
     private static UrlResult readResult(ResultSet rs) throws SQLException {
         String error = rs.getString(5);
         return new UrlResult(
-                Frontiers.request(rs.getString(15), rs.getString(1), rs.getString(16), rs.getBytes(17)),
+                Frontiers.request(rs.getString(18), rs.getString(15), rs.getString(1), rs.getString(16), rs.getBytes(17)),
                 "ok".equals(rs.getString(2)) ? UrlResult.Status.OK : UrlResult.Status.FAILED,
                 nullableInt(rs, 3),
                 rs.getInt(4),
