@@ -116,7 +116,10 @@ public final class Pipeline {
     private volatile StoreException storeFailure;
     private volatile Exception inputFailure;
     private volatile Thread admissionThread;
-    /** Set by the admission thread while it waits for work with URLs in flight: the writer then commits at once. */
+    /**
+     * Set by the admission thread while it waits with URLs in flight for what they may discover, or for the last of
+     * the run: the writer then commits at once.
+     */
     private volatile boolean starving;
     /** Set when something claimable may have been committed since the admission thread's last claim began. */
     private final AtomicBoolean newWork = new AtomicBoolean();
@@ -469,9 +472,10 @@ public final class Pipeline {
                     }
                     // Woken early when a batch is loaded or results are committed (they may have discovered more);
                     // not waiting at all when that happened during the claim. What is fetched is committed at once
-                    // meanwhile (starving): it may be what discovers the next work (a next page).
+                    // meanwhile (starving): it may be what discovers the next work (a next page), or, once no more
+                    // input is coming, it is the run's last work, which the batch delay would only make end later.
                     if (!newWork.get()) {
-                        starving = !pending.isEmpty() && !discovery.isEmpty(); // without rules, nothing comes of them
+                        starving = !pending.isEmpty() && (!discovery.isEmpty() || !moreComing.getAsBoolean());
                         LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS));
                     }
                     if (Thread.interrupted()) {
