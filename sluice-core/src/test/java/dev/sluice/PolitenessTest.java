@@ -240,12 +240,15 @@ class PolitenessTest {
                 }
             });
 
-            // Settled: in range for a whole second (slow start passes through the range on its way up).
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(20)).until(() -> inRange(sluice.progress(), 6, 10));
+            // Settled: in range for a whole second (slow start passes through the range on its way up). Near the
+            // knee, not on it: on a busy CPU fewer than the limit's requests are at the server at once, so the knee's cost
+            // shows late and the limit can step one or two past it before later rounds take it back (seen on CI at 11), so the band is
+            // 6..12; the adaptive limit's failure modes (unbounded growth to -c 64, collapse to 1) stay far outside it.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(20)).until(() -> inRange(sluice.progress(), 6, 12));
             origin.resetCounters();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(sluice.progress().limit()).as("the limit once settled").isBetween(6, 10));
-            assertThat(origin.maxInFlight()).as("in flight at the server once settled").isBetween(6, 10);
+                    assertThat(sluice.progress().limit()).as("the limit once settled").isBetween(6, 12));
+            assertThat(origin.maxInFlight()).as("in flight at the server once settled").isBetween(6, 12);
 
             origin.overload(503);
             await().atMost(Duration.ofSeconds(5)).until(() -> sluice.progress().limit() <= 2);
