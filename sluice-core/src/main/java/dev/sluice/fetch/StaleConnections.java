@@ -47,19 +47,17 @@ final class StaleConnections {
     }
 
     /**
-     * Whether {@code request}, safe to send again (GET, HEAD), failed with {@code failure} without the server having
-     * read it: its connection, a reused one, broke before any byte of the answer came (it was watched), or Jetty
-     * says the server never processed it.
+     * Whether {@code request} failed with {@code failure} without the server having read it, so that sending it again
+     * cannot do anything twice: it never left over HTTP/2 ({@link #neverProcessed}), whatever its method; or, safe to
+     * send again (GET, HEAD), its connection, a reused one, broke before any byte of the answer came (it was watched).
      */
     static boolean diedUnanswered(Request request, Throwable failure) {
+        if (neverProcessed(failure)) {
+            return true;
+        }
         HttpMethod method = HttpMethod.fromString(request.getMethod());
         if (method == null || !method.isSafe()) { // null: a method Jetty does not know (PURGE), so not known safe
             return false;
-        }
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RetryableRequestException) {
-                return true;
-            }
         }
         if (!(request.getAttributes().get(BYTES_IN_BEFORE) instanceof Long before) || before == 0
                 || !(request.getConnection() instanceof org.eclipse.jetty.io.Connection http11)
@@ -68,6 +66,27 @@ final class StaleConnections {
         }
         Attempt.Failure f = Failures.classify(failure, 0);
         return f.kind() == ErrorKind.IO && f.retryable(); // the connection broke: not a timeout, a bad response, an abort
+    }
+
+    /**
+     * Whether an HTTP/2 request failed before the server processed it: a closing server's GOAWAY named its stream
+     * as unprocessed (Jetty's {@link RetryableRequestException}), or the session had closed before the request
+     * could open a stream there (Jetty's {@code HTTP2Session} refuses the stream slot with "session closed": nothing
+     * was sent; seen when the pool hands out a connection that a connection error is closing).
+     */
+    private static boolean neverProcessed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetryableRequestException || t instanceof IllegalStateException
+                    && "session closed".equals(t.getMessage()) && thrownBy(t, "org.eclipse.jetty.http2.HTTP2Session")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean thrownBy(Throwable t, String classPrefix) {
+        StackTraceElement[] trace = t.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith(classPrefix);
     }
 
     /**
