@@ -39,6 +39,7 @@ public final class Sluice implements AutoCloseable {
     private final Processor processor;
     private final Discovery discovery;
     private final Clock clock;
+    private final String command;
     private final CompletableFuture<HttpFetcher> fetcher;
     private final AtomicReference<Pipeline> current = new AtomicReference<>();
     /** Set by a stop() that found no run: the next run stops at once (a signal can arrive just before a run starts). */
@@ -49,6 +50,7 @@ public final class Sluice implements AutoCloseable {
         this.processor = b.processor;
         this.discovery = b.discovery;
         this.clock = b.clock;
+        this.command = b.command;
         this.fetcher = new CompletableFuture<>();
         SSLContext tls = b.sslContext;
         Thread.ofVirtual().name("sluice-http-start").start(() -> {
@@ -99,7 +101,7 @@ public final class Sluice implements AutoCloseable {
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(frontier, "frontier");
         Objects.requireNonNull(source, "source");
-        Pipeline pipeline = new Pipeline(config, frontier, processor, discovery, clock);
+        Pipeline pipeline = new Pipeline(config, frontier, processor, discovery, clock, command);
         pipeline.expectTotal(expectedLines);
         return inTurn(pipeline, () -> pipeline.run(source, httpFetcher()));
     }
@@ -113,7 +115,7 @@ public final class Sluice implements AutoCloseable {
      */
     public RunSummary work(WorkQueue queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         Objects.requireNonNull(queue, "queue");
-        Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock);
+        Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock, command);
         try {
             return inTurn(pipeline, () -> pipeline.work(httpFetcher(), moreComing));
         } catch (IOException impossible) {
@@ -185,6 +187,7 @@ public final class Sluice implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         /** Null: the JDK's default trust, loaded on the first https connection. */
         private SSLContext sslContext;
+        private String command;
 
         private Builder() {
         }
@@ -224,6 +227,15 @@ public final class Sluice implements AutoCloseable {
          */
         public Builder sslContext(SSLContext c) {
             sslContext = Objects.requireNonNull(c, "sslContext");
+            return this;
+        }
+
+        /**
+         * The command line that started the runs, recorded with each of them (column {@code runs.command}) with its
+         * secrets masked ({@link Secrets#commandLine}). Default: none.
+         */
+        public Builder command(String program, java.util.List<String> args) {
+            command = Secrets.commandLine(Objects.requireNonNull(program, "program"), Objects.requireNonNull(args, "args"));
             return this;
         }
 

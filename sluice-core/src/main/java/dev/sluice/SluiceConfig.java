@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Everything that shapes a run: limits, timeouts, retries, processing and storing. Immutable and
@@ -66,8 +65,9 @@ public record SluiceConfig(
      * shown: not by {@link #toString()} (so neither by this config's), nor in a message.
      */
     public record Header(String name, String value) {
-        /** Headers whose values are secrets, in lower case. */
-        private static final Set<String> CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+        /** What in a header's name (lower case) says that its value is a secret. */
+        private static final List<String> CREDENTIAL_WORDS = List.of("auth", "cookie", "token", "secret", "key", "session",
+                "passw", "signature", "credential");
 
         public Header {
             Objects.requireNonNull(name, "name");
@@ -83,19 +83,25 @@ public record SluiceConfig(
             if (colon <= 0) {
                 // A credential header written without its colon would show its secret: only its name is shown.
                 String name = text.strip().split("[\\s=]", 2)[0];
-                throw new IllegalArgumentException("header '" + (isCredential(name) ? name + " …" : text)
+                throw new IllegalArgumentException("header '" + (isCredentialName(name) ? name + " …" : text)
                         + "' is not of the form 'Name: value'");
             }
             return new Header(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
         }
 
-        /** Whether the value is a secret: {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}, {@code X-Api-Key}. */
+        /** Whether the value is a secret: see {@link #isCredentialName}. */
         public boolean credential() {
-            return isCredential(name);
+            return isCredentialName(name);
         }
 
-        private static boolean isCredential(String name) {
-            return CREDENTIALS.contains(name.toLowerCase(Locale.ROOT));
+        /**
+         * Whether a header of this name carries a secret: {@code Authorization}, {@code Proxy-Authorization},
+         * {@code Cookie}, {@code X-Api-Key}, {@code X-Auth-Token}, {@code X-Session-Id}, … (its name holds auth, cookie,
+         * token, secret, key, session, passw, signature or credential). Better one harmless value hidden than a secret shown.
+         */
+        public static boolean isCredentialName(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            return CREDENTIAL_WORDS.stream().anyMatch(lower::contains);
         }
 
         @Override

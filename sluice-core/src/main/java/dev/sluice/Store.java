@@ -20,6 +20,12 @@ public interface Store extends AutoCloseable {
     /** Row counts by status and by error code. */
     Counts counts() throws StoreException;
 
+    /**
+     * The last {@code limit} runs recorded on this database, newest first (table {@code runs}). A run left
+     * {@code running} by a process that is gone reads {@link RunState#LOST}.
+     */
+    java.util.List<RunRecord> runs(int limit) throws StoreException;
+
     /** Streams stored results (without records and bodies) in URL order; {@code status} null for all. */
     void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException;
 

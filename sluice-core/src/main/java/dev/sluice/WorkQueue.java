@@ -51,6 +51,37 @@ public interface WorkQueue extends AutoCloseable {
     record Loaded(long lines, long queued, long requeued, long skipped, long duplicates, long invalid) {
     }
 
+    /**
+     * How a run starts, as table {@code runs} records it.
+     *
+     * @param command   its command line, secrets masked ({@link Secrets#commandLine}); null when not started by one
+     * @param config    its configuration, recorded with the values of credential headers masked
+     * @param startedAt when it started
+     */
+    record RunStart(String command, SluiceConfig config, Instant startedAt) {
+    }
+
+    /**
+     * How a run ended, as table {@code runs} records it.
+     *
+     * @param state   {@link RunState#DONE}, {@link RunState#INTERRUPTED} or {@link RunState#FATAL}
+     * @param message why it failed, for {@link RunState#FATAL}; else null
+     * @param summary what it did
+     * @param endedAt when it ended
+     */
+    record RunEnd(RunState state, String message, RunSummary summary, Instant endedAt) {
+    }
+
+    /**
+     * Records the start of a run on this frontier (a row of {@code runs}; in SQLite, runs left {@code running} by a
+     * process that died become {@link RunState#LOST}) and returns its id: the results stored from now on, by
+     * {@link #complete} and {@link #load}, carry it. Called once, before anything is loaded or claimed.
+     */
+    long beginRun(RunStart start) throws StoreException;
+
+    /** Records how the run begun by {@link #beginRun} ended, with its summary. */
+    void endRun(RunEnd end) throws StoreException;
+
     /** Claims up to {@code max} queued URLs, first in first out; an empty list when none is queued now. */
     List<Claim> claim(int max) throws StoreException;
 

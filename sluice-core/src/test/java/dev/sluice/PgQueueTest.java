@@ -64,7 +64,7 @@ class PgQueueTest {
         a.add("not a url");
         List<String> b = new ArrayList<>(urls(6_000, 18_000));
         b.add("not a url");
-        PgEnqueue enqueue = new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
+        PgEnqueue enqueue = new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null);
 
         CompletableFuture<WorkQueue.Loaded> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
         CompletableFuture<WorkQueue.Loaded> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
@@ -93,7 +93,7 @@ class PgQueueTest {
                 "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 1}}",
                 "{\"url\": \"" + target + "\", \"body\": \"not posted\", \"bad\": 1}");
         WorkQueue.Loaded loaded = new PgEnqueue(db, new InputRequests(dev.sluice.input.InputFormat.JSONL, InputRequests.Defaults.NONE),
-                ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
+                ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(lines));
         assertThat(loaded.queued()).isEqualTo(2);
         assertThat(loaded.invalid()).isEqualTo(1);
 
@@ -114,7 +114,7 @@ class PgQueueTest {
         String secret = origin.uri("/page/1").toString().replace("http://", "http://ann:s3cret@");
         String masked = secret.replace("s3cret", "***");
 
-        WorkQueue.Loaded s = load(new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
+        WorkQueue.Loaded s = load(new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null), List.of(secret));
 
         assertThat(s.queued()).isZero();
         assertThat(s.invalid()).isEqualTo(1);
@@ -135,7 +135,7 @@ class PgQueueTest {
 
     @Test
     void aWorkerDrainsTheQueueIntoResultsAndFinishesEachUrlInTheSameTransaction() throws Exception {
-        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 300)));
+        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(urls(0, 300)));
         RunSummary summary;
         String worker;
         try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(16).build()).build();
@@ -151,7 +151,7 @@ class PgQueueTest {
 
     @Test
     void aDeadWorkersLeasesAreTakenOverOnceTheyExpireAndItsLateResultsAreNotStored() throws Exception {
-        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 50)));
+        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(urls(0, 50)));
         PgQueue dead = PgQueue.join(db, Duration.ofMillis(600));
         List<WorkQueue.Claim> held = dead.claim(10);
         assertThat(held).hasSize(10);
@@ -190,11 +190,11 @@ class PgQueueTest {
     @Test
     void retryFailedQueuesAgainOnlyTheFailedOnesAndTheyAreFetchedAgain() throws Exception {
         List<String> lines = List.of(origin.uri("/page/1").toString(), origin.uri("/gone?status=404").toString());
-        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
+        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(lines));
         work();
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed'")).isEqualTo(1);
 
-        WorkQueue.Loaded again = new PgEnqueue(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
+        WorkQueue.Loaded again = new PgEnqueue(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10), null)
                 .load(LineSource.ofLines(lines));
         assertThat(again.requeued()).isEqualTo(1);
         assertThat(again.skipped()).isEqualTo(1);

@@ -76,7 +76,7 @@ final class EnqueueCommand implements Callable<Integer> {
         Logging.configure(log, context.err(), null);
         ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            WorkQueue.Loaded s = new PgEnqueue(database, reader, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
+            WorkQueue.Loaded s = new PgEnqueue(database, reader, mode, Clock.systemUTC(), dbOutage, null).load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());

@@ -68,7 +68,7 @@ public final class Main implements Runnable {
     /** Runs one command; returns its exit code. In-process callers (tests) pass {@code realProcess = false}. */
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal,
                               boolean realProcess) {
-        CliContext context = new CliContext(in, out, err, terminal, realProcess);
+        CliContext context = new CliContext(in, out, err, terminal, realProcess, java.util.List.of(args));
         CommandLine cmd = new CommandLine(new Main());
         // Building a command's model by reflection costs 20-40 ms each: only the command named is built;
         // the others get a spec of their name and description, all that the list of commands shows.

@@ -55,7 +55,7 @@ final class Runner {
         Logging.configure(logOptions, console.err(), line);
         // The Sluice starts its HTTP client in the background while this thread opens the database.
         try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor())
-                .discovery(job.discovery()).build()) {
+                .discovery(job.discovery()).command("sluice", console.args()).build()) {
             if (PgDatabase.isPostgres(job.db())) {
                 return onQueue(sluice, job, line);
             }

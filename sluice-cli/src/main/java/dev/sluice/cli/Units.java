@@ -30,6 +30,16 @@ final class Units {
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
+    /** {@code d} for a person: {@code 0.4 s}, {@code 12.3 s}, {@code 4 m 05 s}, {@code 2 h 03 m}. */
+    static String shown(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        }
+        return s < 3600 ? String.format(Locale.ROOT, "%d m %02d s", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%d h %02d m", s / 3600, s / 60 % 60);
+    }
+
     static long bytes(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {

@@ -61,7 +61,7 @@ class HostileInputTest {
         Path in = input("http://ann:s3cret@" + origin() + "/private", "http://ann:s3cret@" + origin() + "/missing",
                 "ftp://ann:s3cret@" + origin() + "/not-http");
         String[] run = {"run", in.toString(), "--db", db(), "-v", "--retries", "0",
-                "-H", "Cookie: id=s3cret-cookie", "-H", "x-api-key: s3cret-key"};
+                "-H", "Cookie: id=s3cret-cookie", "-H", "x-api-key: s3cret-key", "-H", "X-Auth-Token: s3cret-token"};
 
         Cli.Result first = Cli.run(run);
         Cli.Result again = Cli.run(run);
@@ -71,11 +71,13 @@ class HostileInputTest {
         assertThat(first.exitCode()).as(first.err()).isEqualTo(ExitCode.FAILURES);
         String basic = "Basic " + Base64.getEncoder().encodeToString("ann:s3cret".getBytes(StandardCharsets.UTF_8));
         assertThat(server.requests()).extracting(RecordingServer.Request::path).containsExactlyInAnyOrder("/private", "/missing");
-        assertThat(server.requests()).allSatisfy(r -> assertThat(Arrays.asList(r.header("Authorization"), r.header("Cookie"), r.header("X-Api-Key")))
-                .containsExactly(basic, "id=s3cret-cookie", "s3cret-key"));
+        assertThat(server.requests()).allSatisfy(r -> assertThat(Arrays.asList(r.header("Authorization"), r.header("Cookie"),
+                r.header("X-Api-Key"), r.header("X-Auth-Token"))).containsExactly(basic, "id=s3cret-cookie", "s3cret-key", "s3cret-token"));
         assertThat(first.err()).contains("failed http://ann:***@" + origin() + "/missing: http");
         assertThat(again.out()).as("the re-run finds every row").contains("3 already stored");
         assertThat(shown.get(3).out()).contains("\"url\":\"http://ann:***@" + origin() + "/private\"");
+        // both runs recorded (table runs, listed by status) with the headers' values masked
+        assertThat(shown.get(2).out()).contains("last runs:", "'Cookie: ***' -H 'x-api-key: ***' -H 'X-Auth-Token: ***'");
         for (Cli.Result r : shown) {
             assertThat(r.out() + r.err()).doesNotContain("s3cret");
         }

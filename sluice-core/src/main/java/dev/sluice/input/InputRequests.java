@@ -62,6 +62,26 @@ public final class InputRequests {
         return new InputRequests(InputFormat.LINES, Defaults.NONE);
     }
 
+    /**
+     * How it reads, for the record of a run: the format, the default method, and the default body's size and, when it
+     * is text, the body itself with named secrets masked ({@link dev.sluice.Secrets#text}).
+     */
+    public java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+        d.put("method", defaults.method());
+        if (defaults.body() != null) {
+            d.put("data_bytes", defaults.body().length);
+            java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            try {
+                d.put("data", dev.sluice.Secrets.text(utf8.decode(java.nio.ByteBuffer.wrap(defaults.body())).toString()));
+            } catch (java.nio.charset.CharacterCodingException binary) {
+                // a binary body is recorded by its size alone
+            }
+        }
+        return d;
+    }
+
     public Read read(UrlSource.Line line) {
         String text = line.text();
         boolean json = format == InputFormat.JSONL || format == InputFormat.AUTO && text.startsWith("{");

@@ -6,6 +6,7 @@ import dev.sluice.Processor;
 import dev.sluice.Progress;
 import dev.sluice.ResumeMode;
 import dev.sluice.Validators;
+import dev.sluice.RunState;
 import dev.sluice.RunSummary;
 import dev.sluice.SluiceConfig;
 import dev.sluice.Store;
@@ -121,6 +122,10 @@ public final class Pipeline {
      * the run: the writer then commits at once.
      */
     private volatile boolean starving;
+    /** The command line recorded with the run, secrets masked; null when none. */
+    private final String command;
+    /** Whatever ended the run by surprise (a bug), for its record; set by the thread that runs it. */
+    private Throwable unexpected;
     /** Set when something claimable may have been committed since the admission thread's last claim began. */
     private final AtomicBoolean newWork = new AtomicBoolean();
 
@@ -128,12 +133,14 @@ public final class Pipeline {
      * A run on {@code queue}. A worker among others (a queue whose per-host slots are shared) holds no more URLs
      * than it can soon work on (eight times its concurrency, at least 64), so that the others get their share.
      */
-    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Discovery discovery, Clock clock) {
+    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Discovery discovery, Clock clock, String command) {
         this(config, queue, queue.hostSlots() == null ? config.window()
-                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, discovery, clock);
+                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, discovery, clock, command);
     }
 
-    private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Discovery discovery, Clock clock) {
+    private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Discovery discovery, Clock clock,
+                     String command) {
+        this.command = command;
         this.config = config;
         this.queue = queue;
         this.processor = processor;
@@ -184,13 +191,22 @@ public final class Pipeline {
      * or cancelled. Throws when the store failed for good (what was committed stays) or the input could not be read.
      */
     public RunSummary run(UrlSource source, HttpFetcher fetcher) throws StoreException, IOException, InterruptedException {
-        InputLoading loading = new InputLoading(source, clock.instant());
-        loading.thread.start();
+        Instant start = clock.instant();
+        queue.beginRun(new WorkQueue.RunStart(command, config, start));
         RunSummary summary;
         try {
-            summary = work(fetcher, loading::running);
+            InputLoading loading = new InputLoading(source, start);
+            loading.thread.start();
+            try {
+                summary = workOn(fetcher, loading::running);
+            } finally {
+                loading.finish();
+            }
+        } catch (Throwable t) {
+            unexpected = t;
+            throw t;
         } finally {
-            loading.finish();
+            endRun();
         }
         if (inputFailure instanceof IOException e) {
             throw e;
@@ -205,6 +221,36 @@ public final class Pipeline {
      * the outage limit (what was committed stays).
      */
     public RunSummary work(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
+        queue.beginRun(new WorkQueue.RunStart(command, config, clock.instant()));
+        try {
+            return workOn(fetcher, moreComing);
+        } catch (Throwable t) {
+            unexpected = t;
+            throw t;
+        } finally {
+            endRun();
+        }
+    }
+
+    /**
+     * Records how the run ended: fatal when the store or the input failed (or something unforeseen ended it), else
+     * interrupted when stopped, else done. Best effort: when the database is away the run's row stays running, and
+     * reads lost once its worker is gone.
+     */
+    private void endRun() {
+        String message = storeFailure != null ? storeFailure.getMessage()
+                : inputFailure instanceof IOException e ? "cannot read the input: " + e.getMessage()
+                : inputFailure != null ? inputFailure.toString()
+                : unexpected != null ? unexpected.toString() : null;
+        RunState state = message != null ? RunState.FATAL : stopping ? RunState.INTERRUPTED : RunState.DONE;
+        try {
+            queue.endRun(new WorkQueue.RunEnd(state, message, stats.summary(stopping), clock.instant()));
+        } catch (StoreException e) {
+            log.warn("the end of the run is not recorded: {}", e.getMessage());
+        }
+    }
+
+    private RunSummary workOn(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         queue.limitRequests(config.maxRequests());
         SlotBroker slots = queue.hostSlots() == null ? null : new SlotBroker(scheduler, queue.hostSlots()).start();
         try {

@@ -45,12 +45,15 @@ public final class PgEnqueue {
     private final ResumeMode mode;
     private final Clock clock;
     private final StoreRetry retry;
+    private final Long run;
 
     /**
      * {@code reader} reads the input's lines as requests; {@code outage}: how long the database may fail in a row
-     * before loading gives up (see {@link StoreRetry}).
+     * before loading gives up (see {@link StoreRetry}); {@code run}: the run whose input this is, which the rows of
+     * invalid lines say stored them (null: none, as for {@code sluice enqueue}).
      */
-    public PgEnqueue(PgDatabase db, InputRequests reader, ResumeMode mode, Clock clock, java.time.Duration outage) {
+    public PgEnqueue(PgDatabase db, InputRequests reader, ResumeMode mode, Clock clock, java.time.Duration outage, Long run) {
+        this.run = run;
         this.db = db;
         this.reader = reader;
         this.mode = mode;
@@ -133,7 +136,7 @@ public final class PgEnqueue {
                     long again = mode == ResumeMode.SKIP_DONE ? 0 : requeue(c, requests);
                     List<UrlResult> invalid = insert(c, failures.values().stream().map(UrlResult::request).toList(), "failed")
                             .stream().map(failures::get).toList();
-                    PgRows.write(c, invalid);
+                    PgRows.write(c, invalid, run);
                     c.commit();
                     newInvalid.clear(); // a retried batch: only the last try's count
                     newInvalid.addAll(invalid);

@@ -15,9 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -66,6 +62,8 @@ public final class PgQueue implements WorkQueue {
      * lease had expired) nor one of another worker can.
      */
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    /** The run begun on this queue (results.run), null before {@link #beginRun}; written once, before the heartbeat reads it. */
+    private volatile Long run;
     /** Where claims start looking (see {@link #claim}); set by claims, reset to 0 by each heartbeat. */
     private final AtomicLong claimFloor = new AtomicLong();
 
@@ -93,7 +91,7 @@ public final class PgQueue implements WorkQueue {
      * the heartbeat. Closing the queue gives back what the worker holds; the database stays open.
      */
     public static PgQueue join(PgDatabase db, Duration lease) throws StoreException {
-        PgQueue q = new PgQueue(db, newWorkerId(), lease);
+        PgQueue q = new PgQueue(db, WorkerIds.next(), lease);
         try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("INSERT INTO workers (id) VALUES (?)")) {
             st.setString(1, q.workerId);
             st.executeUpdate();
@@ -104,21 +102,6 @@ public final class PgQueue implements WorkQueue {
         long period = Math.max(lease.toMillis() / 3, 50);
         q.heartbeat.scheduleWithFixedDelay(q::beat, period, period, TimeUnit.MILLISECONDS);
         return q;
-    }
-
-    /** host:pid:random — unique among workers, and says where to look for one. */
-    private static String newWorkerId() {
-        String host;
-        try {
-            host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException | RuntimeException e) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (IOException unknown) {
-                host = "unknown";
-            }
-        }
-        return host + ":" + ProcessHandle.current().pid() + ":" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
     @Override
@@ -236,7 +219,7 @@ public final class PgQueue implements WorkQueue {
                 Set<String> vanished = PgRows.write(c, stored, id -> {
                     Held h = held.get(id);
                     return h == null || h.stored();
-                });
+                }, run);
                 if (!vanished.isEmpty()) {
                     failAgain(c, vanished);
                 }
@@ -412,7 +395,9 @@ public final class PgQueue implements WorkQueue {
                      UPDATE queue SET state = 'queued', lease_owner = NULL, leased_at = NULL, lease_until = NULL
                      WHERE id IN (SELECT id FROM queue WHERE state = 'leased' AND lease_until < now()
                                   ORDER BY id FOR UPDATE SKIP LOCKED)""");
-             PreparedStatement seen = c.prepareStatement("UPDATE workers SET seen_at = now() WHERE id = ?")) {
+             PreparedStatement seen = c.prepareStatement("UPDATE workers SET seen_at = now() WHERE id = ?");
+             PreparedStatement alive = c.prepareStatement(
+                     "UPDATE runs SET seen_at = now(), alive_until = now() + ? * interval '1 millisecond' WHERE id = ?")) {
             renew.setLong(1, lease.toMillis());
             renew.setString(2, workerId);
             renew.executeUpdate();
@@ -420,6 +405,12 @@ public final class PgQueue implements WorkQueue {
             claimFloor.set(0); // the next claim looks from the start: rows queued again below the floor
             seen.setString(1, workerId);
             seen.executeUpdate();
+            Long current = run;
+            if (current != null) {
+                alive.setLong(1, lease.toMillis());
+                alive.setLong(2, current);
+                alive.executeUpdate();
+            }
             if (reaped > 0) {
                 log.info("{} URLs returned to the queue: the worker holding them stopped renewing its lease", reaped);
             }
@@ -440,7 +431,32 @@ public final class PgQueue implements WorkQueue {
     public Loaded load(UrlSource source, InputRequests reader, ResumeMode mode, Instant runStart, Duration outage,
                        Consumer<List<UrlResult>> committed, BooleanSupplier stopped)
             throws StoreException, IOException, InterruptedException {
-        return new PgEnqueue(db, reader, mode, Clock.systemUTC(), outage).load(source, committed, stopped);
+        return new PgEnqueue(db, reader, mode, Clock.systemUTC(), outage, run).load(source, committed, stopped);
+    }
+
+    /** A run of this worker, alive for as long as its heartbeat renews it, like the worker's leases. */
+    @Override
+    public long beginRun(RunStart start) throws StoreException {
+        try (Connection c = db.connection()) {
+            long id = RunRows.insert(c, RunRows.Dialect.POSTGRES, workerId, start, lease);
+            run = id;
+            return id;
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot record the start of the run", e);
+        }
+    }
+
+    @Override
+    public void endRun(RunEnd end) throws StoreException {
+        Long id = run;
+        if (id == null) {
+            throw new IllegalStateException("no run begun on this queue");
+        }
+        try (Connection c = db.connection()) {
+            RunRows.end(c, RunRows.Dialect.POSTGRES, id, end);
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot record the end of the run", e);
+        }
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 final class PgRows {
     private static final String RESULT_COLUMNS = "request, method, url, status, http_status, attempts, error, detail, bytes, "
-            + "content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged";
+            + "content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged, run";
     /** What {@link #read} reads: a results row {@code r} with its request's headers and body from its queue row {@code q}. */
     static final String READ_COLUMNS = "r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, "
             + "r.content_type, r.sha256, r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, "
@@ -35,43 +35,46 @@ final class PgRows {
     private PgRows() {
     }
 
-    /** Writes the batch's rows, replacing earlier ones of the same requests, within the caller's transaction. */
-    static void write(Connection c, Collection<UrlResult> batch) throws SQLException {
-        write(c, batch, url -> true);
+    /**
+     * Writes the batch's rows, replacing earlier ones of the same requests, within the caller's transaction, as stored by
+     * run {@code run} ({@code results.run}; null: no run recorded).
+     */
+    static void write(Connection c, Collection<UrlResult> batch, Long run) throws SQLException {
+        write(c, batch, url -> true, run);
     }
 
     /** The message of a 304 whose stored ok row is gone: it is stored as this failure. */
     static final String VANISHED = "304 Not Modified, but the stored result it confirms is gone; run again to fetch it whole";
 
     /**
-     * As {@link #write(Connection, Collection)}; {@code mayHaveRows} says of which requests (by identity) earlier
+     * As {@link #write(Connection, Collection, Long)}; {@code mayHaveRows} says of which requests (by identity) earlier
      * records and bodies may exist (one never stored has none: looking for them would cost two index probes each).
      * Returns the identities of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
      */
-    static java.util.Set<String> write(Connection c, Collection<UrlResult> batch, java.util.function.Predicate<String> mayHaveRows)
-            throws SQLException {
+    static java.util.Set<String> write(Connection c, Collection<UrlResult> batch, java.util.function.Predicate<String> mayHaveRows,
+                                       Long run) throws SQLException {
         List<UrlResult> whole = new ArrayList<>(batch.size());
         List<UrlResult> unchanged = new ArrayList<>();
         for (UrlResult r : batch) {
             (r.unchanged() ? unchanged : whole).add(r);
         }
-        upsertResults(c, whole);
+        upsertResults(c, whole, run);
         writeRecordsAndBodies(c, whole, mayHaveRows);
-        return unchanged.isEmpty() ? java.util.Set.of() : markUnchanged(c, unchanged);
+        return unchanged.isEmpty() ? java.util.Set.of() : markUnchanged(c, unchanged, run);
     }
 
-    private static void upsertResults(Connection c, List<UrlResult> results) throws SQLException {
+    private static void upsertResults(Connection c, List<UrlResult> results, Long run) throws SQLException {
         if (results.isEmpty()) {
             return;
         }
         try (PreparedStatement st = c.prepareStatement("INSERT INTO results (" + RESULT_COLUMNS + """
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)
                 ON CONFLICT (request) DO UPDATE SET
                     status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
                     error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
                     content_type = excluded.content_type, sha256 = excluded.sha256,
                     elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
-                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = false""")) {
+                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = false, run = excluded.run""")) {
             for (UrlResult r : results) {
                 st.setString(1, r.id());
                 st.setString(2, r.request().method());
@@ -96,6 +99,7 @@ final class PgRows {
                 st.setObject(13, timestamp(r.fetchedAt()));
                 st.setString(14, text(r.validators().etag()));
                 st.setString(15, text(r.validators().lastModified()));
+                setRun(st, 16, run);
                 st.addBatch();
             }
             st.executeBatch();
@@ -161,15 +165,24 @@ final class PgRows {
     }
 
     /** A 304 to a refetch: only the fetch's time, attempts and elapsed time change; a vanished row becomes a failure. */
-    private static java.util.Set<String> markUnchanged(Connection c, List<UrlResult> unchanged) throws SQLException {
+    private static void setRun(PreparedStatement st, int i, Long run) throws SQLException {
+        if (run == null) {
+            st.setNull(i, Types.BIGINT);
+        } else {
+            st.setLong(i, run);
+        }
+    }
+
+    private static java.util.Set<String> markUnchanged(Connection c, List<UrlResult> unchanged, Long run) throws SQLException {
         List<UrlResult> vanished = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(
-                "UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = true WHERE request = ? AND status = 'ok'")) {
+                "UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = true, run = ? WHERE request = ? AND status = 'ok'")) {
             for (UrlResult r : unchanged) {
                 st.setInt(1, r.attempts());
                 st.setLong(2, r.elapsedMs());
                 st.setObject(3, timestamp(r.fetchedAt()));
-                st.setString(4, r.id());
+                setRun(st, 4, run);
+                st.setString(5, r.id());
                 st.addBatch();
             }
             int[] updated = st.executeBatch();
@@ -180,7 +193,7 @@ final class PgRows {
                 }
             }
         }
-        upsertResults(c, vanished);
+        upsertResults(c, vanished, run);
         java.util.Set<String> ids = new java.util.HashSet<>();
         vanished.forEach(r -> ids.add(r.id()));
         return ids;

@@ -53,6 +53,16 @@ public final class PgStore implements Store {
         }
     }
 
+    /** A run is lost when its worker stopped renewing it for a lease (runs.alive_until). */
+    @Override
+    public java.util.List<dev.sluice.RunRecord> runs(int limit) throws StoreException {
+        try (Connection c = db.connection()) {
+            return RunRows.last(c, RunRows.Dialect.POSTGRES, limit, worker -> false);
+        } catch (SQLException e) {
+            throw new StoreException(location(), "cannot read the runs", e);
+        }
+    }
+
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
         String sql = "SELECT " + PgRows.READ_COLUMNS + " FROM results r LEFT JOIN queue q ON q.request = r.request"

@@ -62,6 +62,11 @@ public final class SqliteFrontier implements WorkQueue {
     private final ConcurrentHashMap<String, String> withPassword = new ConcurrentHashMap<>();
     /** The writer connection's statements, made on its first completion. Writer thread only. */
     private PreparedStatement finish;
+    private PreparedStatement seen;
+    /** This process: runs.worker. */
+    private final String worker = WorkerIds.next();
+    /** The run begun on this frontier (results.run), null before {@link #beginRun}; written once, before any thread reads it. */
+    private volatile Long run;
     private final Discoveries discovered = new Discoveries();
 
     private record Held(long id, boolean stored) {
@@ -134,8 +139,9 @@ public final class SqliteFrontier implements WorkQueue {
             Set<String> vanished = rows.write(once, id -> {
                 Held h = held.get(id);
                 return h == null || h.stored();
-            });
+            }, run);
             finishAll(c, once, vanished);
+            markSeen(c, once);
             stored.clear(); // a transaction tried again starts over
             stored.addAll(discovered.insert(c, once));
         });
@@ -144,6 +150,43 @@ public final class SqliteFrontier implements WorkQueue {
             withPassword.remove(r.id());
         }
         return stored;
+    }
+
+    /** Runs left running are lost: this process holds the file's lock, so no other process runs on it now. */
+    @Override
+    public long beginRun(RunStart start) throws StoreException {
+        long[] id = new long[1];
+        store.inTransaction("cannot record the start of the run", (c, rows) -> {
+            try (PreparedStatement lost = c.prepareStatement("UPDATE runs SET state = 'lost' WHERE state = 'running'")) {
+                lost.executeUpdate();
+            }
+            id[0] = RunRows.insert(c, RunRows.Dialect.SQLITE, worker, start, null);
+        });
+        run = id[0];
+        return id[0];
+    }
+
+    @Override
+    public void endRun(RunEnd end) throws StoreException {
+        Long id = run;
+        if (id == null) {
+            throw new IllegalStateException("no run begun on this frontier");
+        }
+        store.inTransaction("cannot record the end of the run", (c, rows) -> RunRows.end(c, RunRows.Dialect.SQLITE, id, end));
+    }
+
+    /** The run was seen at its batch's latest fetch: what a lost run's record says of when it was last alive. */
+    private void markSeen(Connection c, List<UrlResult> batch) throws SQLException {
+        if (run == null || batch.isEmpty()) {
+            return;
+        }
+        if (seen == null) {
+            seen = c.prepareStatement("UPDATE runs SET seen_at = max(seen_at, ?) WHERE id = ?");
+        }
+        Instant latest = batch.stream().map(UrlResult::fetchedAt).max(Instant::compareTo).orElseThrow();
+        seen.setString(1, Timestamps.format(latest));
+        seen.setLong(2, run);
+        seen.executeUpdate();
     }
 
     @Override
@@ -382,7 +425,7 @@ public final class SqliteFrontier implements WorkQueue {
                             counts[2]++;
                         }
                     }
-                    rows.write(stored, id -> false);
+                    rows.write(stored, id -> false, run);
                 }
                 SqliteTransactions.commit(c);
             } catch (SQLException e) {
@@ -448,7 +491,7 @@ public final class SqliteFrontier implements WorkQueue {
 
     @Override
     public String workerId() {
-        return "pid " + ProcessHandle.current().pid();
+        return worker;
     }
 
     @Override

@@ -29,17 +29,17 @@ final class SqliteRows {
     SqliteRows(Connection c) throws SQLException {
         upsertResult = c.prepareStatement("""
                 INSERT INTO results (request, method, url, status, http_status, attempts, error, detail, bytes,
-                                     content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                                     content_type, sha256, elapsed_ms, fetched_at, etag, last_modified, unchanged, run)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
                 ON CONFLICT (url, request) DO UPDATE SET
                     status = excluded.status, http_status = excluded.http_status, attempts = excluded.attempts,
                     error = excluded.error, detail = excluded.detail, bytes = excluded.bytes,
                     content_type = excluded.content_type, sha256 = excluded.sha256,
                     elapsed_ms = excluded.elapsed_ms, fetched_at = excluded.fetched_at,
-                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = 0""");
+                    etag = excluded.etag, last_modified = excluded.last_modified, unchanged = 0, run = excluded.run""");
         // Only ok rows: a refetch sends validators only from those, so a 304 can only be about one.
         markUnchanged = c.prepareStatement("""
-                UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1
+                UPDATE results SET attempts = ?, elapsed_ms = ?, fetched_at = ?, unchanged = 1, run = ?
                 WHERE url = ? AND request = ? AND status = 'ok'""");
         deleteRecords = c.prepareStatement("DELETE FROM records WHERE url = ? AND request = ?");
         // OR REPLACE: a records row left without its results row (e.g. by another process) cannot fail a batch.
@@ -55,8 +55,9 @@ final class SqliteRows {
      * An {@link UrlResult#unchanged()} result only updates its stored row's fetch time, attempts and elapsed time.
      * On failure every statement's batch is cleared, so that the caller may roll back and try again. Returns the
      * identities of 304s whose stored ok row was gone: each is stored as a failure, which their queue rows must say too.
+     * The rows written say that run {@code run} stored them ({@code results.run}; null: no run recorded).
      */
-    java.util.Set<String> write(Collection<UrlResult> batch, Predicate<String> mayHaveRows) throws SQLException {
+    java.util.Set<String> write(Collection<UrlResult> batch, Predicate<String> mayHaveRows, Long run) throws SQLException {
         try {
             List<UrlResult> unchanged = new ArrayList<>();
             for (UrlResult r : batch) {
@@ -64,13 +65,14 @@ final class SqliteRows {
                     markUnchanged.setInt(1, r.attempts());
                     markUnchanged.setLong(2, r.elapsedMs());
                     markUnchanged.setString(3, Timestamps.format(r.fetchedAt()));
-                    markUnchanged.setString(4, r.url());
-                    markUnchanged.setString(5, r.id());
+                    setRun(markUnchanged, 4, run);
+                    markUnchanged.setString(5, r.url());
+                    markUnchanged.setString(6, r.id());
                     markUnchanged.addBatch();
                     unchanged.add(r);
                     continue;
                 }
-                bindResult(r);
+                bindResult(r, run);
                 upsertResult.addBatch();
                 boolean replacing = mayHaveRows.test(r.id());
                 if (replacing) {
@@ -107,7 +109,8 @@ final class SqliteRows {
             for (int i = 0; i < updated.length; i++) {
                 if (updated[i] == 0) { // the ok row the validators came from is gone (deleted meanwhile)
                     UrlResult r = unchanged.get(i);
-                    bindResult(UrlResult.failed(r.request(), ErrorKind.HTTP, PgRows.VANISHED, 304, r.attempts(), r.elapsedMs(), r.fetchedAt()));
+                    bindResult(UrlResult.failed(r.request(), ErrorKind.HTTP, PgRows.VANISHED, 304, r.attempts(), r.elapsedMs(),
+                            r.fetchedAt()), run);
                     upsertResult.addBatch();
                     vanished.add(r.id());
                 }
@@ -131,7 +134,15 @@ final class SqliteRows {
         }
     }
 
-    private void bindResult(UrlResult r) throws SQLException {
+    private static void setRun(PreparedStatement st, int i, Long run) throws SQLException {
+        if (run == null) {
+            st.setNull(i, Types.INTEGER);
+        } else {
+            st.setLong(i, run);
+        }
+    }
+
+    private void bindResult(UrlResult r, Long run) throws SQLException {
         PreparedStatement st = upsertResult;
         st.setString(1, r.id());
         st.setString(2, r.request().method());
@@ -156,5 +167,6 @@ final class SqliteRows {
         st.setString(13, Timestamps.format(r.fetchedAt()));
         st.setString(14, r.validators().etag());
         st.setString(15, r.validators().lastModified());
+        setRun(st, 16, run);
     }
 }

@@ -250,6 +250,15 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /**
+     * A run is lost when its process, on this machine, has ended (the file's lock holder alone runs, so a run another
+     * machine left running can only be told lost by the next run, which marks it so).
+     */
+    @Override
+    public java.util.List<dev.sluice.RunRecord> runs(int limit) throws StoreException {
+        return reading("cannot read the runs", c -> RunRows.last(c, RunRows.Dialect.SQLITE, limit, WorkerIds::endedHere));
+    }
+
     @Override
     public void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException {
         String sql = "SELECT r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, r.content_type, r.sha256, "

@@ -44,7 +44,7 @@ class SqliteStoreTest {
 
     /** Writes a batch in one transaction of the writer connection, as the frontier's completions do. */
     private static void write(SqliteStore store, List<UrlResult> batch) throws StoreException {
-        store.inTransaction("cannot store " + batch.size() + " results", (c, rows) -> rows.write(batch, url -> true));
+        store.inTransaction("cannot store " + batch.size() + " results", (c, rows) -> rows.write(batch, url -> true, null));
     }
 
     @Test

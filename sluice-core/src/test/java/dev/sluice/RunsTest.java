@@ -1,0 +1,182 @@
+package dev.sluice;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.input.LineSource;
+import dev.sluice.origin.Origin;
+import dev.sluice.store.PgDatabase;
+import dev.sluice.store.PgEnqueue;
+import dev.sluice.store.PgQueue;
+import dev.sluice.store.PgStore;
+import dev.sluice.store.SqliteStore;
+import dev.sluice.testkit.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Runs are recorded (table runs): start, command, configuration, end, summary; each result says which run stored it. */
+class RunsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunIsRecordedWithItsMaskedCommandItsConfigurationAndASummaryThatMatchesItsRows() throws Exception {
+        Harness h = new Harness(dir);
+        try (Origin origin = Origin.start()) {
+            List<String> urls = new ArrayList<>(IntStream.range(0, 40).mapToObj(i -> origin.uri("/r/" + i).toString()).toList());
+            urls.add(origin.uri("/gone?status=410").toString());
+            urls.add("not a url");
+            RunSummary summary = h.run(Sluice.builder()
+                    .config(Harness.config().concurrency(7).headers(List.of(SluiceConfig.Header.parse("Authorization: Bearer s3cr3t"),
+                            SluiceConfig.Header.parse("X-Trace: shown"))).build())
+                    .command("sluice", List.of("run", "-H", "Authorization: Bearer s3cr3t", "-H", "X-Trace: shown", "urls.txt")), urls);
+
+            List<Map<String, Object>> runs = h.query("SELECT * FROM runs");
+            assertThat(runs).hasSize(1);
+            Map<String, Object> run = runs.getFirst();
+            assertThat(run.get("state")).isEqualTo("done");
+            assertThat(run.get("command")).isEqualTo("sluice run -H 'Authorization: ***' -H 'X-Trace: shown' urls.txt");
+            JsonNode config = JSON.readTree((String) run.get("config"));
+            assertThat(config.get("concurrency").asInt()).isEqualTo(7);
+            assertThat(config.get("headers").toString()).contains("Authorization: ***", "X-Trace: shown");
+            assertThat(run.toString()).doesNotContain("s3cr3t");
+            assertThat(((Number) run.get("ok")).longValue()).isEqualTo(summary.ok()).isEqualTo(40);
+            assertThat(((Number) run.get("failed")).longValue()).isEqualTo(summary.failed()).isEqualTo(2);
+            assertThat(JSON.readTree((String) run.get("failed_by_error")).toString()).isEqualTo("{\"http\":1,\"invalid_url\":1}");
+            assertThat(run.get("ended_at")).isNotNull();
+            // every row stored by the run, the invalid line's too, says so
+            assertThat(h.query("SELECT run || ':' || count(*) AS n FROM results GROUP BY run")).extracting(r -> r.get("n"))
+                    .containsExactly(run.get("id") + ":42");
+        }
+    }
+
+    @Test
+    void eachRunHasItsOwnRowAndTheRowsItStoredAStoppedOneReadsInterrupted() throws Exception {
+        Harness h = new Harness(dir);
+        try (Origin origin = Origin.start(); Store store = SqliteStore.open(h.db());
+             Sluice sluice = Sluice.builder().config(Harness.config().concurrency(5).build()).build()) {
+            List<String> urls = IntStream.range(0, 300).mapToObj(i -> origin.uri("/s/" + i + "?latency=100").toString()).toList();
+            CompletableFuture<RunSummary> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sluice.run(store, LineSource.ofLines(urls));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> origin.requests() >= 20);
+            sluice.stop();
+            RunSummary stopped = first.get();
+            RunSummary rest = sluice.run(store, LineSource.ofLines(urls));
+
+            List<RunRecord> runs = store.runs(10);
+            assertThat(runs).extracting(RunRecord::state).containsExactly(RunState.DONE, RunState.INTERRUPTED);
+            assertThat(runs.get(1).summary().ok()).isEqualTo(stopped.ok());
+            assertThat(runs.get(0).summary().ok()).isEqualTo(rest.ok());
+            assertThat(h.query("SELECT run || ':' || count(*) AS n FROM results GROUP BY run ORDER BY run")).extracting(r -> r.get("n"))
+                    .containsExactly(runs.get(1).id() + ":" + stopped.ok(), runs.get(0).id() + ":" + rest.ok());
+            assertThat(stopped.ok() + rest.ok()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void aRunLeftRunningByAProcessThatDiedIsLost() throws Exception {
+        Harness h = new Harness(dir);
+        try (Origin origin = Origin.start()) {
+            h.run(Harness.config().build(), List.of(origin.uri("/a").toString()));
+            // As a killed process leaves it: running, never ended; pid 2^22 + 1 is above Linux's pid_max, so no process has it.
+            String host = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            h.execute("INSERT INTO runs (worker, config, started_at, seen_at) VALUES ('" + host + ":4194305:beef', '{}', "
+                    + "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z')");
+            try (Store store = SqliteStore.openForReading(h.db())) {
+                assertThat(store.runs(10)).extracting(RunRecord::state).containsExactly(RunState.LOST, RunState.DONE);
+            }
+            h.run(Harness.config().build(), List.of(origin.uri("/b").toString()));
+            assertThat(h.query("SELECT state FROM runs ORDER BY id")).extracting(r -> r.get("state"))
+                    .containsExactly("done", "lost", "done"); // the next run on the file marks it so
+        }
+    }
+
+    @Test
+    void aRunWhoseInputFailsIsFatalWithTheReason() throws Exception {
+        Harness h = new Harness(dir);
+        try (Store store = SqliteStore.open(h.db()); Sluice sluice = Sluice.builder().build()) {
+            UrlSource broken = new UrlSource() {
+                @Override
+                public Line next() throws IOException {
+                    throw new IOException("disk on fire");
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            try {
+                sluice.run(store, broken);
+            } catch (IOException expected) {
+                // the run's caller is told too
+            }
+            RunRecord run = store.runs(1).getFirst();
+            assertThat(run.state()).isEqualTo(RunState.FATAL);
+            assertThat(run.message()).isEqualTo("cannot read the input: disk on fire");
+        }
+    }
+
+    /** Three workers on one queue: three runs, each with the rows it stored; one whose heartbeat stopped reads lost. */
+    @Test
+    void eachPostgresWorkerRecordsItsRunAndADeadOneIsLost() throws Exception {
+        TestPostgres pg = TestPostgres.shared();
+        String url = pg.newDatabase();
+        try (Origin origin = Origin.start(); PgDatabase db = PgDatabase.open(url, 8, Map.of())) {
+            List<String> urls = IntStream.range(0, 600).mapToObj(i -> origin.uri("/w/" + i + "?latency=5").toString()).toList();
+            new PgEnqueue(db, dev.sluice.input.InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null)
+                    .load(LineSource.ofLines(urls));
+            List<CompletableFuture<RunSummary>> workers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                workers.add(CompletableFuture.supplyAsync(() -> {
+                    try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(4).build()).build();
+                         PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+                        return sluice.work(queue, () -> false);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            long ok = 0;
+            for (CompletableFuture<RunSummary> w : workers) {
+                ok += w.get().ok();
+            }
+            assertThat(ok).isEqualTo(600);
+
+            try (Connection c = pg.connect(url); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO runs (worker, config, started_at, seen_at, alive_until) "
+                        + "VALUES ('elsewhere:1:dead', '{}', now() - interval '1 hour', now() - interval '1 hour', now() - interval '59 minutes')");
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM results r JOIN runs u ON u.id = r.run WHERE u.state = 'done'")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("rows stored by a recorded run").isEqualTo(600);
+                }
+            }
+            List<RunRecord> runs = PgStore.on(db).runs(10);
+            assertThat(runs).extracting(RunRecord::state)
+                    .containsExactly(RunState.LOST, RunState.DONE, RunState.DONE, RunState.DONE);
+            assertThat(runs.subList(1, 4)).extracting(RunRecord::worker).doesNotHaveDuplicates();
+            assertThat(runs.subList(1, 4).stream().mapToLong(r -> r.summary().ok()).sum()).isEqualTo(600);
+        }
+    }
+}
