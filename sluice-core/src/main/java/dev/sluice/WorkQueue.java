@@ -57,8 +57,9 @@ public interface WorkQueue extends AutoCloseable {
      * @param command   its command line, secrets masked ({@link Secrets#commandLine}); null when not started by one
      * @param config    its configuration, recorded with the values of credential headers masked
      * @param startedAt when it started
+     * @param facts     what its requests meet, written beside its results by each commit and at its end; null for none
      */
-    record RunStart(String command, SluiceConfig config, Instant startedAt) {
+    record RunStart(String command, SluiceConfig config, Instant startedAt, dev.sluice.pipeline.RunFacts facts) {
     }
 
     /**
@@ -79,7 +80,7 @@ public interface WorkQueue extends AutoCloseable {
      */
     long beginRun(RunStart start) throws StoreException;
 
-    /** Records how the run begun by {@link #beginRun} ended, with its summary. */
+    /** Records how the run begun by {@link #beginRun} ended, with its summary and the facts not written yet. */
     void endRun(RunEnd end) throws StoreException;
 
     /** Claims up to {@code max} queued URLs, first in first out; an empty list when none is queued now. */
@@ -90,7 +91,8 @@ public interface WorkQueue extends AutoCloseable {
 
     /**
      * Stores results of claimed URLs, finishes their queue rows and adds the requests their responses discovered
-     * ({@link UrlResult#discovered()}; one already in the frontier is left as it is), all in one transaction.
+     * ({@link UrlResult#discovered()}; one already in the frontier is left as it is), with the run's facts not written
+     * yet ({@link RunStart#facts()}), all in one transaction.
      * Returns the results stored, each with only the discovered requests that were new; a URL whose lease another
      * worker has taken meanwhile (this worker was presumed dead) is left out, and its result dropped with what it
      * discovered: the other worker's is the one kept.

@@ -32,3 +32,51 @@ CREATE TABLE runs (
 
 -- The run that stored each result; null for rows stored before runs were recorded.
 ALTER TABLE results ADD COLUMN run bigint;
+
+-- What a run's requests met, per host, as in SQLite (see V5__runs.sql there): bounded by hosts, not URLs.
+CREATE TABLE run_hosts (
+    run           bigint NOT NULL,
+    host          text   NOT NULL,
+    requests      bigint NOT NULL DEFAULT 0,
+    retries       bigint NOT NULL DEFAULT 0,
+    fetched       bigint NOT NULL DEFAULT 0,
+    failed        bigint NOT NULL DEFAULT 0,
+    status_429    bigint NOT NULL DEFAULT 0,
+    status_503    bigint NOT NULL DEFAULT 0,
+    held_back_ms  bigint NOT NULL DEFAULT 0,
+    breaker_opens bigint NOT NULL DEFAULT 0,
+    latency_ms    bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (run, host)
+);
+CREATE TABLE run_latency (
+    run   bigint  NOT NULL,
+    host  text    NOT NULL,
+    le_ms integer NOT NULL,
+    n     bigint  NOT NULL,
+    PRIMARY KEY (run, host, le_ms)
+);
+CREATE TABLE run_retries (
+    run    bigint NOT NULL,
+    host   text   NOT NULL,
+    reason text   NOT NULL,
+    n      bigint NOT NULL,
+    PRIMARY KEY (run, host, reason)
+);
+CREATE TABLE run_seconds (
+    run        bigint      NOT NULL,
+    at         timestamptz NOT NULL,
+    requests   bigint      NOT NULL DEFAULT 0,
+    retries    bigint      NOT NULL DEFAULT 0,
+    pushbacks  bigint      NOT NULL DEFAULT 0,
+    in_flight  integer     NOT NULL DEFAULT 0,
+    concurrency_limit integer,
+    PRIMARY KEY (run, at)
+);
+CREATE TABLE run_events (
+    run    bigint      NOT NULL,
+    at     timestamptz NOT NULL,
+    host   text        NOT NULL,
+    kind   text        NOT NULL CHECK (kind IN ('held_back', 'breaker_open', 'breaker_closed')),
+    detail text
+);
+CREATE INDEX run_events_run ON run_events (run, at);

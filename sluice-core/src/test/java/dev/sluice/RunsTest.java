@@ -67,6 +67,71 @@ class RunsTest {
         }
     }
 
+    /**
+     * What requests met, per host and second (run_hosts, run_latency, run_retries, run_seconds, run_events), agrees
+     * with the run's summary, with the server's own counts and with the rows stored: a host answering 429 to
+     * everything is held back, one failing each URL's first request is retried for http_503, one that refuses
+     * connections is found down.
+     */
+    @Test
+    void whatRequestsMetPerHostAndSecondAgreesWithTheSummaryTheServerAndTheRows() throws Exception {
+        Harness h = new Harness(dir);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (Origin origin = Origin.start()) {
+            String throttled = "127.0.0.1:" + origin.port();
+            String flaky = "localhost:" + origin.port();
+            String down = "127.0.0.1:" + closedPort;
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                urls.add(origin.uri("/t/" + i + "?throttle=1&failStatus=429").toString());
+                urls.add(origin.uri("localhost", "/f/" + i + "?fail=1").toString());
+                urls.add("http://" + down + "/d/" + i);
+            }
+            RunSummary summary = h.run(Harness.config().retries(2).breakerFailures(3).concurrency(6).build(), urls);
+
+            Map<String, Map<String, Object>> hosts = new java.util.HashMap<>();
+            for (Map<String, Object> row : h.query("SELECT * FROM run_hosts")) {
+                hosts.put((String) row.get("host"), row);
+            }
+            assertThat(hosts).containsOnlyKeys(throttled, flaky, down);
+            assertThat(sum(h, "SELECT sum(requests) FROM run_hosts")).isEqualTo(summary.requests());
+            assertThat(sum(h, "SELECT sum(retries) FROM run_hosts")).isEqualTo(summary.retries());
+            assertThat(sum(h, "SELECT sum(requests) FROM run_seconds")).isEqualTo(summary.requests());
+            assertThat(sum(h, "SELECT sum(retries) FROM run_seconds")).isEqualTo(summary.retries());
+            assertThat(number(hosts.get(throttled), "requests") + number(hosts.get(flaky), "requests"))
+                    .as("requests the server saw").isEqualTo(origin.requests());
+            assertThat(number(hosts.get(throttled), "status_429")).isEqualTo(30); // 10 URLs, 3 attempts each, all 429
+            assertThat(number(hosts.get(throttled), "failed")).isEqualTo(10);
+            assertThat(number(hosts.get(throttled), "held_back_ms")).isPositive();
+            assertThat(number(hosts.get(flaky), "status_503")).isEqualTo(10);
+            assertThat(number(hosts.get(flaky), "fetched")).isEqualTo(10);
+            assertThat(number(hosts.get(down), "breaker_opens")).isPositive();
+            assertThat(number(hosts.get(down), "failed")).isEqualTo(10);
+            assertThat(h.query("SELECT reason, n FROM run_retries WHERE host = '" + flaky + "'"))
+                    .containsExactly(Map.of("reason", "http_503", "n", 10));
+            // every URL once in its host's latency histogram
+            for (String host : hosts.keySet()) {
+                Map<String, Object> row = hosts.get(host);
+                assertThat(sum(h, "SELECT sum(n) FROM run_latency WHERE host = '" + host + "'")).as(host)
+                        .isEqualTo(number(row, "fetched") + number(row, "failed"));
+            }
+            assertThat(h.query("SELECT DISTINCT host || ' ' || kind AS e FROM run_events")).extracting(r -> r.get("e"))
+                    .contains(throttled + " held_back", down + " breaker_open");
+            assertThat(sum(h, "SELECT count(*) FROM results WHERE status = 'failed'")).isEqualTo(20);
+        }
+    }
+
+    private static long sum(Harness h, String sql) throws Exception {
+        return ((Number) h.query(sql).getFirst().values().iterator().next()).longValue();
+    }
+
+    private static long number(Map<String, Object> row, String column) {
+        return ((Number) row.get(column)).longValue();
+    }
+
     @Test
     void eachRunHasItsOwnRowAndTheRowsItStoredAStoppedOneReadsInterrupted() throws Exception {
         Harness h = new Harness(dir);

@@ -86,6 +86,8 @@ public final class Scheduler {
     private final ScheduledThreadPoolExecutor timer;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
     private final boolean sharedSlots;
+    /** Hears of hosts held back, down and back; called under the lock. */
+    private final HostEvents events;
     /** Told (after the lock is released) when a host could use more shared slots than it holds. */
     private volatile Runnable slotsWanted = () -> { };
 
@@ -110,11 +112,15 @@ public final class Scheduler {
     private boolean closed;
 
     public Scheduler(SluiceConfig config, RetryPolicy retryPolicy) {
-        this(config, retryPolicy, false);
+        this(config, retryPolicy, false, HostEvents.NONE);
     }
 
-    /** With {@code sharedSlots}, hosts hold no slot until {@link #setSlots} lets them use some (see {@link SlotBroker}). */
-    public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots) {
+    /**
+     * With {@code sharedSlots}, hosts hold no slot until {@link #setSlots} lets them use some (see {@link SlotBroker}).
+     * {@code events} hears of hosts held back, down and back (under this scheduler's lock).
+     */
+    public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events) {
+        this.events = events;
         this.sharedSlots = sharedSlots;
         this.concurrency = config.concurrency();
         this.perHost = config.perHostLimit();
@@ -459,6 +465,7 @@ public final class Scheduler {
                 h.backoff.answered();
                 h.regain();
                 if (h.breaker.answered()) {
+                    events.breakerClosed(h.key);
                     launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
                 }
             }
@@ -466,10 +473,18 @@ public final class Scheduler {
                 h.lastAnswerAt = now;
                 h.breaker.answered(); // it did answer
                 h.pushback.record(true);
-                if (h.pushback.mostlyPushingBack() && h.backoff.throttled(p.grantedAt, p.retryAfter, now)) {
-                    h.shrink();
-                    overloaded = true;
-                    heldBack(h, p, now, launches);
+                if (h.pushback.mostlyPushingBack()) {
+                    long was = Math.max(h.backoff.blockedUntil() - now, 0) + now;
+                    boolean newEvent = h.backoff.throttled(p.grantedAt, p.retryAfter, now);
+                    long added = h.backoff.blockedUntil() - was;
+                    if (added > 0 || newEvent) {
+                        events.heldBack(h.key, TimeUnit.NANOSECONDS.toMillis(Math.max(0, added)), newEvent, p.retryAfter != null);
+                    }
+                    if (newEvent) {
+                        h.shrink();
+                        overloaded = true;
+                        heldBack(h, p, now, launches);
+                    }
                 }
                 p.hostHeldBack = h.backoff.blockedUntil() - now > 0;
             }
@@ -479,6 +494,7 @@ public final class Scheduler {
                 boolean wasSuspect = h.breaker.suspect();
                 boolean opened = p.signal == Signal.REFUSED ? h.breaker.refused(now, p.asked) : h.breaker.timedOut(now, p.asked);
                 if (opened) {
+                    events.breakerOpened(h.key);
                     String why = p.signal == Signal.REFUSED ? "connections refused or unreachable"
                             : "timeouts, and no answer to a liveness check either";
                     launches.add(note(() -> log.warn("host {} is down ({} requests in a row failed: {}): its URLs fail "

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * @param cancelled told about a request (its identity) that ends without a row (stopped mid-way)
  * @param robots    robots.txt rules by origin, or null when robots.txt is not respected
  * @param maxCrawlDelay the longest Crawl-delay honoured
+ * @param facts     what the requests meet per host, for the run's record
  */
 record JobContext(
         Scheduler scheduler,
@@ -34,5 +35,12 @@ record JobContext(
         BooleanSupplier stopping,
         Consumer<String> cancelled,
         RobotsCache robots,
-        Duration maxCrawlDelay) {
+        Duration maxCrawlDelay,
+        RunFacts facts) {
+
+    /** A request went to {@code host}: counted by the run and for its host; {@code retry} when not a URL's first. */
+    void sent(String host, boolean retry) {
+        stats.requestStarted(retry);
+        facts.sent(host, retry);
+    }
 }

@@ -99,6 +99,8 @@ public final class Pipeline {
     private final Discovery discovery;
     private final Clock clock;
     private final RunStats stats = new RunStats();
+    /** What requests meet per host and second by second, written beside the results. */
+    private final RunFacts facts;
     private final LiveJobs live = new LiveJobs();
     private final RetryPolicy retryPolicy;
     private final Scheduler scheduler;
@@ -141,13 +143,14 @@ public final class Pipeline {
     private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Discovery discovery, Clock clock,
                      String command) {
         this.command = command;
+        this.facts = new RunFacts(clock);
         this.config = config;
         this.queue = queue;
         this.processor = processor;
         this.discovery = discovery;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
-        this.scheduler = new Scheduler(config, retryPolicy, queue.hostSlots() != null);
+        this.scheduler = new Scheduler(config, retryPolicy, queue.hostSlots() != null, facts);
         this.hostKeys = new HostKeys(config.hostKey());
         this.window = new Semaphore(window);
         this.windowSize = window;
@@ -192,7 +195,7 @@ public final class Pipeline {
      */
     public RunSummary run(UrlSource source, HttpFetcher fetcher) throws StoreException, IOException, InterruptedException {
         Instant start = clock.instant();
-        queue.beginRun(new WorkQueue.RunStart(command, config, start));
+        queue.beginRun(new WorkQueue.RunStart(command, config, start, facts));
         RunSummary summary;
         try {
             InputLoading loading = new InputLoading(source, start);
@@ -221,7 +224,7 @@ public final class Pipeline {
      * the outage limit (what was committed stays).
      */
     public RunSummary work(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
-        queue.beginRun(new WorkQueue.RunStart(command, config, clock.instant()));
+        queue.beginRun(new WorkQueue.RunStart(command, config, clock.instant(), facts));
         try {
             return workOn(fetcher, moreComing);
         } catch (Throwable t) {
@@ -375,7 +378,7 @@ public final class Pipeline {
                 config.storeBodies(), clock, writer::put, this::cancelled);
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
-                    clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter());
+                    clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter(), facts);
             Thread admission = Thread.ofPlatform().name("sluice-admit").unstarted(() -> feed.admit(ctx, writer));
             admissionThread = admission;
             admission.start();
@@ -611,6 +614,7 @@ public final class Pipeline {
     private final class StoredResults implements Writer.Listener {
         @Override
         public void committed(List<UrlResult> batch) {
+            facts.sample(scheduler.inFlight(), config.adaptive() ? scheduler.limit() : -1); // written by the next commit
             for (UrlResult r : batch) {
                 reportStored(r);
                 pending.remove(r.id());

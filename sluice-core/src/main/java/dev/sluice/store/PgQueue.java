@@ -11,6 +11,7 @@ import dev.sluice.discover.Discovered;
 import dev.sluice.discover.Lineage;
 import dev.sluice.input.InputRequests;
 import dev.sluice.limit.SharedSlots;
+import dev.sluice.pipeline.RunFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,8 @@ public final class PgQueue implements WorkQueue {
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
     /** The run begun on this queue (results.run), null before {@link #beginRun}; written once, before the heartbeat reads it. */
     private volatile Long run;
+    /** Its facts, written by each commit; null for none. */
+    private volatile RunFacts facts;
     /** Where claims start looking (see {@link #claim}); set by claims, reset to 0 by each heartbeat. */
     private final AtomicLong claimFloor = new AtomicLong();
 
@@ -224,7 +227,14 @@ public final class PgQueue implements WorkQueue {
                     failAgain(c, vanished);
                 }
                 stored = discover(c, stored);
+                RunFacts.Pending pending = facts == null ? null : facts.pending();
+                if (pending != null) {
+                    RunFactsRows.write(c, RunRows.Dialect.POSTGRES, run, pending);
+                }
                 c.commit();
+                if (pending != null) {
+                    facts.written(pending);
+                }
                 if (!lost.isEmpty()) {
                     stored.addAll(finishedEarlier(c, lost, sorted));
                 }
@@ -440,6 +450,7 @@ public final class PgQueue implements WorkQueue {
         try (Connection c = db.connection()) {
             long id = RunRows.insert(c, RunRows.Dialect.POSTGRES, workerId, start, lease);
             run = id;
+            facts = start.facts();
             return id;
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot record the start of the run", e);
@@ -453,7 +464,20 @@ public final class PgQueue implements WorkQueue {
             throw new IllegalStateException("no run begun on this queue");
         }
         try (Connection c = db.connection()) {
-            RunRows.end(c, RunRows.Dialect.POSTGRES, id, end);
+            c.setAutoCommit(false);
+            RunFacts.Pending pending = facts == null ? null : facts.pending();
+            try {
+                RunRows.end(c, RunRows.Dialect.POSTGRES, id, end);
+                if (pending != null) {
+                    RunFactsRows.write(c, RunRows.Dialect.POSTGRES, id, pending);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                throw PgRows.rolledBack(c, e);
+            }
+            if (pending != null) {
+                facts.written(pending);
+            }
         } catch (SQLException e) {
             throw new StoreException(location(), "cannot record the end of the run", e);
         }

@@ -48,6 +48,20 @@ final class RunRows {
             return t == null ? null : t.toInstant();
         }
 
+        /** A whole second: {@code 2026-12-06T07:31:02Z} in SQLite. */
+        void second(PreparedStatement st, int i, Instant t) throws SQLException {
+            if (this == SQLITE) {
+                st.setString(i, java.time.format.DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+            } else {
+                st.setObject(i, PgRows.timestamp(t));
+            }
+        }
+
+        /** The larger of two SQL values. */
+        String greatest(String a, String b) {
+            return (this == SQLITE ? "max(" : "greatest(") + a + ", " + b + ")";
+        }
+
         /** A placeholder for a JSON value given as text. */
         String json() {
             return this == SQLITE ? "?" : "?::jsonb";

@@ -12,6 +12,7 @@ import dev.sluice.discover.Discovered;
 import dev.sluice.discover.Lineage;
 import dev.sluice.input.InputRequests;
 import dev.sluice.input.UrlParser;
+import dev.sluice.pipeline.RunFacts;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -67,6 +68,8 @@ public final class SqliteFrontier implements WorkQueue {
     private final String worker = WorkerIds.next();
     /** The run begun on this frontier (results.run), null before {@link #beginRun}; written once, before any thread reads it. */
     private volatile Long run;
+    /** Its facts, written by each commit; null for none. */
+    private volatile RunFacts facts;
     private final Discoveries discovered = new Discoveries();
 
     private record Held(long id, boolean stored) {
@@ -135,6 +138,7 @@ public final class SqliteFrontier implements WorkQueue {
     public List<UrlResult> complete(Collection<UrlResult> batch) throws StoreException {
         List<UrlResult> once = firstOfEach(batch);
         List<UrlResult> stored = new ArrayList<>(once.size());
+        RunFacts.Pending pending = facts == null ? null : facts.pending();
         store.inTransaction("cannot store " + once.size() + (once.size() == 1 ? " result" : " results"), (c, rows) -> {
             Set<String> vanished = rows.write(once, id -> {
                 Held h = held.get(id);
@@ -142,9 +146,15 @@ public final class SqliteFrontier implements WorkQueue {
             }, run);
             finishAll(c, once, vanished);
             markSeen(c, once);
+            if (pending != null) {
+                RunFactsRows.write(c, RunRows.Dialect.SQLITE, run, pending);
+            }
             stored.clear(); // a transaction tried again starts over
             stored.addAll(discovered.insert(c, once));
         });
+        if (pending != null) {
+            facts.written(pending);
+        }
         for (UrlResult r : once) {
             held.remove(r.id());
             withPassword.remove(r.id());
@@ -163,6 +173,7 @@ public final class SqliteFrontier implements WorkQueue {
             id[0] = RunRows.insert(c, RunRows.Dialect.SQLITE, worker, start, null);
         });
         run = id[0];
+        facts = start.facts();
         return id[0];
     }
 
@@ -172,7 +183,16 @@ public final class SqliteFrontier implements WorkQueue {
         if (id == null) {
             throw new IllegalStateException("no run begun on this frontier");
         }
-        store.inTransaction("cannot record the end of the run", (c, rows) -> RunRows.end(c, RunRows.Dialect.SQLITE, id, end));
+        RunFacts.Pending pending = facts == null ? null : facts.pending();
+        store.inTransaction("cannot record the end of the run", (c, rows) -> {
+            RunRows.end(c, RunRows.Dialect.SQLITE, id, end);
+            if (pending != null) {
+                RunFactsRows.write(c, RunRows.Dialect.SQLITE, id, pending);
+            }
+        });
+        if (pending != null) {
+            facts.written(pending);
+        }
     }
 
     /** The run was seen at its batch's latest fetch: what a lost run's record says of when it was last alive. */
