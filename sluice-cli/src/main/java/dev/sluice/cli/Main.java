@@ -34,6 +34,7 @@ public final class Main implements Runnable {
         COMMANDS.put("worker", WorkerCommand.class);
         COMMANDS.put("status", StatusCommand.class);
         COMMANDS.put("export", ExportCommand.class);
+        COMMANDS.put("report", ReportCommand.class);
         COMMANDS.put("training", TrainingCommand.class); // hidden
     }
 
@@ -42,7 +43,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, enqueue, worker, status or export");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, enqueue, worker, status, export or report");
     }
 
     public static void main(String[] args) {
@@ -110,6 +111,7 @@ public final class Main implements Runnable {
             case "worker" -> new WorkerCommand(context);
             case "status" -> new StatusCommand(context);
             case "export" -> new ExportCommand(context);
+            case "report" -> new ReportCommand(context);
             case "training" -> new TrainingCommand(context);
             default -> throw new IllegalArgumentException(name);
         };

@@ -28,6 +28,10 @@ public final class PgStore implements Store {
         this.ownsDatabase = ownsDatabase;
     }
 
+    PgDatabase database() {
+        return db;
+    }
+
     /** A store on an open database; closing the store leaves the database open. */
     public static PgStore on(PgDatabase db) {
         return new PgStore(db, false);

@@ -57,6 +57,11 @@ final class RunRows {
             }
         }
 
+        /** Whole seconds since the epoch of a timestamp column. */
+        String epoch(String column) {
+            return this == SQLITE ? "CAST(strftime('%s', " + column + ") AS INTEGER)" : "CAST(floor(extract(epoch FROM " + column + ")) AS bigint)";
+        }
+
         /** The larger of two SQL values. */
         String greatest(String a, String b) {
             return (this == SQLITE ? "max(" : "greatest(") + a + ", " + b + ")";
@@ -124,11 +129,15 @@ final class RunRows {
      * has ended: in PostgreSQL when it stopped renewing {@code alive_until}, in SQLite when {@code workerEnded} says so.
      */
     static List<RunRecord> last(Connection c, Dialect d, int limit, Predicate<String> workerEnded) throws SQLException {
+        return select(c, d, "ORDER BY id DESC LIMIT " + limit, workerEnded);
+    }
+
+    /** The runs {@code rest} (a WHERE, ORDER BY, LIMIT of our own, never a user's text) selects; lost ones as in {@link #last}. */
+    static List<RunRecord> select(Connection c, Dialect d, String rest, Predicate<String> workerEnded) throws SQLException {
         List<RunRecord> runs = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement("SELECT id, worker, command, config, started_at, seen_at, ended_at, state, "
                 + "message, " + SUMMARY_COLUMNS + (d == Dialect.POSTGRES ? ", alive_until < now()" : "")
-                + " FROM runs ORDER BY id DESC LIMIT ?")) {
-            st.setInt(1, limit);
+                + " FROM runs " + rest)) {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     runs.add(read(rs, d, workerEnded));
