@@ -192,6 +192,36 @@ class ReportTest {
         return n;
     }
 
+    /** While a run writes to its SQLite file, the report reads it: the run shows as running, with what it committed. */
+    @Test
+    void aReportOfARunStillGoingShowsItRunningWithWhatItCommitted() throws Exception {
+        Path db = dir.resolve("live.db");
+        try (Origin origin = Origin.start();
+             dev.sluice.store.SqliteStore store = dev.sluice.store.SqliteStore.open(db);
+             Sluice sluice = Sluice.builder().config(dev.sluice.SluiceConfig.builder().concurrency(4)
+                     .writeBatchDelay(Duration.ofMillis(20)).build()).build()) {
+            List<String> urls = IntStream.range(0, 2_000).mapToObj(i -> origin.uri("/live/" + i + "?latency=50").toString()).toList();
+            CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sluice.run(store, LineSource.ofLines(urls));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> Cli.committed(db) >= 40);
+            Path html = dir.resolve("live.html");
+            Cli.Result report = Cli.run("report", "--db", db.toString(), "-o", html.toString());
+            long committedAfter = Cli.committed(db);
+            sluice.stop();
+            run.get();
+
+            assertThat(report.exitCode()).as(report.err()).isZero();
+            Document page = Jsoup.parse(Files.readString(html));
+            assertThat(page.selectFirst("h1 .state").text()).isEqualTo("running");
+            assertThat(tile(page, "stored")).isBetween(40L, committedAfter);
+        }
+    }
+
     /** A PostgreSQL job of three workers: the report (of the latest run, by default) shows each worker's run. */
     @Test
     void theReportOfAPostgresJobOfThreeWorkersShowsEachWorkersRun() throws Exception {
