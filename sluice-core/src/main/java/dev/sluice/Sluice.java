@@ -40,6 +40,7 @@ public final class Sluice implements AutoCloseable {
     private final Discovery discovery;
     private final Clock clock;
     private final String command;
+    private final dev.sluice.pipeline.RunObserver observer;
     private final CompletableFuture<HttpFetcher> fetcher;
     private final AtomicReference<Pipeline> current = new AtomicReference<>();
     /** Set by a stop() that found no run: the next run stops at once (a signal can arrive just before a run starts). */
@@ -51,6 +52,7 @@ public final class Sluice implements AutoCloseable {
         this.discovery = b.discovery;
         this.clock = b.clock;
         this.command = b.command;
+        this.observer = b.observer;
         this.fetcher = new CompletableFuture<>();
         SSLContext tls = b.sslContext;
         Thread.ofVirtual().name("sluice-http-start").start(() -> {
@@ -101,7 +103,7 @@ public final class Sluice implements AutoCloseable {
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(frontier, "frontier");
         Objects.requireNonNull(source, "source");
-        Pipeline pipeline = new Pipeline(config, frontier, processor, discovery, clock, command);
+        Pipeline pipeline = new Pipeline(config, frontier, processor, discovery, clock, command, observer);
         pipeline.expectTotal(expectedLines);
         return inTurn(pipeline, () -> pipeline.run(source, httpFetcher()));
     }
@@ -115,7 +117,7 @@ public final class Sluice implements AutoCloseable {
      */
     public RunSummary work(WorkQueue queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         Objects.requireNonNull(queue, "queue");
-        Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock, command);
+        Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock, command, observer);
         try {
             return inTurn(pipeline, () -> pipeline.work(httpFetcher(), moreComing));
         } catch (IOException impossible) {
@@ -188,6 +190,7 @@ public final class Sluice implements AutoCloseable {
         /** Null: the JDK's default trust, loaded on the first https connection. */
         private SSLContext sslContext;
         private String command;
+        private dev.sluice.pipeline.RunObserver observer = dev.sluice.pipeline.RunObserver.NONE;
 
         private Builder() {
         }
@@ -236,6 +239,14 @@ public final class Sluice implements AutoCloseable {
          */
         public Builder command(String program, java.util.List<String> args) {
             command = Secrets.commandLine(Objects.requireNonNull(program, "program"), Objects.requireNonNull(args, "args"));
+            return this;
+        }
+
+        /**
+         * Told what every run's requests meet, as they go (e.g. {@link dev.sluice.metrics.SluiceMetrics}). Default: none.
+         */
+        public Builder observer(dev.sluice.pipeline.RunObserver o) {
+            observer = Objects.requireNonNull(o, "observer");
             return this;
         }
 

@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 List<String> list = plan(origin, urls);
                 code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), Discovery.NONE, file.toString(),
-                        LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true));
+                        LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true, null));
             }
         }
         if (code == ExitCode.INTERRUPTED) {
@@ -105,14 +105,14 @@ final class DemoCommand implements Callable<Integer> {
                 .mapToObj(c -> origin.uri("/api/cursor?pages=25&per=10&chain=c" + c + "&latency=20-60").toString()).toList();
         Discovery pages = Discovery.compile(DiscoveryOptions.builder().paginate("cursor:.next_cursor=cursor").build());
         int code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(".items[]"), pages, file.toString(),
-                LineSource.ofLines(chains), () -> chains.size(), !noProgress, false, null, /* replace= */ true));
+                LineSource.ofLines(chains), () -> chains.size(), !noProgress, false, null, /* replace= */ true, null));
         if (code == ExitCode.INTERRUPTED) {
             return code;
         }
         List<String> site = List.of(origin.uri(CRAWL_SITE.root()).toString());
         Discovery links = Discovery.compile(DiscoveryOptions.builder().followLinks("").build());
         return new Runner(context, log).run(new Runner.Job(config, Processor.NONE, links, file.toString(),
-                LineSource.ofLines(site), () -> site.size(), !noProgress, false, null, /* replace= */ false));
+                LineSource.ofLines(site), () -> site.size(), !noProgress, false, null, /* replace= */ false, null));
     }
 
     /** The demo's file: a new one named by --db, or sluice-demo.db, which the run replaces. */

@@ -139,6 +139,9 @@ public final class Main implements Runnable {
         if (e instanceof StoreException) {
             return e.getMessage();
         }
+        if (e instanceof MetricsEndpoint.CannotServe) {
+            return e.getMessage();
+        }
         if (e instanceof IOException) {
             return "cannot read the input: " + e.getMessage();
         }

@@ -52,6 +52,6 @@ final class RunCommand implements Callable<Integer> {
         List<String> in = List.copyOf(inputs);
         return new Runner(context, log).run(new Runner.Job(config, processor, options.discovery(cmd), options.db, LineSource.of(in, context.in()),
                 () -> LineSource.countLines(in).orElse(-1), !options.noProgress, false, WorkerCommand.DEFAULT_LEASE,
-                /* replace= */ false));
+                /* replace= */ false, options.metrics(cmd)));
     }
 }

@@ -161,6 +161,25 @@ final class RunOptions {
     @Option(names = "--no-progress", description = "No live progress line, even on a terminal.")
     boolean noProgress;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics at http://BIND:PORT/metrics "
+            + "while the command runs (names in docs/operations.md). Default: off.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address --metrics-port listens on: ${DEFAULT-VALUE} (this machine only) unless given, e.g. 0.0.0.0.")
+    String metricsBind;
+
+    /** Where to serve metrics, or null when not asked for. */
+    MetricsEndpoint metrics(CommandLine cmd) {
+        if (metricsPort == null) {
+            return null;
+        }
+        if (metricsPort < 1 || metricsPort > 65_535) {
+            throw new CommandLine.ParameterException(cmd, "--metrics-port must be a port, 1 to 65535: " + metricsPort);
+        }
+        return new MetricsEndpoint(metricsBind, metricsPort);
+    }
+
     /** The run's configuration; a bad combination is a usage error naming the option. */
     SluiceConfig config(CommandLine cmd) {
         if (perHost != null) {

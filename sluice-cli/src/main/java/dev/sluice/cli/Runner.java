@@ -6,6 +6,9 @@ import dev.sluice.Sluice;
 import dev.sluice.SluiceConfig;
 import dev.sluice.StoreException;
 import dev.sluice.discover.Discovery;
+import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.pipeline.RunObserver;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import dev.sluice.UrlSource;
 import dev.sluice.store.PgDatabase;
 import dev.sluice.store.PgQueue;
@@ -36,10 +39,10 @@ final class Runner {
     /**
      * What to run. {@code source} is null for a worker that only takes from the queue; {@code countLines}
      * counts the input's URL lines in the background (-1 when unknown); {@code replace} makes a new SQLite
-     * file in place of the one at {@code db} (the demo's).
+     * file in place of the one at {@code db} (the demo's); {@code metrics}: where to serve them, or null.
      */
     record Job(SluiceConfig config, Processor processor, Discovery discovery, String db, UrlSource source, LongSupplier countLines,
-               boolean progress, boolean keepWaiting, Duration lease, boolean replace) {
+               boolean progress, boolean keepWaiting, Duration lease, boolean replace, MetricsEndpoint metrics) {
     }
 
     private final CliContext console;
@@ -53,9 +56,12 @@ final class Runner {
     int run(Job job) throws StoreException, IOException, InterruptedException {
         StatusLine line = job.progress() && console.terminal() ? new StatusLine(console.err()) : null;
         Logging.configure(logOptions, console.err(), line);
+        SluiceMetrics metrics = job.metrics() == null ? null : new SluiceMetrics();
         // The Sluice starts its HTTP client in the background while this thread opens the database.
         try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor())
-                .discovery(job.discovery()).command("sluice", console.args()).build()) {
+                .discovery(job.discovery()).command("sluice", console.args())
+                .observer(metrics == null ? RunObserver.NONE : metrics).build();
+             HTTPServer served = metrics == null ? null : job.metrics().start(metrics.registry())) {
             if (PgDatabase.isPostgres(job.db())) {
                 return onQueue(sluice, job, line);
             }

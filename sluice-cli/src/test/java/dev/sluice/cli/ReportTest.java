@@ -105,16 +105,16 @@ class ReportTest {
         assertThat(text).doesNotContain("<script src", "<link ", "url(http", "@import"); // nothing to fetch: it opens offline
 
         Document page = Jsoup.parse(text);
-        assertThat(tile(page, "stored")).isEqualTo(scalar(db, "SELECT count(*) FROM results"));
-        assertThat(tile(page, "ok")).isEqualTo(scalar(db, "SELECT count(*) FROM results WHERE status = 'ok'"));
-        assertThat(tile(page, "failed")).isEqualTo(scalar(db, "SELECT count(*) FROM results WHERE status = 'failed'"));
-        assertThat(tile(page, "requests")).isEqualTo(scalar(db, "SELECT sum(requests) FROM run_hosts"));
-        assertThat(tile(page, "retries")).isEqualTo(scalar(db, "SELECT sum(retries) FROM run_hosts"));
-        assertThat(tile(page, "requests")).isEqualTo(scalar(db, "SELECT requests FROM runs"));
-        long n = scalar(db, "SELECT count(*) FROM results WHERE attempts > 0");
+        assertThat(tile(page, "stored")).isEqualTo(Cli.scalar(db, "SELECT count(*) FROM results"));
+        assertThat(tile(page, "ok")).isEqualTo(Cli.scalar(db, "SELECT count(*) FROM results WHERE status = 'ok'"));
+        assertThat(tile(page, "failed")).isEqualTo(Cli.scalar(db, "SELECT count(*) FROM results WHERE status = 'failed'"));
+        assertThat(tile(page, "requests")).isEqualTo(Cli.scalar(db, "SELECT sum(requests) FROM run_hosts"));
+        assertThat(tile(page, "retries")).isEqualTo(Cli.scalar(db, "SELECT sum(retries) FROM run_hosts"));
+        assertThat(tile(page, "requests")).isEqualTo(Cli.scalar(db, "SELECT requests FROM runs"));
+        long n = Cli.scalar(db, "SELECT count(*) FROM results WHERE attempts > 0");
         for (int p : new int[] {50, 95, 99}) {
             long rank = (long) Math.ceil(p / 100.0 * n) - 1;
-            long expected = scalar(db, "SELECT elapsed_ms FROM results WHERE attempts > 0 ORDER BY elapsed_ms LIMIT 1 OFFSET " + rank);
+            long expected = Cli.scalar(db, "SELECT elapsed_ms FROM results WHERE attempts > 0 ORDER BY elapsed_ms LIMIT 1 OFFSET " + rank);
             assertThat(page.getElementById("latency-percentiles").text()).contains("p" + p + " " + expected + " ms");
         }
         // the hosts table: one row per run_hosts row, with its numbers
@@ -130,7 +130,7 @@ class ReportTest {
             assertThat(tr.child(4).attr("data-v")).isEqualTo(h.get("failed").toString());
             assertThat(tr.child(5).attr("data-v")).isEqualTo(h.get("status_429").toString());
         }
-        assertThat(page.select("#failed tbody tr")).hasSize((int) Math.min(100, scalar(db, "SELECT count(*) FROM results WHERE status = 'failed'")));
+        assertThat(page.select("#failed tbody tr")).hasSize((int) Math.min(100, Cli.scalar(db, "SELECT count(*) FROM results WHERE status = 'failed'")));
         assertThat(page.select("#events tbody tr").eachText()).anyMatch(t -> t.contains("held back")).anyMatch(t -> t.contains("down"));
         assertThat(text.length()).isLessThan(2_000_000);
 
@@ -262,14 +262,6 @@ class ReportTest {
 
     private static long tile(Document page, String label) {
         return Long.parseLong(page.selectFirst("[data-tile=" + label + "] b").text().replace(",", ""));
-    }
-
-    private static long scalar(Path db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static List<Map<String, Object>> query(Path db, String sql) throws Exception {

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * @param cancelled told about a request (its identity) that ends without a row (stopped mid-way)
  * @param robots    robots.txt rules by origin, or null when robots.txt is not respected
  * @param maxCrawlDelay the longest Crawl-delay honoured
- * @param facts     what the requests meet per host, for the run's record
+ * @param observer  told what requests meet per host: the run's record, metrics
  */
 record JobContext(
         Scheduler scheduler,
@@ -36,11 +36,11 @@ record JobContext(
         Consumer<String> cancelled,
         RobotsCache robots,
         Duration maxCrawlDelay,
-        RunFacts facts) {
+        RunObserver observer) {
 
     /** A request went to {@code host}: counted by the run and for its host; {@code retry} when not a URL's first. */
     void sent(String host, boolean retry) {
         stats.requestStarted(retry);
-        facts.sent(host, retry);
+        observer.sent(host, retry);
     }
 }

@@ -101,6 +101,8 @@ public final class Pipeline {
     private final RunStats stats = new RunStats();
     /** What requests meet per host and second by second, written beside the results. */
     private final RunFacts facts;
+    /** The run's facts and the caller's observer (metrics), told the same. */
+    private final RunObserver observer;
     private final LiveJobs live = new LiveJobs();
     private final RetryPolicy retryPolicy;
     private final Scheduler scheduler;
@@ -135,22 +137,24 @@ public final class Pipeline {
      * A run on {@code queue}. A worker among others (a queue whose per-host slots are shared) holds no more URLs
      * than it can soon work on (eight times its concurrency, at least 64), so that the others get their share.
      */
-    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Discovery discovery, Clock clock, String command) {
+    public Pipeline(SluiceConfig config, WorkQueue queue, Processor processor, Discovery discovery, Clock clock, String command,
+                    RunObserver observer) {
         this(config, queue, queue.hostSlots() == null ? config.window()
-                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, discovery, clock, command);
+                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, discovery, clock, command, observer);
     }
 
     private Pipeline(SluiceConfig config, WorkQueue queue, int window, Processor processor, Discovery discovery, Clock clock,
-                     String command) {
+                     String command, RunObserver observer) {
         this.command = command;
         this.facts = new RunFacts(clock);
+        this.observer = RunObserver.both(facts, observer);
         this.config = config;
         this.queue = queue;
         this.processor = processor;
         this.discovery = discovery;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
-        this.scheduler = new Scheduler(config, retryPolicy, queue.hostSlots() != null, facts);
+        this.scheduler = new Scheduler(config, retryPolicy, queue.hostSlots() != null, this.observer);
         this.hostKeys = new HostKeys(config.hostKey());
         this.window = new Semaphore(window);
         this.windowSize = window;
@@ -321,6 +325,14 @@ public final class Pipeline {
         }
     }
 
+    /** The writer's commit of a batch, timed for the observer. Writer thread. */
+    private List<UrlResult> complete(java.util.Collection<UrlResult> batch) throws StoreException {
+        long start = System.nanoTime();
+        List<UrlResult> stored = queue.complete(batch);
+        observer.committed(stored.size(), System.nanoTime() - start);
+        return stored;
+    }
+
     /** Wakes the admission thread if it waits for work to claim: some may have been committed. Any thread. */
     private void newWork() {
         newWork.set(true);
@@ -369,7 +381,7 @@ public final class Pipeline {
         // batch could never fill and each commit would wait out the batch delay (measured: a worker whose window
         // is 256 waited 100 ms per commit, 1,600 URLs/s); half lets one batch fill while the other commits.
         int batchRows = Math.max(1, Math.min(config.writeBatchRows(), windowSize / 2));
-        Writer writer = new Writer(queue::complete, Math.max(2 * batchRows, 256), batchRows,
+        Writer writer = new Writer(this::complete, Math.max(2 * batchRows, 256), batchRows,
                 config.writeBatchDelay(), config.storeOutage(), new StoredResults(), () -> starving);
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
@@ -378,7 +390,7 @@ public final class Pipeline {
                 config.storeBodies(), clock, writer::put, this::cancelled);
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
-                    clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter(), facts);
+                    clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter(), observer);
             Thread admission = Thread.ofPlatform().name("sluice-admit").unstarted(() -> feed.admit(ctx, writer));
             admissionThread = admission;
             admission.start();
@@ -614,8 +626,10 @@ public final class Pipeline {
     private final class StoredResults implements Writer.Listener {
         @Override
         public void committed(List<UrlResult> batch) {
-            facts.sample(scheduler.inFlight(), config.adaptive() ? scheduler.limit() : -1); // written by the next commit
+            // the facts' sample is written by the next commit
+            observer.sample(scheduler.inFlight(), config.adaptive() ? scheduler.limit() : -1, windowSize - window.availablePermits());
             for (UrlResult r : batch) {
+                observer.stored(r);
                 reportStored(r);
                 pending.remove(r.id());
             }

@@ -1,6 +1,5 @@
 package dev.sluice.pipeline;
 
-import dev.sluice.limit.HostEvents;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -21,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the writer note; the writer takes and hands back. Every access is under one short lock: notes come at most a few
  * thousand times a second.
  */
-public final class RunFacts implements HostEvents {
+public final class RunFacts implements RunObserver {
     /** The bounds of {@code run_latency}'s buckets (ms); above the last, -1. */
     public static final long[] LATENCY_BOUNDS_MS = {0, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000};
     /** Host events kept per run: a run of many hosts going down and up would otherwise grow its table without end. */
@@ -127,7 +126,8 @@ public final class RunFacts implements HostEvents {
     }
 
     /** A request went to {@code host}: an attempt ({@code retry} when not the first), a robots.txt or a liveness check. */
-    void sent(String host, boolean retry) {
+    @Override
+    public void sent(String host, boolean retry) {
         lock.lock();
         try {
             HostCounts h = host(host);
@@ -144,7 +144,8 @@ public final class RunFacts implements HostEvents {
     }
 
     /** {@code host} answered with {@code httpStatus} (null: no answer): 429 and 503 are counted. */
-    void answered(String host, Integer httpStatus) {
+    @Override
+    public void answered(String host, Integer httpStatus) {
         if (httpStatus == null || httpStatus != 429 && httpStatus != 503) {
             return;
         }
@@ -163,7 +164,8 @@ public final class RunFacts implements HostEvents {
     }
 
     /** A URL of {@code host} is tried again, for {@code reason}: an error code, or {@code http_<status>}. */
-    void retrying(String host, String reason) {
+    @Override
+    public void retrying(String host, String reason) {
         lock.lock();
         try {
             host(host).retryReasons.merge(reason, 1L, Long::sum);
@@ -173,7 +175,8 @@ public final class RunFacts implements HostEvents {
     }
 
     /** A URL of {@code host} is done with fetching: fetched, or failed for good, after {@code ms} from its first attempt. */
-    void fetched(String host, boolean ok, long ms) {
+    @Override
+    public void fetched(String host, boolean ok, long ms) {
         lock.lock();
         try {
             HostCounts h = host(host);
@@ -190,7 +193,8 @@ public final class RunFacts implements HostEvents {
     }
 
     /** What is in flight now, and the concurrency the run may use (-1 under fixed limits), for this second. */
-    void sample(int inFlight, int limit) {
+    @Override
+    public void sample(int inFlight, int limit, int window) {
         lock.lock();
         try {
             SecondCounts s = second();

@@ -139,7 +139,7 @@ final class UrlJob implements Scheduler.Task {
         switch (ctx.fetcher().fetch(request, uri, validators, authorization)) {
             case Attempt.Success s -> {
                 permit.report(Scheduler.Signal.ANSWERED, null);
-                ctx.facts().fetched(hostKey, true, elapsedMillis());
+                ctx.observer().fetched(hostKey, true, elapsedMillis());
                 // Validators of a redirect's target describe that resource, not this URL's: not kept.
                 Validators received = s.finalUri().equals(uri) ? new Validators(s.etag(), s.lastModified()) : Validators.NONE;
                 // Handed over while the slot is held: a full CPU queue slows fetching (backpressure).
@@ -152,13 +152,13 @@ final class UrlJob implements Scheduler.Task {
             }
             case Attempt.NotModified unchanged -> {
                 permit.report(Scheduler.Signal.ANSWERED, null);
-                ctx.facts().fetched(hostKey, true, elapsedMillis());
+                ctx.observer().fetched(hostKey, true, elapsedMillis());
                 ctx.results().put(UrlResult.unchanged(request, attempts, elapsedMillis(), ctx.clock().instant()));
                 return true;
             }
             case Attempt.Failure failure -> f = failure;
         }
-        ctx.facts().answered(hostKey, f.httpStatus());
+        ctx.observer().answered(hostKey, f.httpStatus());
         permit.report(signal(f), f.retryAfter());
         permit.close(); // the slot is free before the retry is queued
         if (f.retryable() && attempts <= ctx.retries()) {
@@ -278,7 +278,7 @@ final class UrlJob implements Scheduler.Task {
      * stopping (the job is then cancelled).
      */
     private boolean retry(Attempt.Failure f, boolean hostHeldBack) {
-        ctx.facts().retrying(hostKey, f.httpStatus() != null ? "http_" + f.httpStatus() : f.kind().code());
+        ctx.observer().retrying(hostKey, f.httpStatus() != null ? "http_" + f.httpStatus() : f.kind().code());
         if (!hostHeldBack) {
             Duration delay = ctx.retryPolicy().delay(attempts, f.retryAfter());
             log.debug("{}: {}; retry {} of {} in {} ms", Printable.of(request.toString()), Printable.of(f.detail()), attempts, ctx.retries(),
@@ -342,7 +342,7 @@ final class UrlJob implements Scheduler.Task {
 
     /** The URL's failed result; its host is told that its fetch failed for good. */
     private UrlResult failed(ErrorKind kind, String detail, Integer httpStatus) {
-        ctx.facts().fetched(hostKey, false, elapsedMillis());
+        ctx.observer().fetched(hostKey, false, elapsedMillis());
         return UrlResult.failed(request, kind, detail, httpStatus, attempts, elapsedMillis(), ctx.clock().instant());
     }
 
