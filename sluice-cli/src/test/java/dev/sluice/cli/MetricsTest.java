@@ -127,6 +127,7 @@ class MetricsTest {
             assertThat(sum(m, "sluice_host_breaker_openings_total", Map.of())).isEqualTo(1);
             assertThat(sum(m, "sluice_in_flight_requests", Map.of())).isBetween(0.0, 1.0);
             assertThat(sum(m, "sluice_writer_batch_rows_count", Map.of())).isPositive();
+            assertThat(m).extracting(Sample::name).contains("sluice_cpu_queue_bodies", "sluice_writer_queue_results", "sluice_window_urls");
 
             assertThat(run.get().exitCode()).isEqualTo(ExitCode.FAILURES);
             assertThat(run.get().err()).doesNotContain("cannot serve metrics");
@@ -146,9 +147,13 @@ class MetricsTest {
                 }
             }
         }
+        metrics.limitChanged("host-0.example", 7); // named: shown
+        metrics.limitChanged("host-9999.example", 3); // not named: not kept
         int port = freePort();
         try (HTTPServer served = new MetricsEndpoint("127.0.0.1", port).start(metrics.registry())) {
             List<Sample> m = scrape(port);
+            assertThat(m.stream().filter(s -> s.name().equals("sluice_host_concurrency_limit")).toList())
+                    .containsExactly(new Sample("sluice_host_concurrency_limit", Map.of("host", "host-0.example"), 7));
             for (String name : List.of("sluice_host_requests_total", "sluice_host_failures_total")) {
                 Set<String> hosts = new HashSet<>();
                 m.stream().filter(s -> s.name().equals(name)).forEach(s -> hosts.add(s.labels().get("host")));

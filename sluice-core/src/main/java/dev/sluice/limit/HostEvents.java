@@ -23,4 +23,8 @@ public interface HostEvents {
     /** The host answers again: its breaker closed. */
     default void breakerClosed(String host) {
     }
+
+    /** Under {@code --concurrency auto}: the host's adaptive limit is now {@code limit}. */
+    default void limitChanged(String host, int limit) {
+    }
 }

@@ -512,7 +512,9 @@ public final class Scheduler {
             }
         }
         if (h.adaptive != null && (p.signal == Signal.ANSWERED || overloaded)) {
-            h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, overloaded);
+            if (h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, overloaded)) {
+                events.limitChanged(h.key, h.adaptive.limit());
+            }
             int before = h.loggedLimit;
             int after = h.adaptive.limit();
             if (after != before && now - h.limitLoggedAt >= LIMIT_LOG_INTERVAL) {

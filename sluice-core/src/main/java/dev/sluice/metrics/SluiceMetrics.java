@@ -43,9 +43,9 @@ public final class SluiceMetrics implements RunObserver {
     private final Counter hostBreakerOpenings;
     /** Hosts whose breaker is open now (at most those that are down: removed when they answer again). */
     private final Map<String, Boolean> openBreakers = new ConcurrentHashMap<>();
-    private volatile int inFlight;
-    private volatile int limit = -1;
-    private volatile int window;
+    /** Named hosts' adaptive limits (at most the named hosts: others are not kept). */
+    private final Map<String, Integer> hostLimits = new ConcurrentHashMap<>();
+    private volatile Load load = new Load(0, -1, 0, 0, 0);
 
     public SluiceMetrics() {
         this(DEFAULT_NAMED_HOSTS);
@@ -85,15 +85,22 @@ public final class SluiceMetrics implements RunObserver {
                     open.forEach((h, n) -> cb.call(n, h));
                 }).register(registry);
         GaugeWithCallback.builder().name("sluice_in_flight_requests").help("Requests in flight, at the last commit")
-                .callback(cb -> cb.call(inFlight)).register(registry);
+                .callback(cb -> cb.call(load.inFlight())).register(registry);
         GaugeWithCallback.builder().name("sluice_window_urls").help("URLs admitted and not yet stored, at the last commit")
-                .callback(cb -> cb.call(window)).register(registry);
+                .callback(cb -> cb.call(load.window())).register(registry);
+        GaugeWithCallback.builder().name("sluice_cpu_queue_bodies").help("Bodies waiting for a processing thread, at the last commit")
+                .callback(cb -> cb.call(load.cpuQueue())).register(registry);
+        GaugeWithCallback.builder().name("sluice_writer_queue_results").help("Results waiting for their transaction, at the last commit")
+                .callback(cb -> cb.call(load.writerQueue())).register(registry);
         GaugeWithCallback.builder().name("sluice_concurrency_limit").help("Under --concurrency auto: the concurrency the run may "
                 + "use (the sum of its hosts' adaptive limits)").callback(cb -> {
-                    if (limit >= 0) {
-                        cb.call(limit);
+                    if (load.limit() >= 0) {
+                        cb.call(load.limit());
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("sluice_host_concurrency_limit").help("Under --concurrency auto: a named host's adaptive "
+                + "limit, as last changed").labelNames("host").callback(cb -> hostLimits.forEach((h, n) -> cb.call(n, h)))
+                .register(registry);
     }
 
     /** The registry to expose (e.g. by Prometheus's HTTP server). */
@@ -127,10 +134,15 @@ public final class SluiceMetrics implements RunObserver {
     }
 
     @Override
-    public void sample(int inFlight, int limit, int window) {
-        this.inFlight = inFlight;
-        this.limit = limit;
-        this.window = window;
+    public void sample(Load load) {
+        this.load = load;
+    }
+
+    @Override
+    public void limitChanged(String host, int limit) {
+        if (!HostLabels.OTHER.equals(hosts.shown(host))) {
+            hostLimits.put(host, limit);
+        }
     }
 
     @Override

@@ -126,6 +126,9 @@ public final class Pipeline {
      * the run: the writer then commits at once.
      */
     private volatile boolean starving;
+    /** How many bodies wait for the CPU stage and results for the writer: set once both exist (execute). */
+    private volatile java.util.function.IntSupplier cpuQueued;
+    private volatile java.util.function.IntSupplier writerQueued;
     /** The command line recorded with the run, secrets masked; null when none. */
     private final String command;
     /** Whatever ended the run by surprise (a bug), for its record; set by the thread that runs it. */
@@ -325,6 +328,10 @@ public final class Pipeline {
         }
     }
 
+    private static int queued(java.util.function.IntSupplier depth) {
+        return depth == null ? 0 : depth.getAsInt();
+    }
+
     /** The writer's commit of a batch, timed for the observer. Writer thread. */
     private List<UrlResult> complete(java.util.Collection<UrlResult> batch) throws StoreException {
         long start = System.nanoTime();
@@ -388,6 +395,8 @@ public final class Pipeline {
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
                 CPU_QUEUE_BYTES, processor, discovery, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
                 config.storeBodies(), clock, writer::put, this::cancelled);
+        cpuQueued = process::queued;
+        writerQueued = writer::queued;
         try {
             JobContext ctx = new JobContext(scheduler, fetcher, retryPolicy, config.retries(), process, writer::put, stats, live,
                     clock, () -> stopping, this::cancelled, robots(), config.maxRetryAfter(), observer);
@@ -627,7 +636,8 @@ public final class Pipeline {
         @Override
         public void committed(List<UrlResult> batch) {
             // the facts' sample is written by the next commit
-            observer.sample(scheduler.inFlight(), config.adaptive() ? scheduler.limit() : -1, windowSize - window.availablePermits());
+            observer.sample(new RunObserver.Load(scheduler.inFlight(), config.adaptive() ? scheduler.limit() : -1,
+                    windowSize - window.availablePermits(), queued(cpuQueued), queued(writerQueued)));
             for (UrlResult r : batch) {
                 observer.stored(r);
                 reportStored(r);

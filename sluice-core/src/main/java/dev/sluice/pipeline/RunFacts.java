@@ -194,12 +194,12 @@ public final class RunFacts implements RunObserver {
 
     /** What is in flight now, and the concurrency the run may use (-1 under fixed limits), for this second. */
     @Override
-    public void sample(int inFlight, int limit, int window) {
+    public void sample(Load load) {
         lock.lock();
         try {
             SecondCounts s = second();
-            s.inFlight = Math.max(s.inFlight, inFlight);
-            s.limit = limit;
+            s.inFlight = Math.max(s.inFlight, load.inFlight());
+            s.limit = load.limit();
         } finally {
             lock.unlock();
         }

@@ -31,10 +31,19 @@ public interface RunObserver extends HostEvents {
     }
 
     /**
-     * After a commit: what is in flight, the concurrency the run may use (-1 under fixed limits), and the URLs admitted
-     * and not yet stored (the window). Writer thread.
+     * The run's load after a commit.
+     *
+     * @param inFlight    requests in flight
+     * @param limit       the concurrency the run may use under {@code --concurrency auto}; -1 under fixed limits
+     * @param window      URLs admitted and not yet stored
+     * @param cpuQueue    bodies waiting for a processing thread
+     * @param writerQueue results waiting for their transaction
      */
-    default void sample(int inFlight, int limit, int window) {
+    record Load(int inFlight, int limit, int window, int cpuQueue, int writerQueue) {
+    }
+
+    /** After a commit: the run's load. Writer thread. */
+    default void sample(Load load) {
     }
 
     /** A result is stored (its transaction committed). Writer thread. */
@@ -76,9 +85,9 @@ public interface RunObserver extends HostEvents {
             }
 
             @Override
-            public void sample(int inFlight, int limit, int window) {
-                a.sample(inFlight, limit, window);
-                b.sample(inFlight, limit, window);
+            public void sample(Load load) {
+                a.sample(load);
+                b.sample(load);
             }
 
             @Override
@@ -109,6 +118,12 @@ public interface RunObserver extends HostEvents {
             public void breakerClosed(String host) {
                 a.breakerClosed(host);
                 b.breakerClosed(host);
+            }
+
+            @Override
+            public void limitChanged(String host, int limit) {
+                a.limitChanged(host, limit);
+                b.limitChanged(host, limit);
             }
         };
     }

@@ -123,6 +123,11 @@ public final class ProcessStage {
         }
     }
 
+    /** Bodies waiting for a processing thread now. Any thread. */
+    public int queued() {
+        return queue.size();
+    }
+
     /** Hands a body over; blocks while the queue is full (in bodies or in bytes). Called by fetch threads. */
     public void submit(Job job) throws InterruptedException {
         long size = job.fetched().body().length;

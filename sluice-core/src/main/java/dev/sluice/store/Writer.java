@@ -81,6 +81,11 @@ public final class Writer {
         this.thread = Thread.ofPlatform().name("sluice-writer").start(this::drain);
     }
 
+    /** Results waiting for their transaction now. Any thread. */
+    public int queued() {
+        return queue.size();
+    }
+
     /** Queues a result for storing; blocks while the queue is full. */
     public void put(UrlResult result) throws InterruptedException {
         queue.put(result);
