@@ -83,11 +83,13 @@ class ReportTest {
         for (int i = 0; i < 3; i++) {
             urls.add(origin.uri("/hang/" + i + "?hang").toString());
         }
+        urls.add(origin.uri("/private").toString().replace("http://", "http://ann:s3cr3t-pw@")); // a URL password
         Path in = Files.write(dir.resolve("urls.txt"), urls, StandardCharsets.UTF_8);
         Path db = dir.resolve("faults.db");
         Cli.Result run = Cli.run("run", in.toString(), "--db", db.toString(), "-c", "16", "--retries", "2", "--timeout", "500ms",
-                "--breaker", "3", "-H", "Authorization: Bearer s3cr3t-token", "--no-progress", "-q");
+                "--breaker", "3", "-H", "Authorization: Bearer s3cr3t-token", "--no-progress", "-v");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.FAILURES);
+        assertThat(run.out() + run.err()).as("the logs (-v) and the summary").doesNotContain("s3cr3t");
         return db;
     }
 
@@ -102,6 +104,7 @@ class ReportTest {
         assertThat(report.exitCode()).as(report.err()).isZero();
         String text = Files.readString(html);
         assertThat(text).doesNotContain("s3cr3t").contains("Authorization: ***");
+        assertThat(Cli.scalar(db, "SELECT count(*) FROM runs WHERE command || config LIKE '%s3cr3t%'")).isZero();
         assertThat(text).doesNotContain("<script src", "<link ", "url(http", "@import"); // nothing to fetch: it opens offline
 
         Document page = Jsoup.parse(text);
