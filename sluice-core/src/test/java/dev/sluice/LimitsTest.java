@@ -35,6 +35,32 @@ class LimitsTest {
         }
     }
 
+    /**
+     * A URL whose attempt failed is tried again after its own back-off, first in its host's line: not after the URLs
+     * queued for the host meanwhile (here 4 s of them, one at a time).
+     */
+    @Test
+    void aRetryGoesAfterItsBackOffNotAfterTheHostsBacklog() throws Exception {
+        try (Origin origin = Origin.start()) {
+            List<String> urls = new ArrayList<>();
+            urls.add(origin.uri("/flaky?fail=1").toString());
+            for (int i = 0; i < 200; i++) {
+                urls.add(origin.uri("/backlog/" + i + "?latency=20").toString());
+            }
+
+            RunSummary summary = new Harness(dir).run(Harness.config().concurrency(1).perHost(1).build(), urls);
+
+            assertThat(summary.ok()).isEqualTo(201);
+            List<Instant> flaky = origin.arrivals("/flaky?fail=1");
+            List<Instant> backlog = origin.arrivals();
+            assertThat(flaky).hasSize(2);
+            Duration backlogSpan = Duration.between(backlog.getFirst(), backlog.getLast());
+            assertThat(backlogSpan).as("the host's backlog").isGreaterThan(Duration.ofSeconds(3));
+            assertThat(Duration.between(flaky.get(0), flaky.get(1))).as("from the failure to its retry")
+                    .isLessThan(Duration.ofSeconds(1)); // Harness's back-off: 10-50 ms
+        }
+    }
+
     @Test
     void thePerHostCapHoldsForEachHostWhileTheGlobalCapHoldsOverAll() throws Exception {
         try (Origin origin = Origin.start()) {
