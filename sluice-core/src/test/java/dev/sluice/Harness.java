@@ -40,6 +40,20 @@ final class Harness {
         return run(config, Processor.NONE, lines);
     }
 
+    /** An input whose every read fails with {@code message}, as a disk or a pipe can. */
+    static UrlSource failingInput(String message) {
+        return new UrlSource() {
+            @Override
+            public Line next() throws java.io.IOException {
+                throw new java.io.IOException(message);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** A fast-retrying configuration for tests. */
     static SluiceConfig.Builder config() {
         return SluiceConfig.builder()

@@ -182,16 +182,7 @@ class RunsTest {
     void aRunWhoseInputFailsIsFatalWithTheReason() throws Exception {
         Harness h = new Harness(dir);
         try (Store store = SqliteStore.open(h.db()); Sluice sluice = Sluice.builder().build()) {
-            UrlSource broken = new UrlSource() {
-                @Override
-                public Line next() throws IOException {
-                    throw new IOException("disk on fire");
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            UrlSource broken = Harness.failingInput("disk on fire");
             try {
                 sluice.run(store, broken);
             } catch (IOException expected) {

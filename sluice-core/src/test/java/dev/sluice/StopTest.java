@@ -71,16 +71,7 @@ class StopTest {
     @Test
     void anInputThatFailsFailsTheRun() throws Exception {
         try (Store store = SqliteStore.open(dir.resolve("f.db")); Sluice sluice = Sluice.builder().build()) {
-            UrlSource broken = new UrlSource() {
-                @Override
-                public Line next() throws IOException {
-                    throw new IOException("disk on fire");
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            UrlSource broken = Harness.failingInput("disk on fire");
             assertThatThrownBy(() -> sluice.run(store, broken)).isInstanceOf(IOException.class).hasMessage("disk on fire");
         }
     }
