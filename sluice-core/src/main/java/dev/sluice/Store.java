@@ -26,6 +26,12 @@ public interface Store extends AutoCloseable {
      */
     java.util.List<RunRecord> runs(int limit) throws StoreException;
 
+    /**
+     * The report of {@code which} runs recorded on this database, aggregated in it and bounded whatever the results'
+     * number; also while runs write to it. A {@link StoreException} naming what is missing when there are none.
+     */
+    dev.sluice.store.runs.RunReport report(dev.sluice.store.runs.RunReports.Selection which) throws StoreException;
+
     /** Streams stored results (without records and bodies) in URL order; {@code status} null for all. */
     void scan(UrlResult.Status status, Consumer<UrlResult> sink) throws StoreException;
 

@@ -98,7 +98,7 @@ class DiscoveryRunTest {
     @Test
     void aCursorThatComesBackStopsItsChainWithAWarning() throws Exception {
         Harness h = new Harness(dir);
-        Logger frontiers = (Logger) LoggerFactory.getLogger("dev.sluice.store.Frontiers");
+        Logger frontiers = (Logger) LoggerFactory.getLogger(dev.sluice.store.SqlFrontier.class);
         ListAppender<ILoggingEvent> warnings = new ListAppender<>();
         warnings.start();
         frontiers.addAppender(warnings);

@@ -1,7 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.input.LineSource;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.store.sqlite.SqliteStore;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,10 +4,11 @@ import dev.sluice.input.InputRequests;
 
 import dev.sluice.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgEnqueue;
-import dev.sluice.store.PgQueue;
-import dev.sluice.store.PgStore;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.InputLoader;
+import dev.sluice.store.postgres.PgEnqueue;
+import dev.sluice.store.postgres.PgFrontier;
+import dev.sluice.store.postgres.PgStore;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +65,7 @@ class PgQueueTest {
         a.add("not a url");
         List<String> b = new ArrayList<>(urls(6_000, 18_000));
         b.add("not a url");
-        PgEnqueue enqueue = new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null);
+        InputLoader enqueue = PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
 
         CompletableFuture<WorkQueue.Loaded> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
         CompletableFuture<WorkQueue.Loaded> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
@@ -92,13 +93,13 @@ class PgQueueTest {
                 "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 2}}",
                 "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 1}}",
                 "{\"url\": \"" + target + "\", \"body\": \"not posted\", \"bad\": 1}");
-        WorkQueue.Loaded loaded = new PgEnqueue(db, new InputRequests(dev.sluice.input.InputFormat.JSONL, InputRequests.Defaults.NONE),
-                ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(lines));
+        WorkQueue.Loaded loaded = PgEnqueue.loader(db, new InputRequests(dev.sluice.input.InputFormat.JSONL, InputRequests.Defaults.NONE),
+                ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
         assertThat(loaded.queued()).isEqualTo(2);
         assertThat(loaded.invalid()).isEqualTo(1);
 
         try (Sluice sluice = Sluice.builder().config(Harness.config().build()).build();
-             PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+             PgFrontier queue = PgFrontier.join(db, Duration.ofSeconds(30))) {
             sluice.work(queue, () -> false);
         }
 
@@ -114,7 +115,7 @@ class PgQueueTest {
         String secret = origin.uri("/page/1").toString().replace("http://", "http://ann:s3cret@");
         String masked = secret.replace("s3cret", "***");
 
-        WorkQueue.Loaded s = load(new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null), List.of(secret));
+        WorkQueue.Loaded s = load(PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
 
         assertThat(s.queued()).isZero();
         assertThat(s.invalid()).isEqualTo(1);
@@ -125,7 +126,7 @@ class PgQueueTest {
                 + count("SELECT count(*) FROM results WHERE url || detail LIKE '%s3cret%'")).isZero();
     }
 
-    private static WorkQueue.Loaded load(PgEnqueue enqueue, List<String> lines) {
+    private static WorkQueue.Loaded load(InputLoader enqueue, List<String> lines) {
         try {
             return enqueue.load(LineSource.ofLines(lines));
         } catch (Exception e) {
@@ -135,11 +136,11 @@ class PgQueueTest {
 
     @Test
     void aWorkerDrainsTheQueueIntoResultsAndFinishesEachUrlInTheSameTransaction() throws Exception {
-        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(urls(0, 300)));
+        PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 300)));
         RunSummary summary;
         String worker;
         try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(16).build()).build();
-             PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+             PgFrontier queue = PgFrontier.join(db, Duration.ofSeconds(30))) {
             worker = queue.workerId();
             summary = sluice.work(queue, () -> false);
         }
@@ -151,14 +152,14 @@ class PgQueueTest {
 
     @Test
     void aDeadWorkersLeasesAreTakenOverOnceTheyExpireAndItsLateResultsAreNotStored() throws Exception {
-        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(urls(0, 50)));
-        PgQueue dead = PgQueue.join(db, Duration.ofMillis(600));
+        PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 50)));
+        PgFrontier dead = PgFrontier.join(db, Duration.ofMillis(600));
         List<WorkQueue.Claim> held = dead.claim(10);
         assertThat(held).hasSize(10);
         dead.close(); // its heartbeat stops: the leases are no longer renewed, nor given back
 
         try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(8).build()).build();
-             PgQueue alive = PgQueue.join(db, Duration.ofMillis(600))) {
+             PgFrontier alive = PgFrontier.join(db, Duration.ofMillis(600))) {
             RunSummary summary = sluice.work(alive, () -> false); // waits for the dead worker's leases to expire
             assertThat(summary.ok()).isEqualTo(50);
         }
@@ -190,11 +191,11 @@ class PgQueueTest {
     @Test
     void retryFailedQueuesAgainOnlyTheFailedOnesAndTheyAreFetchedAgain() throws Exception {
         List<String> lines = List.of(origin.uri("/page/1").toString(), origin.uri("/gone?status=404").toString());
-        new PgEnqueue(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null).load(LineSource.ofLines(lines));
+        PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
         work();
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed'")).isEqualTo(1);
 
-        WorkQueue.Loaded again = new PgEnqueue(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10), null)
+        WorkQueue.Loaded again = PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
                 .load(LineSource.ofLines(lines));
         assertThat(again.requeued()).isEqualTo(1);
         assertThat(again.skipped()).isEqualTo(1);
@@ -207,7 +208,7 @@ class PgQueueTest {
 
     private void work() throws Exception {
         try (Sluice sluice = Sluice.builder().config(Harness.config().build()).build();
-             PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+             PgFrontier queue = PgFrontier.join(db, Duration.ofSeconds(30))) {
             sluice.work(queue, () -> false);
         }
     }

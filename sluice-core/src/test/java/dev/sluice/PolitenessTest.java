@@ -1,7 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.origin.Origin;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.store.sqlite.SqliteStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

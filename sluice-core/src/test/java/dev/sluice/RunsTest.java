@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgEnqueue;
-import dev.sluice.store.PgQueue;
-import dev.sluice.store.PgStore;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.postgres.PgEnqueue;
+import dev.sluice.store.postgres.PgFrontier;
+import dev.sluice.store.postgres.PgStore;
+import dev.sluice.store.sqlite.SqliteStore;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,13 +201,13 @@ class RunsTest {
         String url = pg.newDatabase();
         try (Origin origin = Origin.start(); PgDatabase db = PgDatabase.open(url, 8, Map.of())) {
             List<String> urls = IntStream.range(0, 600).mapToObj(i -> origin.uri("/w/" + i + "?latency=5").toString()).toList();
-            new PgEnqueue(db, dev.sluice.input.InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null)
+            PgEnqueue.loader(db, dev.sluice.input.InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10))
                     .load(LineSource.ofLines(urls));
             List<CompletableFuture<RunSummary>> workers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 workers.add(CompletableFuture.supplyAsync(() -> {
                     try (Sluice sluice = Sluice.builder().config(Harness.config().concurrency(4).build()).build();
-                         PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+                         PgFrontier queue = PgFrontier.join(db, Duration.ofSeconds(30))) {
                         return sluice.work(queue, () -> false);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);

@@ -2,9 +2,9 @@ package dev.sluice.cli;
 
 import dev.sluice.Store;
 import dev.sluice.StoreException;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgStore;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.postgres.PgStore;
+import dev.sluice.store.sqlite.SqliteStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;

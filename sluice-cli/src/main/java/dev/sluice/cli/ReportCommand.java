@@ -2,8 +2,8 @@ package dev.sluice.cli;
 
 import dev.sluice.Printable;
 import dev.sluice.Store;
-import dev.sluice.store.RunReport;
-import dev.sluice.store.RunReports;
+import dev.sluice.store.runs.RunReport;
+import dev.sluice.store.runs.RunReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         String html;
         try (Store store = database.open()) {
-            RunReport report = RunReports.read(store, which);
+            RunReport report = store.report(which);
             html = ReportPage.render(report, store.location(), Instant.now());
         }
         if (output.equals("-")) {

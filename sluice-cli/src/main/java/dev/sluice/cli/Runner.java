@@ -10,9 +10,9 @@ import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.pipeline.RunObserver;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import dev.sluice.UrlSource;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgQueue;
-import dev.sluice.store.SqliteStore;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.postgres.PgFrontier;
+import dev.sluice.store.sqlite.SqliteStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +76,7 @@ final class Runner {
     /** As one worker on the PostgreSQL queue; {@code run} also loads its input into the queue meanwhile. */
     private int onQueue(Sluice sluice, Job job, StatusLine line) throws StoreException, IOException, InterruptedException {
         try (PgDatabase db = PgDatabase.open(job.db(), WORKER_CONNECTIONS, System.getenv());
-             PgQueue queue = PgQueue.join(db, job.lease())) {
+             PgFrontier queue = PgFrontier.join(db, job.lease())) {
             BooleanSupplier moreComing = job.keepWaiting() ? () -> true : () -> false;
             RunSummary summary = supervised(sluice, job, line, job.source() == null
                     ? () -> sluice.work(queue, moreComing)

@@ -3,9 +3,9 @@ package dev.sluice.cli;
 import dev.sluice.Printable;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgStore;
-import dev.sluice.store.PgQueueStatus;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.postgres.PgStore;
+import dev.sluice.store.postgres.PgQueueStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -5,12 +5,12 @@ import dev.sluice.Sluice;
 import dev.sluice.input.InputRequests;
 import dev.sluice.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgEnqueue;
-import dev.sluice.store.PgQueue;
-import dev.sluice.store.PgStore;
-import dev.sluice.store.RunReport;
-import dev.sluice.store.RunReports;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.postgres.PgEnqueue;
+import dev.sluice.store.postgres.PgFrontier;
+import dev.sluice.store.postgres.PgStore;
+import dev.sluice.store.runs.RunReport;
+import dev.sluice.store.runs.RunReports;
 import dev.sluice.testkit.TestPostgres;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -200,7 +200,7 @@ class ReportTest {
     void aReportOfARunStillGoingShowsItRunningWithWhatItCommitted() throws Exception {
         Path db = dir.resolve("live.db");
         try (Origin origin = Origin.start();
-             dev.sluice.store.SqliteStore store = dev.sluice.store.SqliteStore.open(db);
+             dev.sluice.store.sqlite.SqliteStore store = dev.sluice.store.sqlite.SqliteStore.open(db);
              Sluice sluice = Sluice.builder().config(dev.sluice.SluiceConfig.builder().concurrency(4)
                      .writeBatchDelay(Duration.ofMillis(20)).build()).build()) {
             List<String> urls = IntStream.range(0, 2_000).mapToObj(i -> origin.uri("/live/" + i + "?latency=50").toString()).toList();
@@ -232,7 +232,7 @@ class ReportTest {
         String url = pg.newDatabase();
         try (Origin origin = Origin.start(); PgDatabase db = PgDatabase.open(url, 8, Map.of())) {
             List<String> urls = IntStream.range(0, 900).mapToObj(i -> origin.uri("/w/" + i + "?latency=20").toString()).toList();
-            new PgEnqueue(db, InputRequests.urls(), dev.sluice.ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10), null)
+            PgEnqueue.loader(db, InputRequests.urls(), dev.sluice.ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10))
                     .load(LineSource.ofLines(urls));
             List<CompletableFuture<RunSummary>> workers = new ArrayList<>();
             java.util.concurrent.ExecutorService three = java.util.concurrent.Executors.newFixedThreadPool(3);
@@ -240,7 +240,7 @@ class ReportTest {
                 workers.add(CompletableFuture.supplyAsync(() -> {
                     try (Sluice sluice = Sluice.builder().config(dev.sluice.SluiceConfig.builder().concurrency(4).build())
                             .command("sluice", List.of("worker", "--db", url)).build();
-                         PgQueue queue = PgQueue.join(db, Duration.ofSeconds(30))) {
+                         PgFrontier queue = PgFrontier.join(db, Duration.ofSeconds(30))) {
                         return sluice.work(queue, () -> false);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -253,7 +253,7 @@ class ReportTest {
             }
             three.shutdown();
 
-            RunReport report = RunReports.read(PgStore.on(db), new RunReports.Selection.Latest());
+            RunReport report = PgStore.on(db).report(new RunReports.Selection.Latest());
             assertThat(report.runs()).hasSize(3);
             assertThat(report.totals().ok()).isEqualTo(ok).isEqualTo(900);
             Document page = Jsoup.parse(ReportPage.render(report, db.location(), Instant.now()));

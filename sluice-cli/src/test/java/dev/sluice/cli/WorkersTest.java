@@ -2,8 +2,8 @@ package dev.sluice.cli;
 
 import dev.sluice.origin.Origin;
 import dev.sluice.origin.Site;
-import dev.sluice.store.PgDatabase;
-import dev.sluice.store.PgQueue;
+import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.store.postgres.PgFrontier;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,7 +152,7 @@ class WorkersTest {
         String db = shared.newDatabase();
         assertThat(Cli.run("enqueue", input(10, "latency=5").toString(), "--db", db).exitCode()).isZero();
         try (PgDatabase pg = PgDatabase.open(db, 2, Map.of());
-             PgQueue queue = PgQueue.join(pg, Duration.ofSeconds(30))) {
+             PgFrontier queue = PgFrontier.join(pg, Duration.ofSeconds(30))) {
             assertThat(queue.claim(4)).hasSize(4);
 
             Cli.Result status = Cli.run("status", "--db", db);

@@ -15,14 +15,14 @@ import java.sql.Statement;
  * then reads. The identity is
  * computed here, in Java, so that it is the same function as every new row's, in both databases.
  */
-final class LegacyRequestIds {
+public final class LegacyRequestIds {
     private static final int BATCH = 1_000;
 
     private LegacyRequestIds() {
     }
 
     /** Fills {@code request_ids} on {@code c}, inside the migration's transaction. */
-    static void collect(Connection c) throws SQLException {
+    public static void collect(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE request_ids (url TEXT PRIMARY KEY, canonical TEXT NOT NULL, request TEXT NOT NULL)");
         }

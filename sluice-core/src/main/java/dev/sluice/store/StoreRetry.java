@@ -77,12 +77,21 @@ public final class StoreRetry {
                 }
                 if (failingMs + pause > limit.toMillis()) {
                     throw new StoreException(e.location(), what + " failed for " + (failingMs / 1000) + " s in a row, "
-                            + "longer than the outage limit of " + limit.toSeconds() + " s", Causes.root(e));
+                            + "longer than the outage limit of " + limit.toSeconds() + " s", root(e));
                 }
                 log.warn("{} failed, trying again in {} ms: {}", what, pause, e.getMessage());
                 Thread.sleep(pause);
                 pause = Math.min(2 * pause, MAX_PAUSE_MS);
             }
         }
+    }
+
+    /** The innermost cause: the driver's own words (e.g. "Connection refused"), not its wrappers'. */
+    public static Throwable root(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
     }
 }

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Names of worker processes, as {@code workers.id}, {@code queue.lease_owner} and {@code runs.worker} keep them. */
-final class WorkerIds {
+public final class WorkerIds {
     private WorkerIds() {
     }
 
     /** host:pid:random — unique among workers, and says where to look for one. */
-    static String next() {
+    public static String next() {
         return host() + ":" + ProcessHandle.current().pid() + ":" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
@@ -20,7 +20,7 @@ final class WorkerIds {
      * Whether the worker {@code id} names ran on this machine in a process that has ended (its pid is gone). False
      * when that cannot be told: another machine's, or a name not of {@link #next}'s form.
      */
-    static boolean endedHere(String id) {
+    public static boolean endedHere(String id) {
         String[] parts = id == null ? new String[0] : id.split(":");
         if (parts.length != 3 || !parts[0].equals(host())) {
             return false;
