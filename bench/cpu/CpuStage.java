@@ -1,4 +1,4 @@
-package dev.sluice.process;
+package dev.sluice.internal.process;
 
 import dev.sluice.FetchedBody;
 

@@ -5,7 +5,7 @@ import java.net.URI;
 /**
  * A successful response, as handed to a {@link Processor} on a CPU-pool thread.
  *
- * @param url         the URL as given in the input, its password masked ({@link dev.sluice.input.UrlParser#masked})
+ * @param url         the URL as given in the input, its password masked ({@link dev.sluice.internal.input.UrlParser#masked})
  * @param finalUri    the URI the body came from, after redirects (ASCII host, no user information)
  * @param httpStatus  the 2xx status
  * @param contentType the Content-Type header, or null

@@ -18,4 +18,13 @@ public interface Processor {
 
     /** Produces no records. */
     Processor NONE = body -> List.of();
+
+    /**
+     * Runs the jq expression ({@code --jq}) on each body parsed as JSON: each value it emits is a record.
+     *
+     * @throws IllegalArgumentException when the expression does not compile, or calls a function that exists nowhere
+     */
+    static Processor jq(String expression) {
+        return dev.sluice.internal.process.JqProcessor.compile(expression);
+    }
 }

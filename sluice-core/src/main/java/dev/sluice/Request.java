@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.input.UrlParser;
+import dev.sluice.internal.input.UrlParser;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

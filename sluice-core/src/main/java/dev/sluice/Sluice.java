@@ -1,8 +1,10 @@
 package dev.sluice;
 
-import dev.sluice.discover.Discovery;
-import dev.sluice.fetch.HttpFetcher;
-import dev.sluice.pipeline.Pipeline;
+import dev.sluice.spi.Frontier;
+import dev.sluice.spi.Store;
+import dev.sluice.internal.discover.Discovery;
+import dev.sluice.internal.fetch.HttpFetcher;
+import dev.sluice.internal.pipeline.Pipeline;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -40,7 +42,7 @@ public final class Sluice implements AutoCloseable {
     private final Discovery discovery;
     private final Clock clock;
     private final String command;
-    private final dev.sluice.pipeline.RunObserver observer;
+    private final dev.sluice.RunObserver observer;
     private final CompletableFuture<HttpFetcher> fetcher;
     private final AtomicReference<Pipeline> current = new AtomicReference<>();
     /** Set by a stop() that found no run: the next run stops at once (a signal can arrive just before a run starts). */
@@ -76,30 +78,30 @@ public final class Sluice implements AutoCloseable {
      * Runs over {@code source} into {@code store} until the source ends and every URL (with what the responses
      * discovered) is stored, or {@link #stop} is called.
      */
-    public RunSummary run(Store store, UrlSource source) throws StoreException, IOException, InterruptedException {
+    public RunSummary run(Store store, InputSource source) throws StoreException, IOException, InterruptedException {
         return run(store, source, -1);
     }
 
     /**
-     * As {@link #run(Store, UrlSource)}, with the number of URL lines expected (for progress), or -1.
+     * As {@link #run(Store, InputSource)}, with the number of URL lines expected (for progress), or -1.
      *
      * @throws StoreException when the store failed for good; rows committed before stay
      * @throws IOException    when the input could not be read; rows committed before stay
      */
-    public RunSummary run(Store store, UrlSource source, long expectedLines)
+    public RunSummary run(Store store, InputSource source, long expectedLines)
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(store, "store");
-        try (WorkQueue frontier = store.frontier()) {
+        try (Frontier frontier = store.frontier()) {
             return run(frontier, source, expectedLines);
         }
     }
 
     /**
-     * As {@link #run(Store, UrlSource, long)}, on a frontier the caller opened (e.g. a PostgreSQL queue joined with
+     * As {@link #run(Store, InputSource, long)}, on a frontier the caller opened (e.g. a PostgreSQL queue joined with
      * a lease of its choosing): loads {@code source} into it and works on it meanwhile, until the input is loaded
      * and the frontier drained. URLs claimed and not finished go back to the frontier at the end.
      */
-    public RunSummary run(WorkQueue frontier, UrlSource source, long expectedLines)
+    public RunSummary run(Frontier frontier, InputSource source, long expectedLines)
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(frontier, "frontier");
         Objects.requireNonNull(source, "source");
@@ -115,7 +117,7 @@ public final class Sluice implements AutoCloseable {
      *
      * @throws StoreException when the database failed for longer than {@link SluiceConfig#storeOutage()}
      */
-    public RunSummary work(WorkQueue queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
+    public RunSummary work(Frontier queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         Objects.requireNonNull(queue, "queue");
         Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock, command, observer);
         try {
@@ -190,7 +192,7 @@ public final class Sluice implements AutoCloseable {
         /** Null: the JDK's default trust, loaded on the first https connection. */
         private SSLContext sslContext;
         private String command;
-        private dev.sluice.pipeline.RunObserver observer = dev.sluice.pipeline.RunObserver.NONE;
+        private dev.sluice.RunObserver observer = dev.sluice.RunObserver.NONE;
 
         private Builder() {
         }
@@ -210,10 +212,13 @@ public final class Sluice implements AutoCloseable {
         /**
          * The rules that find new requests in responses (pagination, followed URLs, links), run after the processor
          * on the CPU pool; what they find joins the frontier in the transaction that stores the response's result.
-         * Default: {@link Discovery#NONE}.
+         * Default: none.
+         *
+         * @throws IllegalArgumentException naming the option and its value when a rule does not compile (an unknown
+         *                                  pagination kind, bad jq, a bad CSS selector, regex or glob)
          */
-        public Builder discovery(Discovery d) {
-            discovery = Objects.requireNonNull(d, "discovery");
+        public Builder discovery(DiscoveryOptions options) {
+            discovery = Discovery.compile(Objects.requireNonNull(options, "options"));
             return this;
         }
 
@@ -243,9 +248,9 @@ public final class Sluice implements AutoCloseable {
         }
 
         /**
-         * Told what every run's requests meet, as they go (e.g. {@link dev.sluice.metrics.SluiceMetrics}). Default: none.
+         * Told what every run's requests meet, as they go (e.g. {@link dev.sluice.internal.metrics.SluiceMetrics}). Default: none.
          */
-        public Builder observer(dev.sluice.pipeline.RunObserver o) {
+        public Builder observer(dev.sluice.RunObserver o) {
             observer = Objects.requireNonNull(o, "observer");
             return this;
         }

@@ -1,6 +1,6 @@
 package dev.sluice;
 
-import dev.sluice.input.InputRequests;
+import dev.sluice.spi.InputRequests;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.sluice;
 
 /**
  * The store could not do what was asked: the database is missing, not writable, full, or corrupt; or, a
- * {@link dev.sluice.store.sqlite.DatabaseInUseException}, another process is writing to it.
+ * {@link dev.sluice.internal.store.sqlite.DatabaseInUseException}, another process is writing to it.
  */
 public class StoreException extends Exception {
     private final String location;

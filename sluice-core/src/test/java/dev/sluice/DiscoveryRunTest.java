@@ -3,11 +3,10 @@ package dev.sluice;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.sluice.discover.Discovery;
-import dev.sluice.discover.DiscoveryOptions;
+import dev.sluice.DiscoveryOptions;
 import dev.sluice.origin.Origin;
 import dev.sluice.origin.Site;
-import dev.sluice.process.JqProcessor;
+import dev.sluice.internal.process.JqProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class DiscoveryRunTest {
     }
 
     private RunSummary run(SluiceConfig config, DiscoveryOptions rules, String jq, List<String> input, Harness h) throws Exception {
-        Sluice.Builder b = Sluice.builder().config(config).discovery(Discovery.compile(rules));
+        Sluice.Builder b = Sluice.builder().config(config).discovery(rules);
         if (jq != null) {
             b.processor(JqProcessor.compile(jq));
         }
@@ -98,7 +97,7 @@ class DiscoveryRunTest {
     @Test
     void aCursorThatComesBackStopsItsChainWithAWarning() throws Exception {
         Harness h = new Harness(dir);
-        Logger frontiers = (Logger) LoggerFactory.getLogger(dev.sluice.store.SqlFrontier.class);
+        Logger frontiers = (Logger) LoggerFactory.getLogger(dev.sluice.internal.store.SqlFrontier.class);
         ListAppender<ILoggingEvent> warnings = new ListAppender<>();
         warnings.start();
         frontiers.addAppender(warnings);

@@ -1,7 +1,8 @@
 package dev.sluice;
 
-import dev.sluice.input.LineSource;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.spi.Store;
+import dev.sluice.internal.input.LineSource;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,8 +42,8 @@ final class Harness {
     }
 
     /** An input whose every read fails with {@code message}, as a disk or a pipe can. */
-    static UrlSource failingInput(String message) {
-        return new UrlSource() {
+    static InputSource failingInput(String message) {
+        return new InputSource() {
             @Override
             public Line next() throws java.io.IOException {
                 throw new java.io.IOException(message);

@@ -1,6 +1,6 @@
 package dev.sluice;
 
-import dev.sluice.input.UrlParser;
+import dev.sluice.internal.input.UrlParser;
 import dev.sluice.testkit.RecordingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

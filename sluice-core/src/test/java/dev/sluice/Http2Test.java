@@ -1,7 +1,8 @@
 package dev.sluice;
 
-import dev.sluice.input.LineSource;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.spi.Store;
+import dev.sluice.internal.input.LineSource;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;

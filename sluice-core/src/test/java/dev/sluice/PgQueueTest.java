@@ -1,14 +1,15 @@
 package dev.sluice;
 
-import dev.sluice.input.InputRequests;
+import dev.sluice.spi.Frontier;
+import dev.sluice.spi.InputRequests;
 
-import dev.sluice.input.LineSource;
+import dev.sluice.internal.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.InputLoader;
-import dev.sluice.store.postgres.PgEnqueue;
-import dev.sluice.store.postgres.PgFrontier;
-import dev.sluice.store.postgres.PgStore;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.InputLoader;
+import dev.sluice.internal.store.postgres.PgEnqueue;
+import dev.sluice.internal.store.postgres.PgFrontier;
+import dev.sluice.internal.store.postgres.PgStore;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,10 +68,10 @@ class PgQueueTest {
         b.add("not a url");
         InputLoader enqueue = PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10));
 
-        CompletableFuture<WorkQueue.Loaded> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
-        CompletableFuture<WorkQueue.Loaded> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
-        WorkQueue.Loaded s1 = first.join();
-        WorkQueue.Loaded s2 = second.join();
+        CompletableFuture<Frontier.Loaded> first = CompletableFuture.supplyAsync(() -> load(enqueue, a));
+        CompletableFuture<Frontier.Loaded> second = CompletableFuture.supplyAsync(() -> load(enqueue, b));
+        Frontier.Loaded s1 = first.join();
+        Frontier.Loaded s2 = second.join();
 
         assertThat(s1.queued() + s2.queued()).isEqualTo(18_000);
         assertThat(s1.skipped() + s2.skipped()).isEqualTo(6_000);
@@ -78,7 +79,7 @@ class PgQueueTest {
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'queued'")).isEqualTo(18_000);
         assertThat(count("SELECT count(*) FROM results WHERE error = 'invalid_url'")).isEqualTo(1);
 
-        WorkQueue.Loaded again = load(enqueue, a);
+        Frontier.Loaded again = load(enqueue, a);
         assertThat(again.queued()).isZero();
         assertThat(again.skipped()).isEqualTo(12_000);
         assertThat(count("SELECT count(*) FROM queue")).isEqualTo(18_001);
@@ -93,7 +94,7 @@ class PgQueueTest {
                 "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 2}}",
                 "{\"url\": \"" + target + "\", \"method\": \"POST\", \"body\": {\"q\": 1}}",
                 "{\"url\": \"" + target + "\", \"body\": \"not posted\", \"bad\": 1}");
-        WorkQueue.Loaded loaded = PgEnqueue.loader(db, new InputRequests(dev.sluice.input.InputFormat.JSONL, InputRequests.Defaults.NONE),
+        Frontier.Loaded loaded = PgEnqueue.loader(db, new InputRequests(dev.sluice.spi.InputFormat.JSONL, InputRequests.Defaults.NONE),
                 ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(lines));
         assertThat(loaded.queued()).isEqualTo(2);
         assertThat(loaded.invalid()).isEqualTo(1);
@@ -115,7 +116,7 @@ class PgQueueTest {
         String secret = origin.uri("/page/1").toString().replace("http://", "http://ann:s3cret@");
         String masked = secret.replace("s3cret", "***");
 
-        WorkQueue.Loaded s = load(PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
+        Frontier.Loaded s = load(PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)), List.of(secret));
 
         assertThat(s.queued()).isZero();
         assertThat(s.invalid()).isEqualTo(1);
@@ -126,7 +127,7 @@ class PgQueueTest {
                 + count("SELECT count(*) FROM results WHERE url || detail LIKE '%s3cret%'")).isZero();
     }
 
-    private static WorkQueue.Loaded load(InputLoader enqueue, List<String> lines) {
+    private static Frontier.Loaded load(InputLoader enqueue, List<String> lines) {
         try {
             return enqueue.load(LineSource.ofLines(lines));
         } catch (Exception e) {
@@ -154,7 +155,7 @@ class PgQueueTest {
     void aDeadWorkersLeasesAreTakenOverOnceTheyExpireAndItsLateResultsAreNotStored() throws Exception {
         PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10)).load(LineSource.ofLines(urls(0, 50)));
         PgFrontier dead = PgFrontier.join(db, Duration.ofMillis(600));
-        List<WorkQueue.Claim> held = dead.claim(10);
+        List<Frontier.Claim> held = dead.claim(10);
         assertThat(held).hasSize(10);
         dead.close(); // its heartbeat stops: the leases are no longer renewed, nor given back
 
@@ -166,7 +167,7 @@ class PgQueueTest {
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'done'")).isEqualTo(50);
         assertThat(count("SELECT count(*) FROM queue WHERE claims = 2")).isEqualTo(10);
 
-        UrlResult late = UrlResult.failed(held.get(0).request(), ErrorKind.TIMEOUT, "late", null, 1, 1, java.time.Instant.now());
+        RequestResult late = RequestResult.failed(held.get(0).request(), ErrorKind.TIMEOUT, "late", null, 1, 1, java.time.Instant.now());
         assertThat(dead.complete(List.of(late))).isEmpty();
         assertThat(count("SELECT count(*) FROM results WHERE status = 'failed'")).isZero();
     }
@@ -174,15 +175,15 @@ class PgQueueTest {
     @Test
     void theStoreKeepsTheSameSchemaWithJsonbRecords() throws Exception {
         try (Sluice sluice = Sluice.builder().config(Harness.config().build())
-                .processor(dev.sluice.process.JqProcessor.compile("{n: .items | length}")).build();
+                .processor(dev.sluice.internal.process.JqProcessor.compile("{n: .items | length}")).build();
              PgStore store = PgStore.open(url, Map.of())) {
             RunSummary s = sluice.run(store, LineSource.ofLines(List.of(origin.uri("/page/1").toString(),
                     origin.uri("/x?status=404").toString())));
             assertThat(s.ok()).isEqualTo(1);
             assertThat(store.counts().byError()).containsEntry("http", 1L);
-            List<UrlResult> scanned = new ArrayList<>();
+            List<RequestResult> scanned = new ArrayList<>();
             store.scan(null, scanned::add);
-            assertThat(scanned).extracting(UrlResult::url).containsExactly(origin.uri("/page/1").toString(),
+            assertThat(scanned).extracting(RequestResult::url).containsExactly(origin.uri("/page/1").toString(),
                     origin.uri("/x?status=404").toString());
         }
         assertThat(count("SELECT count(*) FROM records WHERE jsonb_typeof(data -> 'n') = 'number'")).isEqualTo(1);
@@ -195,7 +196,7 @@ class PgQueueTest {
         work();
         assertThat(count("SELECT count(*) FROM queue WHERE state = 'failed'")).isEqualTo(1);
 
-        WorkQueue.Loaded again = PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
+        Frontier.Loaded again = PgEnqueue.loader(db, InputRequests.urls(), ResumeMode.RETRY_FAILED, Clock.systemUTC(), Duration.ofSeconds(10))
                 .load(LineSource.ofLines(lines));
         assertThat(again.requeued()).isEqualTo(1);
         assertThat(again.skipped()).isEqualTo(1);

@@ -1,7 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.origin.Origin;
-import dev.sluice.process.JqProcessor;
+import dev.sluice.internal.process.JqProcessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
 package dev.sluice;
 
+import dev.sluice.spi.Store;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -234,7 +235,7 @@ class PolitenessTest {
                     .mapToObj(i -> origin.uri("/k/" + i + "?latency=20&knee=8&kneeStep=20").toString()).toList();
             CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return sluice.run(store, dev.sluice.input.LineSource.ofLines(urls));
+                    return sluice.run(store, dev.sluice.internal.input.LineSource.ofLines(urls));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -268,7 +269,7 @@ class PolitenessTest {
     }
 
     /** URLs handed to a running run one by one, until {@link #end()}; then null, as at the end of a file. */
-    private static final class FeedSource implements UrlSource {
+    private static final class FeedSource implements InputSource {
         private static final String END = "";
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private long number;

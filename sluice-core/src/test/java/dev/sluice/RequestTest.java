@@ -1,6 +1,6 @@
 package dev.sluice;
 
-import dev.sluice.input.UrlParser;
+import dev.sluice.internal.input.UrlParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,12 +1,11 @@
 package dev.sluice;
 
-import dev.sluice.discover.Discovery;
-import dev.sluice.discover.DiscoveryOptions;
-import dev.sluice.input.InputFormat;
-import dev.sluice.input.InputRequests;
+import dev.sluice.DiscoveryOptions;
+import dev.sluice.spi.InputFormat;
+import dev.sluice.spi.InputRequests;
 import dev.sluice.origin.Origin;
 import dev.sluice.origin.Received;
-import dev.sluice.process.JqProcessor;
+import dev.sluice.internal.process.JqProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,9 +150,9 @@ class RequestsRunTest {
     void aFollowRuleMayEmitPostRequestsWithBodies() throws Exception {
         // The origin's answer has "items": [1, 2, 3]; each becomes a POST of its own body.
         Sluice.Builder b = Sluice.builder().config(Harness.config().build())
-                .discovery(Discovery.compile(DiscoveryOptions.builder()
+                .discovery(DiscoveryOptions.builder()
                         .follow(".items[] | {url: \"/detail\", method: \"POST\", headers: {\"X-Item\": \"\\(.)\"}, body: {id: .}}")
-                        .build()));
+                        .build());
         RunSummary summary = h.run(b, List.of(url("/list")));
 
         assertThat(summary.ok()).isEqualTo(4);
@@ -171,7 +170,7 @@ class RequestsRunTest {
     void aPaginatedPostAsksForEachNextPageWithTheSameBody() throws Exception {
         Sluice.Builder b = Sluice.builder().config(Harness.config().input(jsonl()).build())
                 .processor(JqProcessor.compile(".items[]"))
-                .discovery(Discovery.compile(DiscoveryOptions.builder().paginate("cursor:.next_cursor=cursor").build()));
+                .discovery(DiscoveryOptions.builder().paginate("cursor:.next_cursor=cursor").build());
         RunSummary summary = h.run(b, List.of("{\"url\": \"" + url("/api/cursor?pages=4&per=2") + "\", \"method\": \"POST\", "
                 + "\"body\": {\"filter\": \"red\"}}"));
 

@@ -1,14 +1,15 @@
 package dev.sluice;
 
+import dev.sluice.spi.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.input.LineSource;
+import dev.sluice.internal.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.postgres.PgEnqueue;
-import dev.sluice.store.postgres.PgFrontier;
-import dev.sluice.store.postgres.PgStore;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgEnqueue;
+import dev.sluice.internal.store.postgres.PgFrontier;
+import dev.sluice.internal.store.postgres.PgStore;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +183,7 @@ class RunsTest {
     void aRunWhoseInputFailsIsFatalWithTheReason() throws Exception {
         Harness h = new Harness(dir);
         try (Store store = SqliteStore.open(h.db()); Sluice sluice = Sluice.builder().build()) {
-            UrlSource broken = Harness.failingInput("disk on fire");
+            InputSource broken = Harness.failingInput("disk on fire");
             try {
                 sluice.run(store, broken);
             } catch (IOException expected) {
@@ -201,7 +202,7 @@ class RunsTest {
         String url = pg.newDatabase();
         try (Origin origin = Origin.start(); PgDatabase db = PgDatabase.open(url, 8, Map.of())) {
             List<String> urls = IntStream.range(0, 600).mapToObj(i -> origin.uri("/w/" + i + "?latency=5").toString()).toList();
-            PgEnqueue.loader(db, dev.sluice.input.InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10))
+            PgEnqueue.loader(db, dev.sluice.spi.InputRequests.urls(), ResumeMode.SKIP_DONE, Clock.systemUTC(), Duration.ofSeconds(10))
                     .load(LineSource.ofLines(urls));
             List<CompletableFuture<RunSummary>> workers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {

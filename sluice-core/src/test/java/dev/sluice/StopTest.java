@@ -1,8 +1,9 @@
 package dev.sluice;
 
-import dev.sluice.input.LineSource;
+import dev.sluice.spi.Store;
+import dev.sluice.internal.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +72,7 @@ class StopTest {
     @Test
     void anInputThatFailsFailsTheRun() throws Exception {
         try (Store store = SqliteStore.open(dir.resolve("f.db")); Sluice sluice = Sluice.builder().build()) {
-            UrlSource broken = Harness.failingInput("disk on fire");
+            InputSource broken = Harness.failingInput("disk on fire");
             assertThatThrownBy(() -> sluice.run(store, broken)).isInstanceOf(IOException.class).hasMessage("disk on fire");
         }
     }

@@ -1,6 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgDatabase;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

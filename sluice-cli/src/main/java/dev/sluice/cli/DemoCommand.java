@@ -1,13 +1,12 @@
 package dev.sluice.cli;
 
 import dev.sluice.SluiceConfig;
-import dev.sluice.input.LineSource;
+import dev.sluice.internal.input.LineSource;
 import dev.sluice.Processor;
-import dev.sluice.discover.DiscoveryOptions;
+import dev.sluice.DiscoveryOptions;
 import dev.sluice.origin.Origin;
 import dev.sluice.origin.Site;
-import dev.sluice.discover.Discovery;
-import dev.sluice.process.JqProcessor;
+import dev.sluice.internal.process.JqProcessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
                 code = crawl(origin, config, file);
             } else {
                 List<String> list = plan(origin, urls);
-                code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), Discovery.NONE, file.toString(),
+                code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(JQ), DiscoveryOptions.NONE, file.toString(),
                         LineSource.ofLines(list), () -> list.size(), !noProgress, false, null, /* replace= */ true, null));
             }
         }
@@ -103,14 +102,14 @@ final class DemoCommand implements Callable<Integer> {
     private int crawl(Origin origin, SluiceConfig config, Path file) throws Exception {
         List<String> chains = IntStream.range(0, CRAWL_CHAINS)
                 .mapToObj(c -> origin.uri("/api/cursor?pages=25&per=10&chain=c" + c + "&latency=20-60").toString()).toList();
-        Discovery pages = Discovery.compile(DiscoveryOptions.builder().paginate("cursor:.next_cursor=cursor").build());
+        DiscoveryOptions pages = DiscoveryOptions.builder().paginate("cursor:.next_cursor=cursor").build();
         int code = new Runner(context, log).run(new Runner.Job(config, JqProcessor.compile(".items[]"), pages, file.toString(),
                 LineSource.ofLines(chains), () -> chains.size(), !noProgress, false, null, /* replace= */ true, null));
         if (code == ExitCode.INTERRUPTED) {
             return code;
         }
         List<String> site = List.of(origin.uri(CRAWL_SITE.root()).toString());
-        Discovery links = Discovery.compile(DiscoveryOptions.builder().followLinks("").build());
+        DiscoveryOptions links = DiscoveryOptions.builder().followLinks("").build();
         return new Runner(context, log).run(new Runner.Job(config, Processor.NONE, links, file.toString(),
                 LineSource.ofLines(site), () -> site.size(), !noProgress, false, null, /* replace= */ false, null));
     }

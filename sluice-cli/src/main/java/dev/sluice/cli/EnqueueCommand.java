@@ -1,12 +1,12 @@
 package dev.sluice.cli;
 
 import dev.sluice.ResumeMode;
-import dev.sluice.input.LineSource;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.WorkQueue;
-import dev.sluice.input.InputRequests;
-import dev.sluice.store.postgres.PgEnqueue;
-import dev.sluice.store.postgres.PgQueueStatus;
+import dev.sluice.internal.input.LineSource;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.spi.Frontier;
+import dev.sluice.spi.InputRequests;
+import dev.sluice.internal.store.postgres.PgEnqueue;
+import dev.sluice.internal.store.postgres.PgQueueStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +76,7 @@ final class EnqueueCommand implements Callable<Integer> {
         Logging.configure(log, context.err(), null);
         ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            WorkQueue.Loaded s = PgEnqueue.loader(database, reader, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
+            Frontier.Loaded s = PgEnqueue.loader(database, reader, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());

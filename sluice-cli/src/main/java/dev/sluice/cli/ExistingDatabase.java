@@ -1,10 +1,10 @@
 package dev.sluice.cli;
 
-import dev.sluice.Store;
+import dev.sluice.spi.Store;
 import dev.sluice.StoreException;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.postgres.PgStore;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgStore;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.sluice.UrlResult;
-import dev.sluice.Store;
-import dev.sluice.store.Timestamps;
+import dev.sluice.RequestResult;
+import dev.sluice.spi.Store;
+import dev.sluice.internal.store.Timestamps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(log, context.err(), null);
-        UrlResult.Status only = status == null ? null : status == Status.ok ? UrlResult.Status.OK : UrlResult.Status.FAILED;
+        RequestResult.Status only = status == null ? null : status == Status.ok ? RequestResult.Status.OK : RequestResult.Status.FAILED;
         OutputStream out = new BufferedOutputStream(context.out(), 1 << 16);
         // One value per write: CSV with its header only before the first row, JSON with a newline after each.
         ObjectWriter firstRow = (format == Format.csv ? csvWriter(true) : new ObjectMapper().writer())
@@ -85,7 +85,7 @@ final class ExportCommand implements Callable<Integer> {
         return new CsvMapper().writer(schema.build());
     }
 
-    private static Map<String, Object> row(UrlResult r) {
+    private static Map<String, Object> row(RequestResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("request", r.id());
         m.put("method", r.request().method());

@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.Printable;
 import dev.sluice.StoreException;
-import dev.sluice.store.sqlite.DatabaseInUseException;
+import dev.sluice.internal.store.sqlite.DatabaseInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,9 +1,9 @@
 package dev.sluice.cli;
 
 import dev.sluice.Printable;
-import dev.sluice.Store;
-import dev.sluice.store.runs.RunReport;
-import dev.sluice.store.runs.RunReports;
+import dev.sluice.spi.Store;
+import dev.sluice.spi.RunReport;
+import dev.sluice.internal.store.runs.RunReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,8 +56,8 @@ final class ReportCommand implements Callable<Integer> {
         if (all && run != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--run and --all name different runs: give one of them");
         }
-        RunReports.Selection which = all ? new RunReports.Selection.All()
-                : run != null ? new RunReports.Selection.One(run) : new RunReports.Selection.Latest();
+        RunReport.Selection which = all ? new RunReport.Selection.All()
+                : run != null ? new RunReport.Selection.One(run) : new RunReport.Selection.Latest();
         long started = System.nanoTime();
         String html;
         try (Store store = database.open()) {

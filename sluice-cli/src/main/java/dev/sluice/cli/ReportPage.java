@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.RunRecord;
 import dev.sluice.RunSummary;
-import dev.sluice.store.runs.RunReport;
+import dev.sluice.spi.RunReport;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;

@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
-import dev.sluice.input.InputFormat;
-import dev.sluice.input.InputRequests;
+import dev.sluice.spi.InputFormat;
+import dev.sluice.spi.InputRequests;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.input.LineSource;
+import dev.sluice.internal.input.LineSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,10 +4,10 @@ import dev.sluice.HostKey;
 import dev.sluice.Processor;
 import dev.sluice.ResumeMode;
 import dev.sluice.SluiceConfig;
-import dev.sluice.discover.Discovery;
-import dev.sluice.discover.DiscoveryOptions;
-import dev.sluice.discover.Scope;
-import dev.sluice.process.JqProcessor;
+import dev.sluice.internal.discover.Discovery;
+import dev.sluice.DiscoveryOptions;
+import dev.sluice.Scope;
+import dev.sluice.internal.process.JqProcessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -266,14 +266,16 @@ final class RunOptions {
         }
     }
 
-    /** The discovery rules, compiled; a bad spec, jq expression, selector or pattern is a usage error naming it. */
-    Discovery discovery(CommandLine cmd) {
+    /** The discovery rules, checked now: a bad spec, jq expression, selector or pattern is a usage error naming it. */
+    DiscoveryOptions discovery(CommandLine cmd) {
         if (followLinks != null && !followLinks.equals("a[href]") && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(followLinks))) {
             throw new CommandLine.ParameterException(cmd, "--follow-links took the file '" + followLinks + "' as its CSS selector: "
                     + "give the input first (run " + followLinks + " --follow-links), or the selector as --follow-links='CSS'");
         }
         try {
-            return Discovery.compile(new DiscoveryOptions(paginate, follow, followLinks, scope, include, exclude, maxDepth, maxPages));
+            DiscoveryOptions options = new DiscoveryOptions(paginate, follow, followLinks, scope, include, exclude, maxDepth, maxPages);
+            Discovery.compile(options);
+            return options;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }

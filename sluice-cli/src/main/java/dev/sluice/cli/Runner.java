@@ -5,14 +5,14 @@ import dev.sluice.RunSummary;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceConfig;
 import dev.sluice.StoreException;
-import dev.sluice.discover.Discovery;
-import dev.sluice.metrics.SluiceMetrics;
-import dev.sluice.pipeline.RunObserver;
+import dev.sluice.DiscoveryOptions;
+import dev.sluice.internal.metrics.SluiceMetrics;
+import dev.sluice.RunObserver;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import dev.sluice.UrlSource;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.postgres.PgFrontier;
-import dev.sluice.store.sqlite.SqliteStore;
+import dev.sluice.InputSource;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgFrontier;
+import dev.sluice.internal.store.sqlite.SqliteStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ final class Runner {
      * counts the input's URL lines in the background (-1 when unknown); {@code replace} makes a new SQLite
      * file in place of the one at {@code db} (the demo's); {@code metrics}: where to serve them, or null.
      */
-    record Job(SluiceConfig config, Processor processor, Discovery discovery, String db, UrlSource source, LongSupplier countLines,
+    record Job(SluiceConfig config, Processor processor, DiscoveryOptions discovery, String db, InputSource source, LongSupplier countLines,
                boolean progress, boolean keepWaiting, Duration lease, boolean replace, MetricsEndpoint metrics) {
     }
 

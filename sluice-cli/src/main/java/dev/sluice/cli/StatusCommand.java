@@ -1,11 +1,11 @@
 package dev.sluice.cli;
 
 import dev.sluice.Printable;
-import dev.sluice.Store;
+import dev.sluice.spi.Store;
 import dev.sluice.StoreException;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.postgres.PgStore;
-import dev.sluice.store.postgres.PgQueueStatus;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgStore;
+import dev.sluice.internal.store.postgres.PgQueueStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

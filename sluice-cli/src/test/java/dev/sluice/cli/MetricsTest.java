@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.internal.metrics.SluiceMetrics;
 import dev.sluice.origin.Origin;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.junit.jupiter.api.Test;

@@ -2,15 +2,15 @@ package dev.sluice.cli;
 
 import dev.sluice.RunSummary;
 import dev.sluice.Sluice;
-import dev.sluice.input.InputRequests;
-import dev.sluice.input.LineSource;
+import dev.sluice.spi.InputRequests;
+import dev.sluice.internal.input.LineSource;
 import dev.sluice.origin.Origin;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.postgres.PgEnqueue;
-import dev.sluice.store.postgres.PgFrontier;
-import dev.sluice.store.postgres.PgStore;
-import dev.sluice.store.runs.RunReport;
-import dev.sluice.store.runs.RunReports;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgEnqueue;
+import dev.sluice.internal.store.postgres.PgFrontier;
+import dev.sluice.internal.store.postgres.PgStore;
+import dev.sluice.spi.RunReport;
+import dev.sluice.internal.store.runs.RunReports;
 import dev.sluice.testkit.TestPostgres;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -200,7 +200,7 @@ class ReportTest {
     void aReportOfARunStillGoingShowsItRunningWithWhatItCommitted() throws Exception {
         Path db = dir.resolve("live.db");
         try (Origin origin = Origin.start();
-             dev.sluice.store.sqlite.SqliteStore store = dev.sluice.store.sqlite.SqliteStore.open(db);
+             dev.sluice.internal.store.sqlite.SqliteStore store = dev.sluice.internal.store.sqlite.SqliteStore.open(db);
              Sluice sluice = Sluice.builder().config(dev.sluice.SluiceConfig.builder().concurrency(4)
                      .writeBatchDelay(Duration.ofMillis(20)).build()).build()) {
             List<String> urls = IntStream.range(0, 2_000).mapToObj(i -> origin.uri("/live/" + i + "?latency=50").toString()).toList();
@@ -253,7 +253,7 @@ class ReportTest {
             }
             three.shutdown();
 
-            RunReport report = PgStore.on(db).report(new RunReports.Selection.Latest());
+            RunReport report = PgStore.on(db).report(new RunReport.Selection.Latest());
             assertThat(report.runs()).hasSize(3);
             assertThat(report.totals().ok()).isEqualTo(ok).isEqualTo(900);
             Document page = Jsoup.parse(ReportPage.render(report, db.location(), Instant.now()));

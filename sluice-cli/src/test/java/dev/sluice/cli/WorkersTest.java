@@ -2,8 +2,8 @@ package dev.sluice.cli;
 
 import dev.sluice.origin.Origin;
 import dev.sluice.origin.Site;
-import dev.sluice.store.postgres.PgDatabase;
-import dev.sluice.store.postgres.PgFrontier;
+import dev.sluice.internal.store.postgres.PgDatabase;
+import dev.sluice.internal.store.postgres.PgFrontier;
 import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

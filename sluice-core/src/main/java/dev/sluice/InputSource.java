@@ -1,0 +1,29 @@
+package dev.sluice;
+
+import java.io.IOException;
+
+/**
+ * Where the URLs of a run come from: lines, read one at a time so no input is ever held in memory
+ * whole. Used only by the pipeline's loading thread ({@code sluice-input}); implementations need not be thread-safe.
+ */
+public interface InputSource extends AutoCloseable {
+
+    /** One meaningful input line (blank lines and {@code #} comments are already skipped). */
+    record Line(String origin, long number, String text) {
+        /** "line 12 of urls.txt", for messages. */
+        public String where() {
+            return "line " + number + " of " + origin;
+        }
+    }
+
+    /** The next line, or null at the end. May block (e.g. reading standard input). */
+    Line next() throws IOException;
+
+    /** Whether {@link #next} can answer without blocking; lets the reader start work before a batch fills. */
+    default boolean ready() throws IOException {
+        return true;
+    }
+
+    @Override
+    void close() throws IOException;
+}

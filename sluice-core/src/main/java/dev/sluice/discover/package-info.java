@@ -1,8 +1,0 @@
-/**
- * Discovery: the rules that find new requests in a response ({@code --paginate}, {@code --follow},
- * {@code --follow-links}). Start with {@link dev.sluice.discover.Discovery} (compile the
- * {@link dev.sluice.discover.DiscoveryOptions} once, then {@code discover(Response)} on any thread); what it yields
- * is {@link dev.sluice.discover.Discovered} requests with their {@link dev.sluice.discover.Lineage}. Pure logic:
- * no I/O, no state between responses; the durable frontier that de-duplicates across responses lives elsewhere.
- */
-package dev.sluice.discover;

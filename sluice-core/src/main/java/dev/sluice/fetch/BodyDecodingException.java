@@ -1,8 +1,0 @@
-package dev.sluice.fetch;
-
-/** A 2xx body that cannot be decoded: a Content-Encoding Sluice does not know, or data not in that coding. */
-final class BodyDecodingException extends Exception {
-    BodyDecodingException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

@@ -1,0 +1,34 @@
+package dev.sluice.internal.discover;
+
+import dev.sluice.Lineage;
+import dev.sluice.Request;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What the discovery rules see of one response. Immutable, but for {@code body}, which nobody may modify.
+ *
+ * @param request     the request that was answered: what a request it discovers names as its parent, and what a
+ *                    next page repeats (method, headers, body)
+ * @param requestUrl  the URL as requested (before redirects): cursor, offset and page rules set their parameter
+ *                    in it, and a next URL equal to it is a loop
+ * @param finalUri    the URI after redirects: the base of relative references, and the page links are scoped to
+ * @param status      the HTTP status; only 2xx responses yield anything
+ * @param contentType the Content-Type header, or null
+ * @param linkHeaders the raw values of every {@code Link} response header, in order (empty when none)
+ * @param body        the whole body (never null; may be empty)
+ * @param records     the JSON texts the user's {@code --jq} emitted for this body (empty when none, or no --jq)
+ * @param hasJq       whether there is a {@code --jq}: then "empty page" means no records
+ * @param lineage     the responding request's own lineage
+ */
+public record Response(Request request, String requestUrl, URI finalUri, int status, String contentType, List<String> linkHeaders,
+                       byte[] body, List<String> records, boolean hasJq, Lineage lineage) {
+    public Response {
+        linkHeaders = linkHeaders == null ? List.of() : linkHeaders;
+        records = records == null ? List.of() : records;
+        body = body == null ? new byte[0] : body;
+        lineage = lineage == null ? Lineage.INPUT : lineage;
+        request = request == null ? Request.get(requestUrl) : request;
+    }
+}
