@@ -1,6 +1,10 @@
 package dev.sluice;
 
+import dev.sluice.internal.input.LineSource;
+
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Where the URLs of a run come from: lines, read one at a time so no input is ever held in memory
@@ -26,4 +30,14 @@ public interface InputSource extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /** These lines, in order (blank ones and {@code #} comments skipped), named "the given lines" in messages. */
+    static InputSource ofLines(Collection<String> lines) {
+        return LineSource.ofLines(lines);
+    }
+
+    /** The lines of these files, one after the other, streamed; {@code -} is standard input. */
+    static InputSource ofFiles(List<String> files) {
+        return LineSource.of(files, System.in);
+    }
 }

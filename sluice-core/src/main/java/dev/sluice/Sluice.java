@@ -22,10 +22,10 @@ import java.util.function.BooleanSupplier;
  * <pre>{@code
  * try (Sluice sluice = Sluice.builder()
  *         .config(SluiceConfig.builder().concurrency(50).build())
- *         .processor(JqProcessor.compile(".items[]"))
+ *         .processor(Processor.jq(".items[]"))
  *         .build();
- *      Store store = SqliteStore.open(Path.of("results.db"))) {
- *     RunSummary summary = sluice.run(store, LineSource.ofLines(urls));
+ *      Store store = Sqlite.open(Path.of("results.db"))) {
+ *     RunSummary summary = sluice.run(store, InputSource.ofLines(urls));
  * }
  * }</pre>
  *
