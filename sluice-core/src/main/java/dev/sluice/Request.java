@@ -140,11 +140,6 @@ public final class Request {
         return id;
     }
 
-    /** Whether this is a GET with no body or headers of its own: what a URL line of the input asks for. */
-    public boolean plainGet() {
-        return method.equals(GET) && body == null && headers.isEmpty();
-    }
-
     /** This request for another URL (same method, headers and body): a next page of a paginated POST. */
     public Request withUrl(String other) {
         return new Request(method, other, headers, body);

@@ -129,7 +129,10 @@ final class Urls {
         return b.toString();
     }
 
-    /** {@code target} (absolute, no fragment, only URI characters) in the normal form. */
+    /**
+     * {@code target} (absolute, no fragment, only URI characters) checked (a host, a port in range) and in the one
+     * canonical form every request's URL takes ({@link UrlParser#canonical}).
+     */
     private static String normalise(String target) throws BadUrl {
         URI u;
         try {
@@ -137,31 +140,13 @@ final class Urls {
         } catch (URISyntaxException e) {
             throw new BadUrl("not a URL: " + e.getReason());
         }
-        String host = u.getHost();
-        if (host == null || host.isEmpty()) {
+        if (u.getHost() == null || u.getHost().isEmpty()) {
             throw new BadUrl("no host");
         }
-        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
-        int port = u.getPort();
-        if (port > 65535) {
-            throw new BadUrl("port " + port + " is out of range");
+        if (u.getPort() > 65535) {
+            throw new BadUrl("port " + u.getPort() + " is out of range");
         }
-        boolean defaultPort = port == -1 || (port == 80 && scheme.equals("http")) || (port == 443 && scheme.equals("https"));
-        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        StringBuilder b = new StringBuilder(target.length() + 1);
-        b.append(scheme).append("://");
-        if (u.getRawUserInfo() != null) {
-            b.append(u.getRawUserInfo()).append('@');
-        }
-        b.append(host.toLowerCase(Locale.ROOT));
-        if (!defaultPort) {
-            b.append(':').append(port);
-        }
-        b.append(path);
-        if (u.getRawQuery() != null) {
-            b.append('?').append(u.getRawQuery());
-        }
-        String url = b.toString();
+        String url = UrlParser.canonical(target);
         if (url.length() > UrlParser.MAX_URL_BYTES) { // all ASCII now: chars are bytes
             throw new BadUrl("longer than " + UrlParser.MAX_URL_BYTES + " bytes");
         }
