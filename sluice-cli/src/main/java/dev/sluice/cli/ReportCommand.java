@@ -3,7 +3,6 @@ package dev.sluice.cli;
 import dev.sluice.Printable;
 import dev.sluice.spi.Store;
 import dev.sluice.spi.RunReport;
-import dev.sluice.internal.store.runs.RunReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -13,8 +13,6 @@ import dev.sluice.InputSource;
 import dev.sluice.internal.store.postgres.PgDatabase;
 import dev.sluice.internal.store.postgres.PgFrontier;
 import dev.sluice.internal.store.sqlite.SqliteStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import java.util.function.LongSupplier;
  * {@code run}, {@code worker} and {@code demo}.
  */
 final class Runner {
-    private static final Logger log = LoggerFactory.getLogger("sluice");
     /**
      * Connections a worker uses at once: the writer, the claims, the lease heartbeat, the per-host slots,
      * and the loading of the input ({@code run}). More would only wait on the same locks.

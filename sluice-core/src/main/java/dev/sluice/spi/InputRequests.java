@@ -3,7 +3,6 @@ package dev.sluice.spi;
 import dev.sluice.internal.input.RequestObject;
 import dev.sluice.internal.input.UrlParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Request;
 import dev.sluice.InputSource;

@@ -1,17 +1,13 @@
 package dev.sluice.internal.pipeline;
 
 import dev.sluice.RunObserver;
-import dev.sluice.spi.RunFacts;
 import dev.sluice.ErrorKind;
 import dev.sluice.Printable;
 import dev.sluice.Processor;
 import dev.sluice.Progress;
-import dev.sluice.ResumeMode;
-import dev.sluice.Validators;
 import dev.sluice.RunState;
 import dev.sluice.RunSummary;
 import dev.sluice.SluiceConfig;
-import dev.sluice.spi.Store;
 import dev.sluice.StoreException;
 import dev.sluice.RequestResult;
 import dev.sluice.Request;
@@ -37,10 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;

@@ -1,10 +1,8 @@
 package dev.sluice.internal.pipeline;
 
-
 import dev.sluice.RunObserver;
 import dev.sluice.spi.RunFacts;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

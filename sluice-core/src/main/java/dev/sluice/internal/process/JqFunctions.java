@@ -29,18 +29,16 @@ import java.util.Set;
  * names used out of their scope (jq itself reports those when it runs).
  */
 final class JqFunctions {
-    private final Scope builtins;
     private final Set<String> called = new LinkedHashSet<>();
     private final Set<String> defined = new LinkedHashSet<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private JqFunctions(Scope builtins) {
-        this.builtins = builtins;
+    private JqFunctions() {
     }
 
     /** The calls in {@code query} to functions that are not defined, as {@code name/arity}, in order; empty when none. */
     static List<String> undefined(JsonQuery query, Scope builtins) {
-        JqFunctions walk = new JqFunctions(builtins);
+        JqFunctions walk = new JqFunctions();
         walk.visit(query);
         List<String> missing = new ArrayList<>();
         for (String call : walk.called) {
