@@ -15,10 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Decides which URL is sent next, and when: the politeness of a run.
@@ -33,6 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Granted URLs run on fresh virtual threads ({@code sluice-fetch}); nothing blocks while the lock is
  * held, and callbacks are started only after it is released. One timer thread ({@code sluice-timer})
  * wakes hosts when their pace or back-off ends, and brings URLs back after their own retry delay.
+ * Time is read from a {@link Ticker} and wake-ups go through a {@link Timer}, so that tests can set both by hand.
  *
  * <p>Thread-safe: all state is guarded by one {@link ReentrantLock} (not {@code synchronized}: virtual
  * threads take it). Used for one run; {@link #shutdown()} ends it.
@@ -83,7 +85,13 @@ public final class Scheduler {
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
     private final RetryPolicy retryPolicy;
-    private final ScheduledThreadPoolExecutor timer;
+    private final Ticker ticker;
+    /** Wake-ups: {@code sluice-timer} in a run. */
+    private final Timer timer;
+    /** Starts grants and refusals, after the lock is released: a fresh virtual thread each in a run. */
+    private final Executor fetchThreads;
+    /** The jitter of hosts' back-off: given an exclusive bound b > 0, a uniform value in [0, b). */
+    private final LongUnaryOperator random;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
     private final boolean sharedSlots;
     /** Hears of hosts held back, down and back; called under the lock. */
@@ -111,15 +119,18 @@ public final class Scheduler {
     private boolean globalWakePending;
     private boolean closed;
 
-    public Scheduler(SluiceConfig config, RetryPolicy retryPolicy) {
-        this(config, retryPolicy, false, HostEvents.NONE);
-    }
-
     /**
      * With {@code sharedSlots}, hosts hold no slot until {@link #setSlots} lets them use some (see {@link SlotBroker}).
      * {@code events} hears of hosts held back, down and back (under this scheduler's lock).
      */
     public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events) {
+        this(config, retryPolicy, sharedSlots, events, Ticker.SYSTEM, Timer.onThread("sluice-timer"),
+                r -> Thread.ofVirtual().name("sluice-fetch").start(r), bound -> ThreadLocalRandom.current().nextLong(bound));
+    }
+
+    /** With its clock, wake-ups, threads and jitter given: tests set them by hand. */
+    Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events, Ticker ticker, Timer timer,
+              Executor fetchThreads, LongUnaryOperator random) {
         this.events = events;
         this.sharedSlots = sharedSlots;
         this.concurrency = config.concurrency();
@@ -130,10 +141,11 @@ public final class Scheduler {
         this.breakerThreshold = config.breakerFailures();
         this.breakerCooldownNanos = config.breakerCooldown().toNanos();
         this.retryPolicy = retryPolicy;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("sluice-timer").daemon(true).unstarted(r));
-        timer.setRemoveOnCancelPolicy(true);
-        long now = System.nanoTime();
-        this.globalNextStart = now;
+        this.ticker = ticker;
+        this.timer = timer;
+        this.fetchThreads = fetchThreads;
+        this.random = random;
+        this.globalNextStart = ticker.read();
     }
 
     private static long pace(double perSecond) {
@@ -168,7 +180,7 @@ public final class Scheduler {
             host(task.hostKey()).delayed++;
             delayedTasks.add(task);
             // Under the lock: shutdown() cannot stop the timer between the check of closed and this.
-            timer.schedule(() -> comeBack(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            timer.schedule(() -> comeBack(task), delay.toNanos());
         } finally {
             lock.unlock();
         }
@@ -185,7 +197,7 @@ public final class Scheduler {
             Host h = host(task.hostKey());
             h.delayed--;
             h.queue.addFirst(task);
-            long now = System.nanoTime();
+            long now = ticker.read();
             changed(h, now, launches);
         } finally {
             lock.unlock();
@@ -206,7 +218,7 @@ public final class Scheduler {
             } else {
                 h.queue.addLast(task);
             }
-            long now = System.nanoTime();
+            long now = ticker.read();
             changed(h, now, launches); // (its URL may have been refused at once)
         } finally {
             lock.unlock();
@@ -238,13 +250,7 @@ public final class Scheduler {
         } finally {
             lock.unlock();
         }
-        timer.shutdownNow();
-        try {
-            // Its tasks are short and take the lock only briefly: it ends at once, and no thread outlives the run.
-            timer.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        timer.shutdown();
         return waiting;
     }
 
@@ -257,7 +263,7 @@ public final class Scheduler {
         try {
             if (!closed) {
                 Host h = host(hostKey);
-                long now = System.nanoTime();
+                long now = ticker.read();
                 h.paceNanos = Math.max(hostPaceNanos, interval.toNanos());
                 if (now + h.spacing() - h.nextStart > 0) {
                     h.nextStart = now + h.spacing();
@@ -339,7 +345,7 @@ public final class Scheduler {
             }
             h.held = count;
             inFlightNow = h.inFlight;
-            changed(h, System.nanoTime(), launches);
+            changed(h, ticker.read(), launches);
         } finally {
             lock.unlock();
         }
@@ -354,7 +360,7 @@ public final class Scheduler {
             for (Host h : List.copyOf(active.values())) {
                 if (h.shared()) {
                     h.held = 0;
-                    restIfIdle(h, System.nanoTime());
+                    restIfIdle(h, ticker.read());
                 }
             }
         } finally {
@@ -400,7 +406,7 @@ public final class Scheduler {
         public void report(Signal signal, Duration retryAfter) {
             this.signal = signal;
             this.retryAfter = retryAfter;
-            this.answeredAt = System.nanoTime();
+            this.answeredAt = ticker.read();
         }
 
         /**
@@ -447,7 +453,7 @@ public final class Scheduler {
                 h.nextStart -= p.hostPaceCharged;
                 globalNextStart -= globalPaceNanos;
             }
-            long now = System.nanoTime();
+            long now = ticker.read();
             learn(h, p, now, launches);
             changed(h, now, launches);
         } finally {
@@ -643,8 +649,11 @@ public final class Scheduler {
         if (h.wakeAt != 0 && h.wakeAt - at <= 0) {
             return; // an earlier wake will look again
         }
+        if (h.wake != null) {
+            h.wake.cancel(); // a later one, superseded
+        }
         h.wakeAt = at;
-        timer.schedule(() -> wake(h, at), at - now, TimeUnit.NANOSECONDS);
+        h.wake = timer.schedule(() -> wake(h, at), at - now);
     }
 
     private void wake(Host h, long at) {
@@ -655,7 +664,8 @@ public final class Scheduler {
                 return; // replaced by an earlier wake, which looked already
             }
             h.wakeAt = 0;
-            changed(h, System.nanoTime(), launches);
+            h.wake = null;
+            changed(h, ticker.read(), launches);
         } finally {
             lock.unlock();
         }
@@ -672,12 +682,12 @@ public final class Scheduler {
             lock.lock();
             try {
                 globalWakePending = false;
-                dispatch(System.nanoTime(), launches);
+                dispatch(ticker.read(), launches);
             } finally {
                 lock.unlock();
             }
             launch(launches);
-        }, at - now, TimeUnit.NANOSECONDS);
+        }, at - now);
     }
 
     /** The host's state, made on first use (or taken back from the idle hosts). */
@@ -698,13 +708,13 @@ public final class Scheduler {
             hostsSeen.add(key);
         }
         AdaptiveLimit limit = adaptive ? new AdaptiveLimit(INITIAL_ADAPTIVE_LIMIT, perHost) : null;
-        long now = System.nanoTime();
-        HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound), now);
+        long now = ticker.read();
+        HostBackoff backoff = new HostBackoff(retryPolicy, random, now);
         Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
         if (sharedSlots) {
             h.held = 0;
         }
-        h.nextStart = now; // nanoTime's origin is arbitrary: times start from now, not from 0
+        h.nextStart = now; // the ticker's origin is arbitrary: times start from now, not from 0
         h.lastAnswerAt = now;
         h.loggedLimit = h.limit();
         h.limitLoggedAt = now - LIMIT_LOG_INTERVAL;
@@ -737,13 +747,13 @@ public final class Scheduler {
     }
 
     /** Runs what was decided under the lock, after it: notes here, grants and refusals each on a fresh virtual thread. */
-    private static void launch(List<Runnable> launches) {
+    private void launch(List<Runnable> launches) {
         for (Runnable r : launches) {
             try { // one failing (a log appender, a thread that cannot start) must not cost the others their grants
                 if (r instanceof Note) {
                     r.run();
                 } else {
-                    Thread.ofVirtual().name("sluice-fetch").start(r);
+                    fetchThreads.execute(r);
                 }
             } catch (RuntimeException | Error e) {
                 log.error("the scheduler could not start a grant or write a note", e);
