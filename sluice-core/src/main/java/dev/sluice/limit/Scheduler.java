@@ -475,14 +475,11 @@ public final class Scheduler {
                 h.pushback.record(false);
                 h.backoff.answered();
                 h.regain();
-                if (h.breaker.answered()) {
-                    events.breakerClosed(h.key);
-                    launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
-                }
+                breakerAnswered(h, launches);
             }
             case THROTTLED -> {
                 h.lastAnswerAt = now;
-                h.breaker.answered(); // it did answer
+                breakerAnswered(h, launches); // it did answer
                 h.pushback.record(true);
                 if (h.pushback.mostlyPushingBack()) {
                     long was = Math.max(h.backoff.blockedUntil() - now, 0) + now;
@@ -533,6 +530,14 @@ public final class Scheduler {
                 h.limitLoggedAt = now;
                 launches.add(note(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after)));
             }
+        }
+    }
+
+    /** The host answered (whatever the status): a breaker open until now closes, and the run hears of it. */
+    private void breakerAnswered(Host h, List<Runnable> launches) {
+        if (h.breaker.answered()) {
+            events.breakerClosed(h.key);
+            launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
         }
     }
 

@@ -415,6 +415,20 @@ class SchedulerTest {
     }
 
     @Test
+    void aProbeAnsweredWith429ClosesTheBreakerAndSaysSo() {
+        start(config().concurrency(10).perHost(1).breakerFailures(1).breakerCooldown(Duration.ofSeconds(30)));
+        submit("a1");
+        refuse("a1");
+        assertEvents("a breaker opened");
+        time.advanceMillis(30_000);
+        submit("a2", "a3");
+        throttle("a2", null); // the host is back, and busy: it answered
+        // The run's record and the metrics' open breakers hear that it closed (they did not: the host stayed down there).
+        assertEvents("a breaker closed");
+        assertGranted("a1@0", "a2@30000", "a3@30000");
+    }
+
+    @Test
     void anAnswerBetweenRefusalsStartsTheCountAgain() {
         start(config().concurrency(10).perHost(1).breakerFailures(2));
         submit("a1", "a2", "a3", "a4");
