@@ -383,6 +383,13 @@ public final class Scheduler {
         private final boolean livenessCheck;
         /** The host's pace when granted: what a grant not used gives back (a Crawl-delay may have come since). */
         private final long hostPaceCharged;
+        /**
+         * The host's and the global next start right after this grant: a grant not used gives its interval back only
+         * while they are still there. Once a later grant has moved them on, giving it back would let the next request
+         * start less than an interval after that one.
+         */
+        private final long hostChargedTo;
+        private final long globalChargedTo;
         // Written and read only by the task's thread, then handed over under the lock in close().
         private Signal signal = Signal.NONE;
         private Duration retryAfter;
@@ -400,6 +407,8 @@ public final class Scheduler {
             this.asked = admit == HostBreaker.Admit.CHECK || admit == HostBreaker.Admit.PROBE;
             this.livenessCheck = admit == HostBreaker.Admit.CHECK;
             this.hostPaceCharged = host.spacing();
+            this.hostChargedTo = host.nextStart;
+            this.globalChargedTo = globalNextStart;
         }
 
         /** What the answer said about the host; {@code retryAfter} is its Retry-After, or null. */
@@ -426,7 +435,10 @@ public final class Scheduler {
             return livenessCheck;
         }
 
-        /** No request was sent after all (robots.txt disallows the URL): the pace it took is given back. */
+        /**
+         * No request was sent after all (robots.txt disallows the URL): the pace it took is given back, unless a later
+         * grant came after it.
+         */
         public void notSent() {
             this.sent = false;
         }
@@ -450,8 +462,12 @@ public final class Scheduler {
             inFlight--;
             h.inFlight--;
             if (!p.sent) {
-                h.nextStart -= p.hostPaceCharged;
-                globalNextStart -= globalPaceNanos;
+                if (h.nextStart == p.hostChargedTo) {
+                    h.nextStart -= p.hostPaceCharged;
+                }
+                if (globalNextStart == p.globalChargedTo) {
+                    globalNextStart -= globalPaceNanos;
+                }
             }
             long now = ticker.read();
             learn(h, p, now, launches);

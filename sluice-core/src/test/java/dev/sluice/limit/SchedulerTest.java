@@ -115,6 +115,14 @@ class SchedulerTest {
         return p;
     }
 
+    /** Ends {@code name}'s grant without a request (robots.txt). */
+    private void notSent(String name) {
+        Url u = url(name);
+        u.permit.notSent();
+        u.permit.close();
+        u.permit = null;
+    }
+
     private void answer(String... names) {
         for (String name : names) {
             end(name, Signal.ANSWERED, null);
@@ -246,13 +254,38 @@ class SchedulerTest {
         submit("a1", "a2", "a3");
         assertGranted("a1@0");
         time.advanceMillis(10);
-        Url a1 = url("a1");
-        a1.permit.notSent(); // robots.txt disallows it
-        a1.permit.close();
-        a1.permit = null;
+        notSent("a1"); // robots.txt disallows it
         assertGranted("a2@10");
         time.advanceMillis(100);
         assertGranted("a3@110");
+    }
+
+    @Test
+    void aGrantThatSentNothingGivesNoIntervalBackOnceALaterGrantFollowedIt() {
+        // a1 waited for robots.txt (loaded by another URL's grant) and sent nothing; b1 was sent meanwhile. Giving a1's
+        // interval back then would let c1 start 50 ms after b1, under a rate of one per 100 ms.
+        start(config().concurrency(10).ratePerSecond(10));
+        submit("a1", "b1", "c1");
+        time.advanceMillis(150);
+        assertGranted("a1@0", "b1@100");
+        notSent("a1");
+        time.advanceMillis(49);
+        assertGranted();
+        time.advanceMillis(1);
+        assertGranted("c1@200");
+    }
+
+    @Test
+    void aGrantThatSentNothingGivesNoHostIntervalBackOnceALaterGrantToTheHostFollowedIt() {
+        start(config().concurrency(10).perHostRate(10));
+        submit("a1", "a2", "a3");
+        time.advanceMillis(150);
+        assertGranted("a1@0", "a2@100");
+        notSent("a1");
+        time.advanceMillis(49);
+        assertGranted();
+        time.advanceMillis(1);
+        assertGranted("a3@200");
     }
 
     @Test
