@@ -94,12 +94,16 @@ public final class Scheduler {
     private final LongUnaryOperator random;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
     private final boolean sharedSlots;
-    /** Hears of hosts held back, down and back; called under the lock. */
+    /**
+     * Hears of hosts held back, down and back: fenced ({@link FencedHostEvents}), and called after the lock is released,
+     * by the thread that made the events, in order (collected under the lock as {@link Note}s).
+     */
     private final HostEvents events;
     /** Told (after the lock is released) when a host could use more shared slots than it holds. */
     private volatile Runnable slotsWanted = () -> { };
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Package-private: tests check that no callback runs while it is held. */
+    final ReentrantLock lock = new ReentrantLock();
     // --- guarded by lock ---
     private final Map<String, Host> active = new HashMap<>();
     private final LinkedHashMap<String, Host> idle = new LinkedHashMap<>(16, 0.75f, true) {
@@ -121,7 +125,7 @@ public final class Scheduler {
 
     /**
      * With {@code sharedSlots}, hosts hold no slot until {@link #setSlots} lets them use some (see {@link SlotBroker}).
-     * {@code events} hears of hosts held back, down and back (under this scheduler's lock).
+     * {@code events} hears of hosts held back, down and back, after this scheduler's lock is released.
      */
     public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events) {
         this(config, retryPolicy, sharedSlots, events, Ticker.SYSTEM, Timer.onThread("sluice-timer"),
@@ -131,7 +135,7 @@ public final class Scheduler {
     /** With its clock, wake-ups, threads and jitter given: tests set them by hand. */
     Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events, Ticker ticker, Timer timer,
               Executor fetchThreads, LongUnaryOperator random) {
-        this.events = events;
+        this.events = new FencedHostEvents(events);
         this.sharedSlots = sharedSlots;
         this.concurrency = config.concurrency();
         this.perHost = config.perHostLimit();
@@ -502,7 +506,9 @@ public final class Scheduler {
                     boolean newEvent = h.backoff.throttled(p.grantedAt, p.retryAfter, now);
                     long added = h.backoff.blockedUntil() - was;
                     if (added > 0 || newEvent) {
-                        events.heldBack(h.key, TimeUnit.NANOSECONDS.toMillis(Math.max(0, added)), newEvent, p.retryAfter != null);
+                        long ms = TimeUnit.NANOSECONDS.toMillis(Math.max(0, added));
+                        boolean asked = p.retryAfter != null;
+                        launches.add(note(() -> events.heldBack(h.key, ms, newEvent, asked)));
                     }
                     if (newEvent) {
                         h.shrink();
@@ -518,7 +524,7 @@ public final class Scheduler {
                 boolean wasSuspect = h.breaker.suspect();
                 boolean opened = p.signal == Signal.REFUSED ? h.breaker.refused(now, p.asked) : h.breaker.timedOut(now, p.asked);
                 if (opened) {
-                    events.breakerOpened(h.key);
+                    launches.add(note(() -> events.breakerOpened(h.key)));
                     String why = p.signal == Signal.REFUSED ? "connections refused or unreachable"
                             : "timeouts, and no answer to a liveness check either";
                     launches.add(note(() -> log.warn("host {} is down ({} requests in a row failed: {}): its URLs fail "
@@ -537,7 +543,8 @@ public final class Scheduler {
         }
         if (h.adaptive != null && (p.signal == Signal.ANSWERED || overloaded)) {
             if (h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, overloaded)) {
-                events.limitChanged(h.key, h.adaptive.limit());
+                int limit = h.adaptive.limit(); // read here, under the lock
+                launches.add(note(() -> events.limitChanged(h.key, limit)));
             }
             int before = h.loggedLimit;
             int after = h.adaptive.limit();
@@ -552,7 +559,7 @@ public final class Scheduler {
     /** The host answered (whatever the status): a breaker open until now closes, and the run hears of it. */
     private void breakerAnswered(Host h, List<Runnable> launches) {
         if (h.breaker.answered()) {
-            events.breakerClosed(h.key);
+            launches.add(note(() -> events.breakerClosed(h.key)));
             launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
         }
     }
@@ -755,7 +762,7 @@ public final class Scheduler {
         }
     }
 
-    /** Something to do once the lock is released, on the releasing thread itself: a log line. */
+    /** Something to do once the lock is released, on the releasing thread itself: a log line, a host event. */
     private record Note(Runnable action) implements Runnable {
         @Override
         public void run() {
@@ -767,8 +774,12 @@ public final class Scheduler {
         return new Note(action);
     }
 
-    /** Runs what was decided under the lock, after it: notes here, grants and refusals each on a fresh virtual thread. */
+    /**
+     * Runs what was decided under the lock, after it, in order: notes here (log lines, host events), grants and refusals
+     * through {@link #fetchThreads} (each on a fresh virtual thread in a run).
+     */
     private void launch(List<Runnable> launches) {
+        assert !lock.isHeldByCurrentThread() : "launch() under the scheduler's lock";
         for (Runnable r : launches) {
             try { // one failing (a log appender, a thread that cannot start) must not cost the others their grants
                 if (r instanceof Note) {

@@ -4,6 +4,7 @@ import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
 import dev.sluice.fetch.RetryPolicy;
 import dev.sluice.limit.Scheduler.Signal;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The scheduler's politeness, grant by grant, in the manner of OkHttp's {@code DispatcherTest}: time moves only when a
  * test advances it ({@link FakeTime}), a grant runs at once on the thread that made it, and each test asserts which URLs
  * are granted, in what order and at what instant (ms since the start: {@code "a2@100"}). URL {@code a2} is on host
- * {@code a}. The back-off's jitter is at its most, so a back-off step lasts its whole ceiling.
+ * {@code a}. The back-off's jitter is at its most, so a back-off step lasts its whole ceiling. Every callback checks that
+ * it runs without the scheduler's lock.
  */
 class SchedulerTest {
     private final FakeTime time = new FakeTime();
@@ -26,26 +28,43 @@ class SchedulerTest {
     private final List<String> refused = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private final Map<String, Url> urls = new HashMap<>();
+    /** Callbacks that ran under the scheduler's lock. */
+    private final List<String> underLock = new ArrayList<>();
     private Scheduler scheduler;
+
+    private void noLock(String callback) {
+        if (scheduler.lock.isHeldByCurrentThread()) {
+            underLock.add(callback);
+        }
+    }
+
+    @AfterEach
+    void noCallbackRanUnderTheSchedulersLock() {
+        assertThat(underLock).isEmpty();
+    }
 
     private final HostEvents recorder = new HostEvents() {
         @Override
         public void heldBack(String host, long millis, boolean newEvent, boolean retryAfter) {
+            noLock("heldBack");
             events.add(host + " held back " + millis + " ms" + (newEvent ? ", new" : "") + (retryAfter ? ", Retry-After" : ""));
         }
 
         @Override
         public void breakerOpened(String host) {
+            noLock("breakerOpened");
             events.add(host + " breaker opened");
         }
 
         @Override
         public void breakerClosed(String host) {
+            noLock("breakerClosed");
             events.add(host + " breaker closed");
         }
 
         @Override
         public void limitChanged(String host, int limit) {
+            noLock("limitChanged");
             events.add(host + " limit " + limit);
         }
     };
@@ -66,6 +85,7 @@ class SchedulerTest {
 
         @Override
         public void granted(Scheduler.Permit p) {
+            noLock("granted");
             assertThat(permit).as("%s granted while it holds a permit", name).isNull();
             permit = p;
             granted.add(name + "@" + at());
@@ -73,6 +93,7 @@ class SchedulerTest {
 
         @Override
         public void refused(ErrorKind kind, String detail) {
+            noLock("refused");
             refused.add(name + " " + kind.code());
         }
     }
@@ -594,7 +615,10 @@ class SchedulerTest {
     void withSharedSlotsAHostSendsOnlyOnTheSlotsItHolds() {
         start(config().concurrency(10).perHost(4), true);
         List<String> wanted = new ArrayList<>();
-        scheduler.onSlotsWanted(() -> wanted.add("wanted@" + at()));
+        scheduler.onSlotsWanted(() -> {
+            noLock("slotsWanted");
+            wanted.add("wanted@" + at());
+        });
         submit("a1", "a2", "a3");
         assertGranted();
         assertThat(wanted).isNotEmpty();
