@@ -1,8 +1,12 @@
 package dev.sluice;
 
 /**
- * What the {@link Scheduler} tells about hosts as a whole, for the record of a run. Called under the scheduler's
- * lock: an implementation only notes, quickly, and never calls back.
+ * What the {@link Scheduler} tells about hosts as a whole, for the record of a run and its metrics.
+ *
+ * <p>Called after the scheduler's lock is released, by the thread that made the change (admission, a fetch thread
+ * closing its permit, {@code sluice-timer}), in the order that thread made them; two threads' events may interleave.
+ * An implementation is thread-safe and quick (it holds up that thread's grants), and may take its own locks or call
+ * the scheduler. One that throws is logged once and the run goes on ({@link FencedHostEvents}).
  */
 public interface HostEvents {
     /** Tells nothing. */

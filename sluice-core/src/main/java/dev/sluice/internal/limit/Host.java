@@ -39,8 +39,9 @@ final class Host {
     int delayed;
     /** In the scheduler's ring of hosts that can send now. */
     boolean inReady;
-    /** The instant a timer will look at this host again, or 0 for none pending. */
+    /** The instant a timer will look at this host again, or 0 for none pending; and that timer's task. */
     long wakeAt;
+    Timer.Cancellable wake;
     /** The adaptive limit last logged, and when: changes are logged at most every few seconds per host. */
     int loggedLimit;
     long limitLoggedAt;

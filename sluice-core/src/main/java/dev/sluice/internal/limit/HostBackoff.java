@@ -17,7 +17,7 @@ import java.util.function.LongUnaryOperator;
  * <p>Requests already in flight when the host first pushed back answer a moment later, often with the
  * same 429; those are one event, not many: only a request sent after the block began grows it.
  *
- * <p>Not thread-safe: the {@link Scheduler} calls it under its lock. Times are {@code System.nanoTime()}.
+ * <p>Not thread-safe: the {@link Scheduler} calls it under its lock. Times are the scheduler's {@link Ticker}'s.
  */
 final class HostBackoff {
     /** The growth of the block (its ceilings) and the cap on Retry-After: the same as for one URL's retries. */

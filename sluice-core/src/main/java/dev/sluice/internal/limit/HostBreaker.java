@@ -15,7 +15,7 @@ package dev.sluice.internal.limit;
  * whatever it answers) decides: an answer closes it, no answer opens it. Any answer from the host, to any
  * request, whatever its status, resets the count.
  *
- * <p>Not thread-safe: the {@link Scheduler} calls it under its lock. Times are {@code System.nanoTime()}.
+ * <p>Not thread-safe: the {@link Scheduler} calls it under its lock. Times are the scheduler's {@link Ticker}'s.
  */
 final class HostBreaker {
     /** What the host's next URL may do. */

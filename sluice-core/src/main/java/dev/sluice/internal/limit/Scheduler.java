@@ -16,10 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Decides which URL is sent next, and when: the politeness of a run.
@@ -34,6 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Granted URLs run on fresh virtual threads ({@code sluice-fetch}); nothing blocks while the lock is
  * held, and callbacks are started only after it is released. One timer thread ({@code sluice-timer})
  * wakes hosts when their pace or back-off ends, and brings URLs back after their own retry delay.
+ * Time is read from a {@link Ticker} and wake-ups go through a {@link Timer}, so that tests can set both by hand.
  *
  * <p>Thread-safe: all state is guarded by one {@link ReentrantLock} (not {@code synchronized}: virtual
  * threads take it). Used for one run; {@link #shutdown()} ends it.
@@ -84,15 +86,25 @@ public final class Scheduler {
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
     private final RetryPolicy retryPolicy;
-    private final ScheduledThreadPoolExecutor timer;
+    private final Ticker ticker;
+    /** Wake-ups: {@code sluice-timer} in a run. */
+    private final Timer timer;
+    /** Starts grants and refusals, after the lock is released: a fresh virtual thread each in a run. */
+    private final Executor fetchThreads;
+    /** The jitter of hosts' back-off: given an exclusive bound b > 0, a uniform value in [0, b). */
+    private final LongUnaryOperator random;
     /** Whether hosts' slots are shared with other workers: then a host sends only on the slots it holds. */
     private final boolean sharedSlots;
-    /** Hears of hosts held back, down and back; called under the lock. */
+    /**
+     * Hears of hosts held back, down and back: fenced ({@link FencedHostEvents}), and called after the lock is released,
+     * by the thread that made the events, in order (collected under the lock as {@link Note}s).
+     */
     private final HostEvents events;
     /** Told (after the lock is released) when a host could use more shared slots than it holds. */
     private volatile Runnable slotsWanted = () -> { };
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Package-private: tests check that no callback runs while it is held. */
+    final ReentrantLock lock = new ReentrantLock();
     // --- guarded by lock ---
     private final Map<String, Host> active = new HashMap<>();
     private final LinkedHashMap<String, Host> idle = new LinkedHashMap<>(16, 0.75f, true) {
@@ -112,16 +124,19 @@ public final class Scheduler {
     private boolean globalWakePending;
     private boolean closed;
 
-    public Scheduler(SluiceConfig config, RetryPolicy retryPolicy) {
-        this(config, retryPolicy, false, HostEvents.NONE);
-    }
-
     /**
      * With {@code sharedSlots}, hosts hold no slot until {@link #setSlots} lets them use some (see {@link SlotBroker}).
-     * {@code events} hears of hosts held back, down and back (under this scheduler's lock).
+     * {@code events} hears of hosts held back, down and back, after this scheduler's lock is released.
      */
     public Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events) {
-        this.events = events;
+        this(config, retryPolicy, sharedSlots, events, Ticker.SYSTEM, Timer.onThread("sluice-timer"),
+                r -> Thread.ofVirtual().name("sluice-fetch").start(r), bound -> ThreadLocalRandom.current().nextLong(bound));
+    }
+
+    /** With its clock, wake-ups, threads and jitter given: tests set them by hand. */
+    Scheduler(SluiceConfig config, RetryPolicy retryPolicy, boolean sharedSlots, HostEvents events, Ticker ticker, Timer timer,
+              Executor fetchThreads, LongUnaryOperator random) {
+        this.events = new FencedHostEvents(events);
         this.sharedSlots = sharedSlots;
         this.concurrency = config.concurrency();
         this.perHost = config.perHostLimit();
@@ -131,10 +146,11 @@ public final class Scheduler {
         this.breakerThreshold = config.breakerFailures();
         this.breakerCooldownNanos = config.breakerCooldown().toNanos();
         this.retryPolicy = retryPolicy;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("sluice-timer").daemon(true).unstarted(r));
-        timer.setRemoveOnCancelPolicy(true);
-        long now = System.nanoTime();
-        this.globalNextStart = now;
+        this.ticker = ticker;
+        this.timer = timer;
+        this.fetchThreads = fetchThreads;
+        this.random = random;
+        this.globalNextStart = ticker.read();
     }
 
     private static long pace(double perSecond) {
@@ -169,7 +185,7 @@ public final class Scheduler {
             host(task.hostKey()).delayed++;
             delayedTasks.add(task);
             // Under the lock: shutdown() cannot stop the timer between the check of closed and this.
-            timer.schedule(() -> comeBack(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            timer.schedule(() -> comeBack(task), delay.toNanos());
         } finally {
             lock.unlock();
         }
@@ -186,7 +202,7 @@ public final class Scheduler {
             Host h = host(task.hostKey());
             h.delayed--;
             h.queue.addFirst(task);
-            long now = System.nanoTime();
+            long now = ticker.read();
             changed(h, now, launches);
         } finally {
             lock.unlock();
@@ -207,7 +223,7 @@ public final class Scheduler {
             } else {
                 h.queue.addLast(task);
             }
-            long now = System.nanoTime();
+            long now = ticker.read();
             changed(h, now, launches); // (its URL may have been refused at once)
         } finally {
             lock.unlock();
@@ -239,13 +255,7 @@ public final class Scheduler {
         } finally {
             lock.unlock();
         }
-        timer.shutdownNow();
-        try {
-            // Its tasks are short and take the lock only briefly: it ends at once, and no thread outlives the run.
-            timer.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        timer.shutdown();
         return waiting;
     }
 
@@ -258,7 +268,7 @@ public final class Scheduler {
         try {
             if (!closed) {
                 Host h = host(hostKey);
-                long now = System.nanoTime();
+                long now = ticker.read();
                 h.paceNanos = Math.max(hostPaceNanos, interval.toNanos());
                 if (now + h.spacing() - h.nextStart > 0) {
                     h.nextStart = now + h.spacing();
@@ -340,7 +350,7 @@ public final class Scheduler {
             }
             h.held = count;
             inFlightNow = h.inFlight;
-            changed(h, System.nanoTime(), launches);
+            changed(h, ticker.read(), launches);
         } finally {
             lock.unlock();
         }
@@ -355,7 +365,7 @@ public final class Scheduler {
             for (Host h : List.copyOf(active.values())) {
                 if (h.shared()) {
                     h.held = 0;
-                    restIfIdle(h, System.nanoTime());
+                    restIfIdle(h, ticker.read());
                 }
             }
         } finally {
@@ -378,6 +388,13 @@ public final class Scheduler {
         private final boolean livenessCheck;
         /** The host's pace when granted: what a grant not used gives back (a Crawl-delay may have come since). */
         private final long hostPaceCharged;
+        /**
+         * The host's and the global next start right after this grant: a grant not used gives its interval back only
+         * while they are still there. Once a later grant has moved them on, giving it back would let the next request
+         * start less than an interval after that one.
+         */
+        private final long hostChargedTo;
+        private final long globalChargedTo;
         // Written and read only by the task's thread, then handed over under the lock in close().
         private Signal signal = Signal.NONE;
         private Duration retryAfter;
@@ -395,13 +412,15 @@ public final class Scheduler {
             this.asked = admit == HostBreaker.Admit.CHECK || admit == HostBreaker.Admit.PROBE;
             this.livenessCheck = admit == HostBreaker.Admit.CHECK;
             this.hostPaceCharged = host.spacing();
+            this.hostChargedTo = host.nextStart;
+            this.globalChargedTo = globalNextStart;
         }
 
         /** What the answer said about the host; {@code retryAfter} is its Retry-After, or null. */
         public void report(Signal signal, Duration retryAfter) {
             this.signal = signal;
             this.retryAfter = retryAfter;
-            this.answeredAt = System.nanoTime();
+            this.answeredAt = ticker.read();
         }
 
         /**
@@ -421,7 +440,10 @@ public final class Scheduler {
             return livenessCheck;
         }
 
-        /** No request was sent after all (robots.txt disallows the URL): the pace it took is given back. */
+        /**
+         * No request was sent after all (robots.txt disallows the URL): the pace it took is given back, unless a later
+         * grant came after it.
+         */
         public void notSent() {
             this.sent = false;
         }
@@ -445,10 +467,14 @@ public final class Scheduler {
             inFlight--;
             h.inFlight--;
             if (!p.sent) {
-                h.nextStart -= p.hostPaceCharged;
-                globalNextStart -= globalPaceNanos;
+                if (h.nextStart == p.hostChargedTo) {
+                    h.nextStart -= p.hostPaceCharged;
+                }
+                if (globalNextStart == p.globalChargedTo) {
+                    globalNextStart -= globalPaceNanos;
+                }
             }
-            long now = System.nanoTime();
+            long now = ticker.read();
             learn(h, p, now, launches);
             changed(h, now, launches);
         } finally {
@@ -470,21 +496,20 @@ public final class Scheduler {
                 h.pushback.record(false);
                 h.backoff.answered();
                 h.regain();
-                if (h.breaker.answered()) {
-                    events.breakerClosed(h.key);
-                    launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
-                }
+                breakerAnswered(h, launches);
             }
             case THROTTLED -> {
                 h.lastAnswerAt = now;
-                h.breaker.answered(); // it did answer
+                breakerAnswered(h, launches); // it did answer
                 h.pushback.record(true);
                 if (h.pushback.mostlyPushingBack()) {
                     long was = Math.max(h.backoff.blockedUntil() - now, 0) + now;
                     boolean newEvent = h.backoff.throttled(p.grantedAt, p.retryAfter, now);
                     long added = h.backoff.blockedUntil() - was;
                     if (added > 0 || newEvent) {
-                        events.heldBack(h.key, TimeUnit.NANOSECONDS.toMillis(Math.max(0, added)), newEvent, p.retryAfter != null);
+                        long ms = TimeUnit.NANOSECONDS.toMillis(Math.max(0, added));
+                        boolean asked = p.retryAfter != null;
+                        launches.add(note(() -> events.heldBack(h.key, ms, newEvent, asked)));
                     }
                     if (newEvent) {
                         h.shrink();
@@ -500,7 +525,7 @@ public final class Scheduler {
                 boolean wasSuspect = h.breaker.suspect();
                 boolean opened = p.signal == Signal.REFUSED ? h.breaker.refused(now, p.asked) : h.breaker.timedOut(now, p.asked);
                 if (opened) {
-                    events.breakerOpened(h.key);
+                    launches.add(note(() -> events.breakerOpened(h.key)));
                     String why = p.signal == Signal.REFUSED ? "connections refused or unreachable"
                             : "timeouts, and no answer to a liveness check either";
                     launches.add(note(() -> log.warn("host {} is down ({} requests in a row failed: {}): its URLs fail "
@@ -519,7 +544,8 @@ public final class Scheduler {
         }
         if (h.adaptive != null && (p.signal == Signal.ANSWERED || overloaded)) {
             if (h.adaptive.onSample(p.limitRound, p.answeredAt - p.grantedAt, p.inFlightAtGrant, overloaded)) {
-                events.limitChanged(h.key, h.adaptive.limit());
+                int limit = h.adaptive.limit(); // read here, under the lock
+                launches.add(note(() -> events.limitChanged(h.key, limit)));
             }
             int before = h.loggedLimit;
             int after = h.adaptive.limit();
@@ -528,6 +554,14 @@ public final class Scheduler {
                 h.limitLoggedAt = now;
                 launches.add(note(() -> log.info("host {}: concurrency limit {} -> {}", h.key, before, after)));
             }
+        }
+    }
+
+    /** The host answered (whatever the status): a breaker open until now closes, and the run hears of it. */
+    private void breakerAnswered(Host h, List<Runnable> launches) {
+        if (h.breaker.answered()) {
+            launches.add(note(() -> events.breakerClosed(h.key)));
+            launches.add(note(() -> log.info("host {} answers again: its URLs are sent again", h.key)));
         }
     }
 
@@ -644,8 +678,11 @@ public final class Scheduler {
         if (h.wakeAt != 0 && h.wakeAt - at <= 0) {
             return; // an earlier wake will look again
         }
+        if (h.wake != null) {
+            h.wake.cancel(); // a later one, superseded
+        }
         h.wakeAt = at;
-        timer.schedule(() -> wake(h, at), at - now, TimeUnit.NANOSECONDS);
+        h.wake = timer.schedule(() -> wake(h, at), at - now);
     }
 
     private void wake(Host h, long at) {
@@ -656,7 +693,8 @@ public final class Scheduler {
                 return; // replaced by an earlier wake, which looked already
             }
             h.wakeAt = 0;
-            changed(h, System.nanoTime(), launches);
+            h.wake = null;
+            changed(h, ticker.read(), launches);
         } finally {
             lock.unlock();
         }
@@ -673,12 +711,12 @@ public final class Scheduler {
             lock.lock();
             try {
                 globalWakePending = false;
-                dispatch(System.nanoTime(), launches);
+                dispatch(ticker.read(), launches);
             } finally {
                 lock.unlock();
             }
             launch(launches);
-        }, at - now, TimeUnit.NANOSECONDS);
+        }, at - now);
     }
 
     /** The host's state, made on first use (or taken back from the idle hosts). */
@@ -699,13 +737,13 @@ public final class Scheduler {
             hostsSeen.add(key);
         }
         AdaptiveLimit limit = adaptive ? new AdaptiveLimit(INITIAL_ADAPTIVE_LIMIT, perHost) : null;
-        long now = System.nanoTime();
-        HostBackoff backoff = new HostBackoff(retryPolicy, bound -> ThreadLocalRandom.current().nextLong(bound), now);
+        long now = ticker.read();
+        HostBackoff backoff = new HostBackoff(retryPolicy, random, now);
         Host h = new Host(key, perHost, limit, backoff, new HostBreaker(breakerThreshold, breakerCooldownNanos), hostPaceNanos);
         if (sharedSlots) {
             h.held = 0;
         }
-        h.nextStart = now; // nanoTime's origin is arbitrary: times start from now, not from 0
+        h.nextStart = now; // the ticker's origin is arbitrary: times start from now, not from 0
         h.lastAnswerAt = now;
         h.loggedLimit = h.limit();
         h.limitLoggedAt = now - LIMIT_LOG_INTERVAL;
@@ -725,7 +763,7 @@ public final class Scheduler {
         }
     }
 
-    /** Something to do once the lock is released, on the releasing thread itself: a log line. */
+    /** Something to do once the lock is released, on the releasing thread itself: a log line, a host event. */
     private record Note(Runnable action) implements Runnable {
         @Override
         public void run() {
@@ -737,14 +775,18 @@ public final class Scheduler {
         return new Note(action);
     }
 
-    /** Runs what was decided under the lock, after it: notes here, grants and refusals each on a fresh virtual thread. */
-    private static void launch(List<Runnable> launches) {
+    /**
+     * Runs what was decided under the lock, after it, in order: notes here (log lines, host events), grants and refusals
+     * through {@link #fetchThreads} (each on a fresh virtual thread in a run).
+     */
+    private void launch(List<Runnable> launches) {
+        assert !lock.isHeldByCurrentThread() : "launch() under the scheduler's lock";
         for (Runnable r : launches) {
             try { // one failing (a log appender, a thread that cannot start) must not cost the others their grants
                 if (r instanceof Note) {
                     r.run();
                 } else {
-                    Thread.ofVirtual().name("sluice-fetch").start(r);
+                    fetchThreads.execute(r);
                 }
             } catch (RuntimeException | Error e) {
                 log.error("the scheduler could not start a grant or write a note", e);

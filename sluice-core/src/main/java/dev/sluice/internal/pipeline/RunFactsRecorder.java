@@ -16,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * it as increments, and {@link #written} takes what was written away; a commit that fails takes nothing away, so
  * the next one writes it. Memory is thus bounded by what happens between two commits, not by hosts or URLs.
  *
- * <p>Thread-safe: fetch threads, the scheduler (under its lock; this lock is taken after it and calls nothing) and
- * the writer note; the writer takes and hands back. Every access is under one short lock: notes come at most a few
- * thousand times a second.
+ * <p>Thread-safe: fetch threads, the scheduler's host events (after its lock is released) and the writer note; the
+ * writer takes and hands back. Every access is under one short lock, a leaf: notes come at most a few thousand times
+ * a second.
  */
 public final class RunFactsRecorder implements RunFacts, RunObserver {
     /** Host events kept per run: a run of many hosts going down and up would otherwise grow its table without end. */
