@@ -24,11 +24,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline against a built-in origin on loopback (no network needed):",
-                "2,000 URLs with latencies of 20-200 ms and a few faults (500s that succeed on retry, a 404,",
-                "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it.",
-                "With --crawl, work discovered as it goes instead: 4 cursor-paginated API chains of 25 pages",
-                "(--paginate, --jq; 20-60 ms a page) and a linked site of 1,000 pages (--follow-links; 30 ms a page)."})
+        description = {"Run the whole pipeline against a built-in origin; no network needed.",
+                "2,000 URLs on loopback with latencies of 20-200 ms and a few faults (500s that succeed on retry, a 404, "
+                        + "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it.",
+                "With --crawl, work discovered as it goes instead: 4 cursor-paginated API chains of 25 pages "
+                        + "(--paginate, --jq; 20-60 ms a page) and a linked site of 1,000 pages (--follow-links; 30 ms a page)."})
 final class DemoCommand implements Callable<Integer> {
     static final String JQ = "{name, items: (.items | length)}";
     private static final int CRAWL_CHAINS = 4;

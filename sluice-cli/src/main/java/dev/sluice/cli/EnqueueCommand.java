@@ -24,8 +24,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "enqueue", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Load URLs into the shared queue of a PostgreSQL --db, for 'sluice worker's to fetch.",
-                "Streamed; the database removes duplicates, so loading the same or overlapping lists again adds each URL once."})
+        description = {"Load URLs into the shared queue of a PostgreSQL --db, for workers.",
+                "Each 'sluice worker' on that database then claims and fetches them. Streamed; the database removes "
+                        + "duplicates, so loading the same or overlapping lists again adds each URL once."})
 final class EnqueueCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
             description = "Files of requests, one per line: a URL, or a JSON request object (see --input-format); '#' comments "

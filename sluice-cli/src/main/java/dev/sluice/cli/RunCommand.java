@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Fetch every URL of the inputs concurrently, process each body, store every outcome.",
-                "Run it again on the same database to continue where it stopped.",
+        description = {"Fetch many URLs concurrently, process each body, store every outcome.",
+                "Every URL of the inputs ends with one row in --db. Run it again on the same database to continue where it stopped.",
                 "With a PostgreSQL --db: loads the inputs into the shared queue and works on it as one worker."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",

@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "worker", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Work on the shared queue of a PostgreSQL --db: claim URLs under a lease, fetch, process and store them,",
-                "until the queue is drained (or, with --wait, until stopped). Start as many as you like, on any machine."})
+        description = {"Work on the shared queue of a PostgreSQL --db until it is drained.",
+                "Claims URLs under a lease, fetches, processes and stores them; with --wait, keeps waiting for more until "
+                        + "stopped. Start as many as you like, on any machine."})
 final class WorkerCommand implements Callable<Integer> {
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 

@@ -267,7 +267,7 @@ class CliTest {
         Cli.Result list = Cli.run("--help");
         assertThat(list.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(list.out()).contains("Commands:")
-                .containsPattern("\\n  run +Fetch every URL of the inputs concurrently")
+                .containsPattern("\\n  run +Fetch many URLs concurrently")
                 .containsPattern("\\n  demo +Run the whole pipeline")
                 .containsPattern("\\n  enqueue +Load URLs into the shared queue")
                 .containsPattern("\\n  worker +Work on the shared queue")
@@ -278,6 +278,21 @@ class CliTest {
         Cli.Result run = Cli.run("help", "run");
         assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(run.out()).contains("Usage: sluice run").contains("--per-host").contains("--jq");
+    }
+
+    /**
+     * The list of commands shows the first line of each command's description: a whole short sentence, on one line.
+     * Each line of a description is a paragraph of the command's own help, so none stops mid-sentence either.
+     */
+    @Test
+    void theHelpSummarisesEachCommandInOneWholeSentence() {
+        String help = Cli.run("--help").out();
+        List<String> list = help.substring(help.indexOf("Commands:\n") + "Commands:\n".length()).lines().toList();
+        assertThat(list).hasSize(Main.COMMANDS.size()); // help is listed, training is not: one line each
+        assertThat(list).allSatisfy(line -> assertThat(line).matches("  [a-z]+ +[A-Z].*[A-Za-z0-9)]\\."));
+
+        Main.COMMANDS.forEach((name, type) -> assertThat(type.getAnnotation(picocli.CommandLine.Command.class).description())
+                .as(name).allSatisfy(paragraph -> assertThat(paragraph).endsWith(".")));
     }
 
     @Test
