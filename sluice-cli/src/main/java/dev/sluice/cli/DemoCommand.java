@@ -66,15 +66,12 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (urls < 10) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--urls must be at least 10, was " + urls);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--urls: must be at least 10 (was " + urls + ")");
         }
-        if (concurrency < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1, was " + concurrency);
-        }
-        Path file = freshDatabase();
         // The demo origin is one host on loopback, ours: the per-host cap is lifted to show the whole concurrency.
-        SluiceConfig config = SluiceConfig.builder().concurrency(concurrency).perHost(concurrency)
-                .timeout(Duration.ofSeconds(1)).build();
+        SluiceConfig config = ConfigOptions.build(spec.commandLine(), SluiceConfig.builder().concurrency(concurrency)
+                .perHost(concurrency).timeout(Duration.ofSeconds(1)));
+        Path file = freshDatabase();
         int code;
         try (Origin origin = Origin.start()) {
             if (crawl) {

@@ -1,10 +1,10 @@
 package dev.sluice.cli;
 
 import dev.sluice.ResumeMode;
+import dev.sluice.SluiceConfig;
 import dev.sluice.input.LineSource;
 import dev.sluice.store.PgDatabase;
 import dev.sluice.WorkQueue;
-import dev.sluice.input.InputRequests;
 import dev.sluice.store.PgEnqueue;
 import dev.sluice.store.PgQueueStatus;
 import picocli.CommandLine;
@@ -17,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,12 +71,14 @@ final class EnqueueCommand implements Callable<Integer> {
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, problem);
         }
-        Duration dbOutage = outage.limit(cmd);
-        InputRequests reader = requests.input(cmd);
+        // the settings loading shares with a run, checked where a run's are (ConfigOptions)
+        SluiceConfig load = ConfigOptions.build(cmd, SluiceConfig.builder().storeOutage(outage.limit).input(requests.input(cmd))
+                .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE));
+        ResumeMode mode = load.resumeMode();
         Logging.configure(log, context.err(), null);
-        ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            WorkQueue.Loaded s = new PgEnqueue(database, reader, mode, Clock.systemUTC(), dbOutage, null).load(LineSource.of(List.copyOf(inputs), context.in()));
+            WorkQueue.Loaded s = new PgEnqueue(database, load.input(), mode, Clock.systemUTC(), load.storeOutage(), null)
+                    .load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());

@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        var config = options.config(cmd).toBuilder().input(requests.input(cmd)).build();
+        var config = options.config(cmd, requests.input(cmd));
         var processor = options.processor(cmd);
         String problem = LineSource.problem(inputs);
         if (problem != null) {

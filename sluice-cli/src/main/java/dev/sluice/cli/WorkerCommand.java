@@ -49,7 +49,7 @@ final class WorkerCommand implements Callable<Integer> {
                     + " chooses what is queued again: give it to 'sluice enqueue' (or 'sluice run')");
         }
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new CommandLine.ParameterException(cmd, "--lease must be at least 1s, was " + lease.toMillis() + "ms");
+            throw new CommandLine.ParameterException(cmd, "--lease: must be at least 1s (was " + lease.toMillis() + "ms)");
         }
         var config = options.config(cmd);
         var processor = options.processor(cmd);
