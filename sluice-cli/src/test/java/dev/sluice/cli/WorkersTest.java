@@ -120,7 +120,7 @@ class WorkersTest {
         // each lease the dead worker held was taken over: claimed a second time, finished by a live worker
         List<Long> takenOver = ids(shared, db, "SELECT id FROM queue WHERE claims > 1 AND state = 'done'"
                 + " AND finished_by NOT LIKE '%:" + victim.pid() + ":%'");
-        assertThat(takenOver).containsAll(heldWhenKilled);
+        assertThat(takenOver).as("rows finished by a live worker under a second claim").containsAll(heldWhenKilled);
         assertThat(scalar(shared, db, "SELECT count(*) FROM queue WHERE claims > 1 AND finished_by LIKE '%:" + victim.pid() + ":%'")).isZero();
         assertThat(err("a") + err("b")).contains("returned to the queue");
     }
