@@ -93,7 +93,7 @@ final class StatusLine {
     }
 
     /** Whether a file descriptor that leads to {@code path} (as /proc shows it) is a terminal: not a file, pipe or socket. */
-    static boolean isTerminalDevice(String path) {
+    private static boolean isTerminalDevice(String path) {
         return path.startsWith("/dev/pts/") || path.startsWith("/dev/tty") || path.equals("/dev/console");
     }
 }
