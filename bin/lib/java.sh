@@ -32,8 +32,12 @@ sluice_find_jdk() {
   return 1
 }
 
-sluice_quiet_maven() { # Maven's own Guava warns about sun.misc.Unsafe on JDK 24+; that noise is not ours.
+# Maven's own noise, not ours: its Guava warns about sun.misc.Unsafe on JDK 24+; and Debian's Maven (3.8.7, whose
+# jansi has no native library to tell a terminal) writes ESC[0m to stdout and stderr (a reset) even with
+# -B, so 'bin/sluice demo > demo.log 2>&1' got four of them from the first build (jansi.noreset: none).
+sluice_quiet_maven() {
+  export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true"
   if [ "$(sluice_java_feature "$JAVA")" -ge 24 ]; then
-    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    export MAVEN_OPTS="$MAVEN_OPTS --sun-misc-unsafe-memory-access=allow"
   fi
 }

@@ -152,11 +152,15 @@ public record SluiceConfig(
         return new Builder(this);
     }
 
-    /** Builds a {@link SluiceConfig}. Not thread-safe. {@link #build()} validates every value. */
+    /**
+     * Builds a {@link SluiceConfig}. Not thread-safe. {@link #build()} validates every value, and is the one place
+     * that does: a value it rejects is an {@link InvalidConfigException} naming the setting (as its method here is
+     * named), the rule, and the value.
+     */
     public static final class Builder {
         private int concurrency = 5;
         private boolean adaptive = false;
-        private int perHost = 0;
+        private Integer perHost = null; // null: the default (see perHost)
         private HostKey hostKey = HostKey.HOST;
         private double ratePerSecond = 0;
         private double perHostRate = 0;
@@ -190,7 +194,7 @@ public record SluiceConfig(
         private Builder(SluiceConfig c) {
             concurrency = c.concurrency;
             adaptive = c.adaptive;
-            perHost = c.perHost;
+            perHost = c.perHost > 0 ? c.perHost : null;
             hostKey = c.hostKey;
             ratePerSecond = c.ratePerSecond;
             perHostRate = c.perHostRate;
@@ -229,9 +233,9 @@ public record SluiceConfig(
         public Builder adaptive(boolean b) { adaptive = b; return this; }
 
         /**
-         * Most requests in flight at once to one host; 0 = the default, {@value SluiceConfig#DEFAULT_PER_HOST}
+         * Most requests in flight at once to one host, at least 1. Unset, the default: {@value SluiceConfig#DEFAULT_PER_HOST}
          * (Scrapy's default too: a browser opens 6 connections to a host, so 8 is a load no site notices),
-         * or the global cap under {@link #adaptive}. Default 0.
+         * or the global cap under {@link #adaptive}; the record's {@link SluiceConfig#perHost()} is then 0.
          */
         public Builder perHost(int n) { perHost = n; return this; }
 
@@ -336,49 +340,48 @@ public record SluiceConfig(
         public Builder input(InputRequests r) { input = r; return this; }
 
         public SluiceConfig build() {
-            positive("concurrency", concurrency);
-            atLeast("perHost", perHost, 0);
+            atLeast("concurrency", concurrency, 1);
+            if (perHost != null) {
+                atLeast("perHost", perHost, 1);
+            }
             Objects.requireNonNull(hostKey, "hostKey");
-            rate("rate", ratePerSecond);
+            rate("ratePerSecond", ratePerSecond);
             rate("perHostRate", perHostRate);
             atLeast("breakerFailures", breakerFailures, 0);
             positive("breakerCooldown", breakerCooldown);
             positive("timeout", timeout);
-            if (maxBodyBytes < 1) {
-                throw new IllegalArgumentException("maxBody must be at least 1 byte, was " + maxBodyBytes);
-            }
-            if (maxBodyBytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("maxBody must be below 2GiB, was " + maxBodyBytes + " bytes");
+            if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {
+                throw new InvalidConfigException("maxBodyBytes", "must be at least 1 byte and below 2GiB", maxBodyBytes + " bytes");
             }
             atLeast("maxRedirects", maxRedirects, 0);
             atLeast("retries", retries, 0);
             positive("backoffBase", backoffBase);
             positive("backoffCap", backoffCap);
             if (backoffCap.compareTo(backoffBase) < 0) {
-                throw new IllegalArgumentException("backoffCap must be >= backoffBase (" + backoffBase + "), was " + backoffCap);
+                throw new InvalidConfigException("backoffCap", "must be at least backoffBase (" + shown(backoffBase) + ")", shown(backoffCap));
             }
             positive("maxRetryAfter", maxRetryAfter);
-            positive("processThreads", processThreads);
+            atLeast("processThreads", processThreads, 1);
             positive("processTimeout", processTimeout);
             if (processMemoryBytes < 1) {
-                throw new IllegalArgumentException("processMemoryBytes must be at least 1, was " + processMemoryBytes);
+                throw new InvalidConfigException("processMemoryBytes", "must be at least 1 byte", processMemoryBytes + " bytes");
             }
             Objects.requireNonNull(resumeMode, "resumeMode");
             Objects.requireNonNull(grace, "grace");
             if (grace.isNegative()) {
-                throw new IllegalArgumentException("grace must be >= 0, was " + grace);
+                throw new InvalidConfigException("grace", "must not be negative", shown(grace));
             }
             atLeast("window", window, 0);
-            positive("writeBatchRows", writeBatchRows);
+            atLeast("writeBatchRows", writeBatchRows, 1);
             positive("writeBatchDelay", writeBatchDelay);
             positive("storeOutage", storeOutage);
             if (maxRequests < -1) {
-                throw new IllegalArgumentException("maxRequests must be >= 0 (or -1: no limit), was " + maxRequests);
+                throw new InvalidConfigException("maxRequests", "must be at least 0, or -1 for no limit", Long.toString(maxRequests));
             }
             Objects.requireNonNull(input, "input");
             int effectiveWindow = window > 0 ? window : Math.max(4096, 16 * concurrency);
-            return new SluiceConfig(concurrency, adaptive, perHost, hostKey, ratePerSecond, perHostRate, breakerFailures,
-                    breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
+            return new SluiceConfig(concurrency, adaptive, perHost == null ? 0 : perHost, hostKey, ratePerSecond, perHostRate,
+                    breakerFailures, breakerCooldown, respectRobots, timeout, maxBodyBytes, maxRedirects,
                     headers, retries, backoffBase, backoffCap, maxRetryAfter, processThreads, processTimeout,
                     processMemoryBytes, resumeMode,
                     storeBodies, grace, effectiveWindow, writeBatchRows, writeBatchDelay, storeOutage, maxRequests, input);
@@ -386,25 +389,31 @@ public record SluiceConfig(
 
         private static void rate(String name, double value) {
             if (!(value >= 0) || Double.isInfinite(value)) {
-                throw new IllegalArgumentException(name + " must be a number >= 0 (0 = unlimited), was " + value);
+                String shown = value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value) : Double.toString(value);
+                throw new InvalidConfigException(name, "must be a number of requests per second, 0 (unlimited) or more", shown);
             }
-        }
-
-        private static void positive(String name, int value) {
-            atLeast(name, value, 1);
         }
 
         private static void atLeast(String name, int value, int min) {
             if (value < min) {
-                throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+                throw new InvalidConfigException(name, "must be at least " + min, Integer.toString(value));
             }
         }
 
         private static void positive(String name, Duration d) {
             Objects.requireNonNull(d, name);
             if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, was " + d);
+                throw new InvalidConfigException(name, "must be longer than 0", shown(d));
             }
+        }
+
+        /** A duration as the CLI writes one ({@code 0s}, {@code 250ms}), when it is whole milliseconds; else ISO-8601. */
+        private static String shown(Duration d) {
+            if (d.getNano() % 1_000_000 != 0 || Math.abs(d.getSeconds()) > 1_000_000_000L) {
+                return d.toString();
+            }
+            long ms = d.toMillis();
+            return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
         }
     }
 }

@@ -15,7 +15,7 @@ record Concurrency(int ceiling, boolean adaptive) {
         return adaptive ? "auto:" + ceiling : Integer.toString(ceiling);
     }
 
-    /** Parses {@code N}, {@code auto} or {@code auto:N}; N at least 1. */
+    /** Parses {@code N}, {@code auto} or {@code auto:N}; SluiceConfig's builder checks N (at least 1). */
     static final class Converter implements CommandLine.ITypeConverter<Concurrency> {
         @Override
         public Concurrency convert(String value) {
@@ -27,9 +27,6 @@ record Concurrency(int ceiling, boolean adaptive) {
                 n = Integer.parseInt(number);
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a number, 'auto' or 'auto:N'");
-            }
-            if (n < 1) {
-                throw new CommandLine.TypeConversionException("must be at least 1, was " + value);
             }
             return new Concurrency(n, auto);
         }

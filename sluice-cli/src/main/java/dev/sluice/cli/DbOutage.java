@@ -11,15 +11,7 @@ final class DbOutage {
     @Option(names = "--db-outage", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
             description = "How long the database may fail in a row (restart, network cut, locked file) before the command "
                     + "stops; until then writing is retried with back-off and fetched results wait. Default: ${DEFAULT-VALUE}.")
-    Duration limit;
-
-    /** The limit; 0 is a usage error. */
-    Duration limit(CommandLine cmd) {
-        if (limit.isZero()) {
-            throw new CommandLine.ParameterException(cmd, "--db-outage must be longer than 0");
-        }
-        return limit;
-    }
+    Duration limit; // checked by SluiceConfig's builder (storeOutage), as ConfigOptions reports it
 
     /** A usage error unless {@code db} names a PostgreSQL database; {@code what} says what it is for (shown with it). */
     static void requirePostgres(CommandLine cmd, String db, String what) {

@@ -23,11 +23,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline against a built-in origin on loopback (no network needed):",
-                "2,000 URLs with latencies of 20-200 ms and a few faults (500s that succeed on retry, a 404,",
-                "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it.",
-                "With --crawl, work discovered as it goes instead: 4 cursor-paginated API chains of 25 pages",
-                "(--paginate, --jq; 20-60 ms a page) and a linked site of 1,000 pages (--follow-links; 30 ms a page)."})
+        description = {"Run the whole pipeline against a built-in origin; no network needed.",
+                "2,000 URLs on loopback with latencies of 20-200 ms and a few faults (500s that succeed on retry, a 404, "
+                        + "a hang, malformed JSON), -c 50, --jq, into a new SQLite file. Then shows where it is and how to query it.",
+                "With --crawl, work discovered as it goes instead: 4 cursor-paginated API chains of 25 pages "
+                        + "(--paginate, --jq; 20-60 ms a page) and a linked site of 1,000 pages (--follow-links; 30 ms a page)."})
 final class DemoCommand implements Callable<Integer> {
     static final String JQ = "{name, items: (.items | length)}";
     private static final int CRAWL_CHAINS = 4;
@@ -65,15 +65,12 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (urls < 10) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--urls must be at least 10, was " + urls);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--urls: must be at least 10 (was " + urls + ")");
         }
-        if (concurrency < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1, was " + concurrency);
-        }
-        Path file = freshDatabase();
         // The demo origin is one host on loopback, ours: the per-host cap is lifted to show the whole concurrency.
-        SluiceConfig config = SluiceConfig.builder().concurrency(concurrency).perHost(concurrency)
-                .timeout(Duration.ofSeconds(1)).build();
+        SluiceConfig config = ConfigOptions.build(spec.commandLine(), SluiceConfig.builder().concurrency(concurrency)
+                .perHost(concurrency).timeout(Duration.ofSeconds(1)));
+        Path file = freshDatabase();
         int code;
         try (Origin origin = Origin.start()) {
             if (crawl) {

@@ -4,9 +4,9 @@ import dev.sluice.ResumeMode;
 import dev.sluice.internal.input.LineSource;
 import dev.sluice.internal.store.postgres.PgDatabase;
 import dev.sluice.spi.Frontier;
-import dev.sluice.spi.InputRequests;
 import dev.sluice.internal.store.postgres.PgEnqueue;
 import dev.sluice.internal.store.postgres.PgQueueStatus;
+import dev.sluice.SluiceConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,15 +17,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "enqueue", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Load URLs into the shared queue of a PostgreSQL --db, for 'sluice worker's to fetch.",
-                "Streamed; the database removes duplicates, so loading the same or overlapping lists again adds each URL once."})
+        description = {"Load URLs into the shared queue of a PostgreSQL --db, for workers.",
+                "Each 'sluice worker' on that database then claims and fetches them. Streamed; the database removes "
+                        + "duplicates, so loading the same or overlapping lists again adds each URL once."})
 final class EnqueueCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
             description = "Files of requests, one per line: a URL, or a JSON request object (see --input-format); '#' comments "
@@ -71,12 +71,14 @@ final class EnqueueCommand implements Callable<Integer> {
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, problem);
         }
-        Duration dbOutage = outage.limit(cmd);
-        InputRequests reader = requests.input(cmd);
+        // the settings loading shares with a run, checked where a run's are (ConfigOptions)
+        SluiceConfig load = ConfigOptions.build(cmd, SluiceConfig.builder().storeOutage(outage.limit).input(requests.input(cmd))
+                .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE));
+        ResumeMode mode = load.resumeMode();
         Logging.configure(log, context.err(), null);
-        ResumeMode mode = refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE;
         try (PgDatabase database = PgDatabase.open(db, 1, System.getenv())) {
-            Frontier.Loaded s = PgEnqueue.loader(database, reader, mode, Clock.systemUTC(), dbOutage).load(LineSource.of(List.copyOf(inputs), context.in()));
+            Frontier.Loaded s = PgEnqueue.loader(database, load.input(), mode, Clock.systemUTC(), load.storeOutage())
+                    .load(LineSource.of(List.copyOf(inputs), context.in()));
             PgQueueStatus q = PgQueueStatus.read(database);
             PrintStream out = context.out();
             out.printf(Locale.ROOT, "Loaded %,d lines into %s%n", s.lines(), database.location());

@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Stream stored results to standard output as JSON lines or CSV, one row per URL.")
+@Command(name = "export", mixinStandardHelpOptions = true, description = {
+        "Stream stored results to standard output as JSON lines or CSV.",
+        "One row per URL, as table results holds it."})
 final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 

@@ -25,7 +25,7 @@ import java.util.Map;
         description = "Concurrent HTTP data pipeline: fetch many URLs at once, process each response, store every result.")
 public final class Main implements Runnable {
     /** The commands by name, in the order the help lists them. */
-    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+    static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
     static {
         COMMANDS.put("run", RunCommand.class);

@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Write a self-contained HTML report of a run: totals, throughput and in-flight over time, latency, outcomes,",
-                "hosts, host events, the slowest and failed URLs, the configuration. Opens offline in any browser; works while",
-                "the run is still going. Default: the latest run, with the runs that overlapped it (other workers of the job)."})
+        description = {"Write a self-contained HTML report of a run.",
+                "Totals, throughput and in-flight over time, latency, outcomes, hosts, host events, the slowest and failed "
+                        + "URLs, the configuration. Opens offline in any browser; works while the run is still going.",
+                "Default: the latest run, with the runs that overlapped it (other workers of the job)."})
 final class ReportCommand implements Callable<Integer> {
     @Mixin
     ExistingDatabase database;

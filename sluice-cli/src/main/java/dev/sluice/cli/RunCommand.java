@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Fetch every URL of the inputs concurrently, process each body, store every outcome.",
-                "Run it again on the same database to continue where it stopped.",
+        description = {"Fetch many URLs concurrently, process each body, store every outcome.",
+                "Every URL of the inputs ends with one row in --db. Run it again on the same database to continue where it stopped.",
                 "With a PostgreSQL --db: loads the inputs into the shared queue and works on it as one worker."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        var config = options.config(cmd).toBuilder().input(requests.input(cmd)).build();
+        var config = options.config(cmd, requests.input(cmd));
         var processor = options.processor(cmd);
         String problem = LineSource.problem(inputs);
         if (problem != null) {

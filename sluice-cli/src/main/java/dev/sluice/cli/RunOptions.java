@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.spi.InputRequests;
 import dev.sluice.HostKey;
 import dev.sluice.Processor;
 import dev.sluice.ResumeMode;
@@ -175,36 +176,22 @@ final class RunOptions {
             return null;
         }
         if (metricsPort < 1 || metricsPort > 65_535) {
-            throw new CommandLine.ParameterException(cmd, "--metrics-port must be a port, 1 to 65535: " + metricsPort);
+            throw new CommandLine.ParameterException(cmd, "--metrics-port: must be a port, 1 to 65535 (was " + metricsPort + ")");
         }
         return new MetricsEndpoint(metricsBind, metricsPort);
     }
 
-    /** The run's configuration; a bad combination is a usage error naming the option. */
+    /** The run's configuration; a bad value or combination is a usage error naming the option ({@link ConfigOptions}). */
     SluiceConfig config(CommandLine cmd) {
-        if (perHost != null) {
-            atLeast(cmd, "--per-host", perHost, 1);
-        }
-        atLeast(cmd, "--retries", retries, 0);
-        atLeast(cmd, "--breaker", breaker, 0);
-        if (processThreads != null) {
-            atLeast(cmd, "--process-threads", processThreads, 1);
-        }
-        rate(cmd, "--rate", rate);
-        rate(cmd, "--per-host-rate", perHostRate);
-        positive(cmd, "--timeout", timeout);
-        positive(cmd, "--max-retry-after", maxRetryAfter);
-        positive(cmd, "--breaker-cooldown", breakerCooldown);
-        positive(cmd, "--process-timeout", processTimeout);
-        if (processMemory != null && processMemory < 1) {
-            throw new CommandLine.ParameterException(cmd, "--process-memory must be at least 1 byte, was " + processMemory);
-        }
-        if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) {
-            throw new CommandLine.ParameterException(cmd, "--max-body must be between 1 byte and 2GiB, was " + maxBody + " bytes");
-        }
-        if (maxRequests < -1) {
-            throw new CommandLine.ParameterException(cmd, "--max-requests must be at least 0 (or -1: no limit), was " + maxRequests);
-        }
+        return ConfigOptions.build(cmd, builder(cmd));
+    }
+
+    /** The same, its input lines read by {@code input}. */
+    SluiceConfig config(CommandLine cmd, InputRequests input) {
+        return ConfigOptions.build(cmd, builder(cmd).input(input));
+    }
+
+    private SluiceConfig.Builder builder(CommandLine cmd) {
         if (retryFailed && refetch) {
             throw new CommandLine.ParameterException(cmd, "--retry-failed and --refetch exclude each other (--refetch already fetches the failed ones)");
         }
@@ -219,7 +206,6 @@ final class RunOptions {
         SluiceConfig.Builder b = SluiceConfig.builder()
                 .concurrency(concurrency.ceiling())
                 .adaptive(concurrency.adaptive())
-                .perHost(perHost == null ? 0 : perHost)
                 .hostKey(hostKey)
                 .ratePerSecond(rate)
                 .perHostRate(perHostRate)
@@ -234,15 +220,22 @@ final class RunOptions {
                 .headers(parsed)
                 .storeBodies(storeBody)
                 .grace(grace)
-                .storeOutage(outage.limit(cmd))
+                .storeOutage(outage.limit)
                 .maxRequests(maxRequests)
                 .resumeMode(refetch ? ResumeMode.REFETCH : retryFailed ? ResumeMode.RETRY_FAILED : ResumeMode.SKIP_DONE);
+        if (perHost != null) {
+            b.perHost(perHost);
+        }
         if (processThreads != null) {
             b.processThreads(processThreads);
         }
         int threads = processThreads != null ? processThreads : Runtime.getRuntime().availableProcessors();
-        b.processMemoryBytes(processMemory != null ? processMemory : defaultProcessMemory(threads, Runtime.getRuntime().maxMemory()));
-        return b.build();
+        if (processMemory != null) {
+            b.processMemoryBytes(processMemory);
+        } else if (threads >= 1) { // else the builder rejects --process-threads
+            b.processMemoryBytes(defaultProcessMemory(threads, Runtime.getRuntime().maxMemory()));
+        }
+        return b;
     }
 
     /**
@@ -293,18 +286,6 @@ final class RunOptions {
         }
     }
 
-    private static void rate(CommandLine cmd, String option, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new CommandLine.ParameterException(cmd, option + " must be a number of requests per second >= 0 (0 = unlimited), was " + value);
-        }
-    }
-
-    private static void positive(CommandLine cmd, String option, Duration value) {
-        if (value.isZero()) {
-            throw new CommandLine.ParameterException(cmd, option + " must be longer than 0");
-        }
-    }
-
     /** {@code host}, {@code domain} or {@code ip}, in any case. */
     static final class HostKeyConverter implements CommandLine.ITypeConverter<HostKey> {
         @Override
@@ -314,12 +295,6 @@ final class RunOptions {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not one of host, domain, ip");
             }
-        }
-    }
-
-    private static void atLeast(CommandLine cmd, String option, int value, int min) {
-        if (value < min) {
-            throw new CommandLine.ParameterException(cmd, option + " must be at least " + min + ", was " + value);
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = {
-        "Count the stored results: ok, failed, and failed by error; list the last runs.",
+        "Count the stored results by outcome and error; list the last runs.",
         "With a PostgreSQL --db, also the queue: queued, leased, done, failed, the workers holding leases, the oldest lease."})
 final class StatusCommand implements Callable<Integer> {
     /** How many of the last runs are listed. */

@@ -1,6 +1,9 @@
 package dev.sluice.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -59,10 +62,22 @@ final class StatusLine {
         }
     }
 
-    /** Whether standard error is an interactive terminal (so a live line makes sense). */
+    /**
+     * Whether standard error is an interactive terminal (so a live line makes sense). On Linux, asked of the file it
+     * is (/proc/self/fd/2): the JDK's console answers for standard input and output, and from a terminal,
+     * {@code sluice run … 2> log} would write the line's escape sequences into the log. Elsewhere, the console.
+     */
     static boolean stderrIsTerminal() {
         if ("dumb".equals(System.getenv("TERM")) || System.getenv("TERM") == null) {
             return false;
+        }
+        Path stderr = Path.of("/proc/self/fd/2");
+        if (Files.isSymbolicLink(stderr)) {
+            try {
+                return isTerminalDevice(Files.readSymbolicLink(stderr).toString());
+            } catch (IOException e) {
+                return false;
+            }
         }
         java.io.Console console = System.console();
         if (console == null) {
@@ -75,5 +90,10 @@ final class StatusLine {
         } catch (ReflectiveOperationException e) {
             return false;
         }
+    }
+
+    /** Whether a file descriptor that leads to {@code path} (as /proc shows it) is a terminal: not a file, pipe or socket. */
+    private static boolean isTerminalDevice(String path) {
+        return path.startsWith("/dev/pts/") || path.startsWith("/dev/tty") || path.equals("/dev/console");
     }
 }

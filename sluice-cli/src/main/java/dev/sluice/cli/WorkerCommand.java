@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "worker", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Work on the shared queue of a PostgreSQL --db: claim URLs under a lease, fetch, process and store them,",
-                "until the queue is drained (or, with --wait, until stopped). Start as many as you like, on any machine."})
+        description = {"Work on the shared queue of a PostgreSQL --db until it is drained.",
+                "Claims URLs under a lease, fetches, processes and stores them; with --wait, keeps waiting for more until "
+                        + "stopped. Start as many as you like, on any machine."})
 final class WorkerCommand implements Callable<Integer> {
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
@@ -48,7 +49,7 @@ final class WorkerCommand implements Callable<Integer> {
                     + " chooses what is queued again: give it to 'sluice enqueue' (or 'sluice run')");
         }
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new CommandLine.ParameterException(cmd, "--lease must be at least 1s, was " + lease.toMillis() + "ms");
+            throw new CommandLine.ParameterException(cmd, "--lease: must be at least 1s (was " + lease.toMillis() + "ms)");
         }
         var config = options.config(cmd);
         var processor = options.processor(cmd);

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,15 +192,63 @@ class CliTest {
         Path in = urls("/x");
         assertUsage(Cli.run("run", dir.resolve("missing.txt").toString(), "--db", db()), "input file '" + dir.resolve("missing.txt") + "' does not exist");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--jq", ".items[] |"), "--jq: invalid jq expression");
-        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "0"), "'--concurrency': must be at least 1, was 0");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "0"), "--concurrency: must be at least 1 (was 0)");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "-c", "fast"), "'fast' is not a number, 'auto' or 'auto:N'");
-        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host", "0"), "--per-host must be at least 1, was 0");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host", "0"), "--per-host: must be at least 1 (was 0)");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host-key", "street"), "'street' is not one of host, domain, ip");
-        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host-rate", "-1"), "--per-host-rate must be a number");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--per-host-rate", "-1"),
+                "--per-host-rate: must be a number of requests per second, 0 (unlimited) or more (was -1)");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--retry-failed", "--refetch"), "exclude each other");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "-H", "no colon here"), "--header: header 'no colon here'");
         assertUsage(Cli.run("run", in.toString(), "--db", db(), "--bogus"), "Unknown option: '--bogus'");
         assertUsage(Cli.run(), "name a command");
+    }
+
+    /**
+     * SluiceConfig's builder checks these values, and only it: each rejected one is a usage error in its words, naming
+     * the option (ConfigOptions maps each setting to its option), before anything is opened or fetched.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            -c                  | 0      | --concurrency: must be at least 1 (was 0)
+            -c                  | auto:0 | --concurrency: must be at least 1 (was 0)
+            --per-host          | 0      | --per-host: must be at least 1 (was 0)
+            --rate              | -1     | --rate: must be a number of requests per second, 0 (unlimited) or more (was -1)
+            --rate              | NaN    | --rate: must be a number of requests per second, 0 (unlimited) or more (was NaN)
+            --per-host-rate     | Infinity | --per-host-rate: must be a number of requests per second, 0 (unlimited) or more (was Infinity)
+            --breaker           | -1     | --breaker: must be at least 0 (was -1)
+            --breaker-cooldown  | 0s     | --breaker-cooldown: must be longer than 0 (was 0s)
+            --timeout           | 0ms    | --timeout: must be longer than 0 (was 0s)
+            --max-body          | 0      | --max-body: must be at least 1 byte and below 2GiB (was 0 bytes)
+            --max-body          | 2GiB   | --max-body: must be at least 1 byte and below 2GiB (was 2147483648 bytes)
+            --retries           | -1     | --retries: must be at least 0 (was -1)
+            --max-retry-after   | 0s     | --max-retry-after: must be longer than 0 (was 0s)
+            --process-threads   | 0      | --process-threads: must be at least 1 (was 0)
+            --process-timeout   | 0s     | --process-timeout: must be longer than 0 (was 0s)
+            --process-memory    | 0      | --process-memory: must be at least 1 byte (was 0 bytes)
+            --db-outage         | 0s     | --db-outage: must be longer than 0 (was 0s)
+            --max-requests      | -2     | --max-requests: must be at least 0, or -1 for no limit (was -2)
+            """)
+    void aValueTheConfigRejectsIsAUsageErrorNamingItsOption(String option, String value, String message) throws Exception {
+        Path in = urls("/rejected");
+
+        Cli.Result r = Cli.run("run", in.toString(), "--db", db(), option, value);
+
+        assertUsage(r, "run: " + message + "\n");
+        assertThat(r.err().lines()).hasSize(2); // the message, and where to find help
+        assertThat(Files.exists(Path.of(db()))).isFalse();
+        assertThat(origin.requests("/rejected")).isZero();
+    }
+
+    /** The other commands that take a config's values say the same. */
+    @Test
+    void workerEnqueueAndDemoReportRejectedValuesTheSameWay() {
+        String pg = "postgresql://u@127.0.0.1:1/x"; // nothing listens there: a usage error comes before any connection
+        assertUsage(Cli.run("worker", "--db", pg, "--per-host", "0"), "worker: --per-host: must be at least 1 (was 0)");
+        assertUsage(Cli.runWithInput("http://x/\n", "enqueue", "--db", pg, "--db-outage", "0ms"),
+                "enqueue: --db-outage: must be longer than 0 (was 0s)");
+        assertUsage(Cli.run("demo", "--db", db(), "-c", "0"), "demo: --concurrency: must be at least 1 (was 0)");
+        assertThat(Files.exists(Path.of(db()))).isFalse();
     }
 
     @Test
@@ -244,8 +294,8 @@ class CliTest {
         assertUsage(Cli.run("enqueue", in.toString(), "--db", db()), "'sluice run' reads the input itself");
         assertUsage(Cli.run("enqueue", in.toString()), "Missing required option: '--db=URL'");
         assertUsage(Cli.run("worker", "--db", pg, "--retry-failed"), "give it to 'sluice enqueue'");
-        assertUsage(Cli.run("worker", "--db", pg, "--lease", "100ms"), "--lease must be at least 1s");
-        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--db-outage", "0s"), "--db-outage must be longer than 0");
+        assertUsage(Cli.run("worker", "--db", pg, "--lease", "100ms"), "--lease: must be at least 1s (was 100ms)");
+        assertUsage(Cli.run("run", in.toString(), "--db", db(), "--db-outage", "0s"), "--db-outage: must be longer than 0 (was 0s)");
     }
 
     @Test
@@ -267,7 +317,7 @@ class CliTest {
         Cli.Result list = Cli.run("--help");
         assertThat(list.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(list.out()).contains("Commands:")
-                .containsPattern("\\n  run +Fetch every URL of the inputs concurrently")
+                .containsPattern("\\n  run +Fetch many URLs concurrently")
                 .containsPattern("\\n  demo +Run the whole pipeline")
                 .containsPattern("\\n  enqueue +Load URLs into the shared queue")
                 .containsPattern("\\n  worker +Work on the shared queue")
@@ -278,6 +328,21 @@ class CliTest {
         Cli.Result run = Cli.run("help", "run");
         assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(run.out()).contains("Usage: sluice run").contains("--per-host").contains("--jq");
+    }
+
+    /**
+     * The list of commands shows the first line of each command's description: a whole short sentence, on one line.
+     * Each line of a description is a paragraph of the command's own help, so none stops mid-sentence either.
+     */
+    @Test
+    void theHelpSummarisesEachCommandInOneWholeSentence() {
+        String help = Cli.run("--help").out();
+        List<String> list = help.substring(help.indexOf("Commands:\n") + "Commands:\n".length()).lines().toList();
+        assertThat(list).hasSize(Main.COMMANDS.size()); // help is listed, training is not: one line each
+        assertThat(list).allSatisfy(line -> assertThat(line).matches("  [a-z]+ +[A-Z].*[A-Za-z0-9)]\\."));
+
+        Main.COMMANDS.forEach((name, type) -> assertThat(type.getAnnotation(picocli.CommandLine.Command.class).description())
+                .as(name).allSatisfy(paragraph -> assertThat(paragraph).endsWith(".")));
     }
 
     @Test

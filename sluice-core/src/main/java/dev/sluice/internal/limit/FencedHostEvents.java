@@ -1,5 +1,6 @@
 package dev.sluice.internal.limit;
 
+import dev.sluice.HostEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.sluice.internal.limit;
 
+import dev.sluice.HostEvents;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,5 +1,7 @@
 package dev.sluice.internal.limit;
 
+import dev.sluice.HostEvents;
+import dev.sluice.internal.pipeline.RunFactsRecorder;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
 import dev.sluice.internal.fetch.RetryPolicy;
@@ -34,7 +36,7 @@ class SchedulerLockOrderTest {
     private static final String ADMIT = "admitLock";
     private static final String SCHEDULER = "Scheduler.lock";
     private static final String TIMER = "sluice-timer";
-    private static final String FACTS = "RunFacts.lock";
+    private static final String FACTS = "RunFactsRecorder.lock";
 
     /** The pairs "**`A` → `B`**" of the doc's "Lock order" section. */
     static Set<List<String>> documentedPairs() throws IOException {
@@ -116,7 +118,7 @@ class SchedulerLockOrderTest {
     }
 
     /** What the scheduler calls: the timer (its queue lock), and host events into a real RunFacts (its lock). */
-    private Scheduler start(SluiceConfig config, RunFacts facts) {
+    private Scheduler start(SluiceConfig config, RunFactsRecorder facts) {
         Timer timer = new Timer() {
             @Override
             public Cancellable schedule(Runnable task, long delayNanos) {
@@ -192,7 +194,7 @@ class SchedulerLockOrderTest {
         Set<List<String>> documented = documentedPairs();
         assertThat(documented).as("the doc's pairs, as parsed").contains(List.of(ADMIT, SCHEDULER), List.of(SCHEDULER, TIMER));
 
-        RunFacts facts = new RunFactsRecorder(Clock.systemUTC());
+        RunFactsRecorder facts = new RunFactsRecorder(Clock.systemUTC());
         scheduler = start(SluiceConfig.builder().concurrency(10).perHost(5).adaptive(true).breakerFailures(1)
                 .breakerCooldown(Duration.ofSeconds(1)).build(), facts);
         // Host a: a round of answers at its adaptive limit (limitChanged).

@@ -1,5 +1,6 @@
 package dev.sluice.internal.limit;
 
+import dev.sluice.HostEvents;
 import dev.sluice.ErrorKind;
 import dev.sluice.SluiceConfig;
 import dev.sluice.internal.fetch.RetryPolicy;
