@@ -103,11 +103,13 @@ class LimitsTest {
 
             List<Instant> arrivals = paths.stream().flatMap(p -> origin.arrivals(p).stream()).sorted().toList();
             assertThat(arrivals).hasSize(45);
-            // Measured at the server, as a polite client is judged. The first requests also open connections,
-            // which delays their arrival by varying amounts, so the rate is taken from the fifth arrival on:
-            // 40 intervals of 50 ms, within 10 %. Without the limit all 45 would arrive within a few ms.
+            // Measured at the server, as a polite client is judged: never faster than the rate. The first requests
+            // also open connections, which delays their arrival by varying amounts, so the rate is taken from the
+            // fifth arrival on: 40 intervals of 50 ms, at most 10 % faster. Without the limit all 45 would arrive
+            // within a few ms. A starved CPU (CI) can only make starts later, so below the rate the bound is loose;
+            // the exact spacing is SchedulerTest's, on a hand-set clock.
             double seconds = Duration.between(arrivals.get(4), arrivals.get(44)).toNanos() / 1e9;
-            assertThat(40 / seconds).as("requests per second at the server").isBetween(18.0, 22.0);
+            assertThat(40 / seconds).as("requests per second at the server").isBetween(10.0, 22.0);
             for (Instant from : arrivals.subList(4, arrivals.size())) {
                 Instant to = from.plusSeconds(1);
                 assertThat(arrivals.stream().filter(a -> !a.isBefore(from) && a.isBefore(to)).count())
