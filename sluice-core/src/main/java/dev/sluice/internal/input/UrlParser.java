@@ -89,7 +89,13 @@ public final class UrlParser {
                 rest = rest.substring(end);
             }
         }
-        int path = rest.startsWith(":") ? rest.length() - rest.replaceFirst("^:[^/?]*", "").length() : 0;
+        int path = 0; // where the path starts: after a port that stays (found by hand: a regex is compiled per call)
+        if (rest.startsWith(":")) {
+            path = 1;
+            while (path < rest.length() && rest.charAt(path) != '/' && rest.charAt(path) != '?') {
+                path++;
+            }
+        }
         if (path == rest.length() || rest.charAt(path) == '?') {
             rest = rest.substring(0, path) + "/" + rest.substring(path);
         }
