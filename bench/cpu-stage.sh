@@ -26,7 +26,7 @@ mkdir -p "$BENCH_TMP/classes"
 "$JAVA_HOME/bin/javac" -nowarn -d "$BENCH_TMP/classes" -cp "$jar" "$here/CpuStage.java" 2>&1 | grep -v '^Note:' >&2 || true
 
 java_stage() { # MODE -> "MODE ms MB/s record"
-  timeout 300 "$JAVA" -XX:+UseSerialGC -cp "$BENCH_TMP/classes:$jar" dev.sluice.process.CpuStage \
+  timeout 300 "$JAVA" -XX:+UseSerialGC -cp "$BENCH_TMP/classes:$jar" dev.sluice.internal.process.CpuStage \
     "$BENCH_TMP/body.json" "$EXPR" "$SECONDS_EACH" "$1"
 }
 best_fast=0 best_whole=0 best_py=0
