@@ -146,7 +146,6 @@ final class PgRows implements ResultRows {
         }
     }
 
-    /** A 304 to a refetch: only the fetch's time, attempts and elapsed time change; a vanished row becomes a failure. */
     private static void setRun(PreparedStatement st, int i, Long run) throws SQLException {
         if (run == null) {
             st.setNull(i, Types.BIGINT);
@@ -155,6 +154,7 @@ final class PgRows implements ResultRows {
         }
     }
 
+    /** A 304 to a refetch: only the fetch's time, attempts and elapsed time change; a vanished row becomes a failure. */
     private static Set<String> markUnchanged(Connection c, List<RequestResult> unchanged, Long run) throws SQLException {
         List<RequestResult> vanished = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(
