@@ -10,6 +10,12 @@ import java.net.URI;
  * @param httpStatus  the 2xx status
  * @param contentType the Content-Type header, or null
  * @param body        the whole body (never null; may be empty). Do not modify.
+ * @param headers     the response's headers
  */
-public record FetchedBody(String url, URI finalUri, int httpStatus, String contentType, byte[] body) {
+public record FetchedBody(String url, URI finalUri, int httpStatus, String contentType, byte[] body, Headers headers) {
+
+    /** A body whose headers are not known beyond its Content-Type. */
+    public FetchedBody(String url, URI finalUri, int httpStatus, String contentType, byte[] body) {
+        this(url, finalUri, httpStatus, contentType, body, Headers.NONE);
+    }
 }

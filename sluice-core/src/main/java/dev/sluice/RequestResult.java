@@ -1,7 +1,5 @@
 package dev.sluice;
 
-import dev.sluice.Discovered;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +21,7 @@ import java.util.Objects;
  * @param elapsedMs   wall time from the first attempt's start to the outcome, back-off included
  * @param fetchedAt   when the outcome was decided (UTC)
  * @param records     JSON texts produced by the processor, in order (empty when none)
+ * @param extraction  the rows and rejects for the typed tables ({@code --table}); {@link Extraction#NONE} when none
  * @param body        the raw body when bodies are kept, else null
  * @param validators  the response's ETag and Last-Modified, kept for a conditional refetch; NONE when it had none
  *                    or was redirected (they would describe another resource)
@@ -44,6 +43,7 @@ public record RequestResult(
         long elapsedMs,
         Instant fetchedAt,
         List<String> records,
+        Extraction extraction,
         byte[] body,
         Validators validators,
         boolean unchanged,
@@ -63,6 +63,7 @@ public record RequestResult(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         records = List.copyOf(records);
+        Objects.requireNonNull(extraction, "extraction");
         discovered = List.copyOf(discovered);
         Objects.requireNonNull(validators, "validators");
         if ((status == Status.FAILED) != (error != null)) {
@@ -73,7 +74,7 @@ public record RequestResult(
     /** This result with only {@code these} of its discovered requests (those new to the frontier). */
     public RequestResult withDiscovered(List<Discovered> these) {
         return new RequestResult(request, status, httpStatus, attempts, error, detail, bytes, contentType, sha256, elapsedMs,
-                fetchedAt, records, body, validators, unchanged, these);
+                fetchedAt, records, extraction, body, validators, unchanged, these);
     }
 
     /** The request's URL, as stored. */
@@ -94,12 +95,12 @@ public record RequestResult(
     public static RequestResult failed(Request request, ErrorKind error, String detail, Integer httpStatus,
                                    int attempts, long elapsedMs, Instant fetchedAt) {
         return new RequestResult(request, Status.FAILED, httpStatus, attempts, error, detail,
-                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, false, List.of());
+                null, null, null, elapsedMs, fetchedAt, List.of(), Extraction.NONE, null, Validators.NONE, false, List.of());
     }
 
     /** A refetch answered 304 Not Modified: the stored result stays, with this fetch's time. */
     public static RequestResult unchanged(Request request, int attempts, long elapsedMs, Instant fetchedAt) {
         return new RequestResult(request, Status.OK, 304, attempts, null, null,
-                null, null, null, elapsedMs, fetchedAt, List.of(), null, Validators.NONE, true, List.of());
+                null, null, null, elapsedMs, fetchedAt, List.of(), Extraction.NONE, null, Validators.NONE, true, List.of());
     }
 }

@@ -22,9 +22,10 @@ public sealed interface Attempt {
      * @param etag         the ETag header, raw (quotes and {@code W/} kept), or null
      * @param lastModified the Last-Modified header, raw, or null
      * @param links        the raw values of every Link header, in order (empty when none): where pagination may point
+     * @param headers      every header of the response
      */
     record Success(int httpStatus, String contentType, byte[] body, URI finalUri, String etag, String lastModified,
-                   java.util.List<String> links) implements Attempt {
+                   java.util.List<String> links, dev.sluice.Headers headers) implements Attempt {
     }
 
     /**

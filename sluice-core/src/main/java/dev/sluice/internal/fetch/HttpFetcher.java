@@ -149,7 +149,8 @@ public final class HttpFetcher implements AutoCloseable {
             if (status >= 200 && status < 300) {
                 HttpFields received = response.getHeaders();
                 return new Attempt.Success(status, received.get(HttpHeader.CONTENT_TYPE), got.body(), current,
-                        received.get(HttpHeader.ETAG), received.get(HttpHeader.LAST_MODIFIED), links(received));
+                        received.get(HttpHeader.ETAG), received.get(HttpHeader.LAST_MODIFIED), links(received),
+                        new ResponseHeaders(received));
             }
             return Failures.status(status, response.getReason(),
                     RetryAfter.parse(response.getHeaders().get(HttpHeader.RETRY_AFTER), clock));

@@ -146,7 +146,7 @@ final class RequestJob implements Scheduler.Task {
                 // The discovery rules build next URLs from the URI as requested: its user information (a password)
                 // is not in it, and is not carried to what it discovers.
                 ctx.process().submit(new ProcessStage.Job(
-                        new FetchedBody(request.url(), s.finalUri(), s.httpStatus(), s.contentType(), s.body()), received,
+                        new FetchedBody(request.url(), s.finalUri(), s.httpStatus(), s.contentType(), s.body(), s.headers()), received,
                         attempts, start, request, uri.toString(), s.links(), lineage));
                 return true;
             }

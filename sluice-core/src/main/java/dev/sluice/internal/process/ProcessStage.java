@@ -403,7 +403,7 @@ public final class ProcessStage {
         boolean ok = failure == null;
         return new RequestResult(job.request(), ok ? RequestResult.Status.OK : RequestResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
-                digest, elapsedMs, clock.instant(), records, keepBodies ? f.body() : null, job.validators(), false,
+                digest, elapsedMs, clock.instant(), records, dev.sluice.Extraction.NONE, keepBodies ? f.body() : null, job.validators(), false,
                 discovered);
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.internal.store;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Extraction;
 import dev.sluice.RunRecord;
 import dev.sluice.spi.Store;
 import dev.sluice.StoreException;
@@ -104,6 +105,7 @@ public abstract class SqlStore implements Store {
                 rs.getLong(10),
                 d.time(rs, 11),
                 List.of(),
+                Extraction.NONE,
                 null,
                 new Validators(rs.getString(12), rs.getString(13)),
                 rs.getBoolean(14),

@@ -30,7 +30,7 @@ class SqliteFrontierTest {
 
     private static RequestResult ok(String url) {
         return new RequestResult(Request.get(url), RequestResult.Status.OK, 200, 1, null, null, 2L, "application/json", "ab", 5, Instant.now(),
-                List.of(), null, Validators.NONE, false, List.of());
+                List.of(), dev.sluice.Extraction.NONE, null, Validators.NONE, false, List.of());
     }
 
     /**

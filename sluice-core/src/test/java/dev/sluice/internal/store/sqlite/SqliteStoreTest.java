@@ -38,7 +38,7 @@ class SqliteStoreTest {
     /** {@code n} ok results, each with three records. */
     private static List<RequestResult> okRows(String prefix, int n) {
         return IntStream.range(0, n).mapToObj(i -> new RequestResult(Request.get("http://" + prefix + ".example/" + i), RequestResult.Status.OK,
-                200, 1, null, null, 100L, "application/json", "ab", 5, Instant.now(), List.of("1", "2", "3"), null,
+                200, 1, null, null, 100L, "application/json", "ab", 5, Instant.now(), List.of("1", "2", "3"), dev.sluice.Extraction.NONE, null,
                 Validators.NONE, false, List.of())).toList();
     }
 
