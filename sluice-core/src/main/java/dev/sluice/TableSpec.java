@@ -70,9 +70,12 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
     public enum SchemaContract {
         /** New columns are added and inferred types widened; a value that still does not fit is rejected, its row kept. */
         EVOLVE,
-        /** The columns are fixed: a new column or a value that does not fit rejects its row. */
+        /**
+         * The columns are fixed: a new column or a value that does not fit rejects its row, which is kept whole in
+         * {@code rejects} (as a JSON object), with its child rows left out.
+         */
         FREEZE,
-        /** As freeze, but the row is left out and counted in {@code rejects}. */
+        /** As freeze, but only the values that do not fit are kept in {@code rejects}. */
         DISCARD_ROW,
         /** As freeze, but only the value is left out (NULL) and counted in {@code rejects}. */
         DISCARD_VALUE;

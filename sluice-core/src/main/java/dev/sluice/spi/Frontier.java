@@ -116,6 +116,13 @@ public interface Frontier extends AutoCloseable {
     void limitRequests(long max);
 
     /**
+     * From now on, completions also store each result's {@linkplain RequestResult#extraction() rows} in the typed
+     * table {@code schema} describes (and its child tables), in the same transaction. Called before the run, once;
+     * creates the table and its declared columns where they are not there yet.
+     */
+    void storeTables(TableSchema schema) throws StoreException;
+
+    /**
      * Loads the lines of {@code source}, read as requests by {@code reader}, into the frontier, in batches of one
      * transaction each, until it ends or {@code stopped} says so; a line that is not a request Sluice can send is stored at once as a failed row
      * ({@code invalid_url}, naming its line), and {@code invalidStored} is told of those after their commit.

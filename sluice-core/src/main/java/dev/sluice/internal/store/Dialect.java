@@ -1,10 +1,16 @@
 package dev.sluice.internal.store;
 
+import dev.sluice.ColumnType;
+import dev.sluice.TableRow;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -77,4 +83,120 @@ public enum Dialect {
     public String text(String s) {
         return this == SQLITE || s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\ufffd');
     }
+
+    // ---- typed tables
+
+    /** An identifier quoted: user columns may be called {@code order} or {@code user}. */
+    public static String quote(String name) {
+        return "\"" + name + "\"";
+    }
+
+    /** The SQL type of a typed table's column ({@code precision} 0: an unbounded decimal). */
+    public String sqlType(ColumnType type, int precision, int scale) {
+        boolean lite = this == SQLITE;
+        return switch (type) {
+            case BOOL -> lite ? "BOOLEAN" : "boolean";
+            case BIGINT -> lite ? "BIGINT" : "bigint";
+            case DECIMAL -> (lite ? "DECIMAL" : "numeric") + (precision > 0 ? "(" + precision + "," + scale + ")" : "");
+            case DOUBLE -> lite ? "DOUBLE PRECISION" : "double precision";
+            case DATE -> lite ? "DATE" : "date";
+            case TIMESTAMP -> lite ? "TIMESTAMP" : "timestamptz";
+            // SQLite gives a column named JSON numeric affinity, which would turn the JSON text 1.50 into 1.5
+            case TEXT, JSON -> lite ? "TEXT" : (type == ColumnType.JSON ? "jsonb" : "text");
+        };
+    }
+
+    /** The placeholder of a value of {@code type}. */
+    public String placeholder(ColumnType type) {
+        return type == ColumnType.JSON ? json() : "?";
+    }
+
+    /**
+     * The statement that widens a column's type, or null where none is needed: SQLite keeps any value in any column,
+     * so only its catalog says the new type.
+     */
+    public String widen(String table, String column, ColumnType to) {
+        if (this == SQLITE) {
+            return null;
+        }
+        String c = quote(column);
+        String using = switch (to) {
+            case TIMESTAMP -> "(" + c + "::timestamp AT TIME ZONE 'UTC')"; // a date is midnight UTC, whatever the session's zone
+            case JSON -> "to_jsonb(" + c + ")";
+            default -> c + "::" + sqlType(to, 0, 0);
+        };
+        return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + c + " TYPE " + sqlType(to, 0, 0) + " USING " + using;
+    }
+
+    /**
+     * Binds a value fitted to a column of {@code type} (of the class {@link ColumnType} names for it, or null). SQLite
+     * keeps dates and timestamps as ISO-8601 text, booleans as 0 and 1, decimals as their text (numeric affinity
+     * keeps them as exact as it can).
+     */
+    public void bind(PreparedStatement st, int i, ColumnType type, Object v) throws SQLException {
+        if (v == null) {
+            st.setNull(i, nullType(type));
+            return;
+        }
+        switch (v) {
+            case Boolean b -> {
+                if (this == SQLITE) {
+                    st.setInt(i, b ? 1 : 0);
+                } else {
+                    st.setBoolean(i, b);
+                }
+            }
+            case Long l -> st.setLong(i, l);
+            case Double d -> st.setDouble(i, d);
+            case BigDecimal d -> {
+                if (this == SQLITE) {
+                    st.setString(i, d.toPlainString());
+                } else {
+                    st.setBigDecimal(i, d);
+                }
+            }
+            case LocalDate d -> {
+                if (this == SQLITE) {
+                    st.setString(i, d.toString());
+                } else {
+                    st.setObject(i, d);
+                }
+            }
+            case Instant t -> time(st, i, t);
+            case String s -> st.setString(i, text(s));
+            case TableRow.Json j -> st.setString(i, j.text());
+            default -> throw new IllegalArgumentException("not a table value: " + v.getClass().getName());
+        }
+    }
+
+    private int nullType(ColumnType type) {
+        if (this == SQLITE) {
+            return Types.NULL;
+        }
+        return switch (type) {
+            case BOOL -> Types.BOOLEAN;
+            case BIGINT -> Types.BIGINT;
+            case DECIMAL -> Types.NUMERIC;
+            case DOUBLE -> Types.DOUBLE;
+            case DATE -> Types.DATE;
+            case TIMESTAMP -> Types.TIMESTAMP_WITH_TIMEZONE;
+            case TEXT, JSON -> Types.VARCHAR;
+        };
+    }
+
+    /**
+     * Serialises changes to typed tables' schemas among the workers sharing a database, until the transaction ends:
+     * PostgreSQL's advisory lock. SQLite's one writer per file needs none.
+     */
+    public void lockSchemas(Connection c) throws SQLException {
+        if (this == POSTGRES) {
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                st.setLong(1, SCHEMA_LOCK);
+                st.executeQuery().close();
+            }
+        }
+    }
+
+    /** The advisory lock's key for schema changes: "tables" in ASCII. */
+    private static final long SCHEMA_LOCK = 0x7461626c6573L;
 }

@@ -1,6 +1,5 @@
 package dev.sluice.internal.store;
 
-import dev.sluice.spi.RunFacts;
 import dev.sluice.Printable;
 import dev.sluice.Request;
 import dev.sluice.StoreException;
@@ -12,6 +11,8 @@ import dev.sluice.Lineage;
 import dev.sluice.spi.RunFacts;
 import dev.sluice.internal.store.runs.RunFactsRows;
 import dev.sluice.internal.store.runs.RunRows;
+import dev.sluice.internal.store.tables.TypedTables;
+import dev.sluice.spi.TableSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,8 @@ public abstract class SqlFrontier implements Frontier {
     private volatile Long run;
     /** Its facts, written by each commit; null for none. */
     private volatile RunFacts facts;
+    /** Where results' rows go ({@code --table}); null: no typed table. */
+    private volatile TypedTables tables;
     /** {@code --max-requests}: the most rows the frontier may hold before discoveries are dropped; -1 no limit. */
     private volatile long requestLimit = -1;
 
@@ -179,6 +182,14 @@ public abstract class SqlFrontier implements Frontier {
     }
 
     @Override
+    public final void storeTables(TableSchema schema) throws StoreException {
+        if (tables != null) {
+            throw new IllegalStateException("this frontier stores table " + schema.table() + " already");
+        }
+        tables = TypedTables.open(db, schema);
+    }
+
+    @Override
     public final void limitRequests(long max) {
         requestLimit = max;
     }
@@ -193,17 +204,26 @@ public abstract class SqlFrontier implements Frontier {
         RunFacts.Pending pending = facts == null ? null : facts.pending();
         Long current = run;
         String what = "cannot store " + once.size() + (once.size() == 1 ? " result" : " results");
+        TypedTables typed = tables;
+        TypedTables.Plan[] planned = new TypedTables.Plan[1];
         Completion done = db.writes().inTransaction(what, c -> {
+            // schema changes first: their lock is taken before any row's
+            TypedTables.Plan plan = typed == null ? null : typed.plan(c, once);
+            planned[0] = plan;
             Set<String> mine = finish(c, once);
             List<RequestResult> owned = new ArrayList<>(mine.size());
             List<RequestResult> notFinished = new ArrayList<>();
             for (RequestResult r : once) {
                 (mine.contains(r.id()) ? owned : notFinished).add(r);
             }
-            Set<String> vanished = db.rows().write(c, owned, id -> {
+            java.util.function.Predicate<String> mayHaveRows = id -> {
                 Held h = held.get(id);
                 return h == null || h.stored();
-            }, current);
+            };
+            Set<String> vanished = db.rows().write(c, owned, mayHaveRows, current);
+            if (plan != null) {
+                typed.write(c, plan, owned, mayHaveRows, current);
+            }
             if (!vanished.isEmpty()) {
                 failQueueRows(c, vanished);
             }
@@ -216,6 +236,9 @@ public abstract class SqlFrontier implements Frontier {
         });
         if (pending != null) {
             facts.written(pending);
+        }
+        if (typed != null) {
+            typed.committed(planned[0]);
         }
         List<RequestResult> stored = done.stored();
         if (!done.notFinished().isEmpty()) {

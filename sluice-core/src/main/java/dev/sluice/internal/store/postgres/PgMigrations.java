@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class PgMigrations {
     /** In order; the version of each is its position + 1. Append only: never edit a released one. */
-    private static final List<String> MIGRATIONS = List.of("V1__schema.sql", "V2__lineage.sql", "V3__requests.sql", "V4__runs.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__schema.sql", "V2__lineage.sql", "V3__requests.sql", "V4__runs.sql", "V5__tables.sql");
     /** The migration that reads the identities {@link LegacyRequestIds} computes first. */
     private static final int REQUEST_IDS = 3;
     /** The advisory lock's key: "sluice" in ASCII, so it does not collide with an application's small numbers. */

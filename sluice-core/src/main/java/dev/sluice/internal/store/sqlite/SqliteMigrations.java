@@ -22,7 +22,7 @@ import java.util.List;
 final class SqliteMigrations {
     /** In order; the version of each is its position + 1. Append only: never edit a released one. */
     private static final List<String> MIGRATIONS = List.of("V1__results.sql", "V2__politeness.sql", "V3__frontier.sql",
-            "V4__requests.sql", "V5__runs.sql");
+            "V4__requests.sql", "V5__runs.sql", "V6__tables.sql");
     /** The migration that reads the identities {@link LegacyRequestIds} computes first. */
     private static final int REQUEST_IDS = 4;
 

@@ -1,0 +1,476 @@
+package dev.sluice.internal.store.tables;
+
+import dev.sluice.ColumnType;
+import dev.sluice.Rejected;
+import dev.sluice.RequestResult;
+import dev.sluice.StoreException;
+import dev.sluice.TableRow;
+import dev.sluice.TableSpec.SchemaContract;
+import dev.sluice.internal.store.Dialect;
+import dev.sluice.internal.store.SqlDatabase;
+import dev.sluice.spi.TableSchema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static dev.sluice.internal.store.Dialect.quote;
+
+/**
+ * Stores results' rows ({@link RequestResult#extraction()}) in one typed table and its child tables, inside the
+ * completion's transaction, so that a response's result, rows, child rows, rejects and schema changes commit together
+ * or not at all.
+ *
+ * <p>Each completion is planned first ({@link #plan}): the columns and tables its rows need that the catalog lacks,
+ * and the inferred types they widen, where the schema contract lets them in, are made before anything else in the
+ * transaction, under the schema lock (workers sharing a PostgreSQL database change schemas one at a time, each
+ * reading the catalog afresh under the lock). Then the rows are written ({@link #write}): a request's earlier rows
+ * and rejects are replaced; each value is fitted to its column, and what does not fit goes to {@code rejects}. The
+ * catalog the writer knows is the one last committed ({@link #committed}).
+ *
+ * <p>Every typed table starts with its provenance columns: {@code _request} (as {@code results.request}) and
+ * {@code _row} (the row's position among its response's rows of that table) key it; a top-level table's rows add
+ * {@code _url} and {@code _fetched_at}, a child table's {@code _parent_row} (its parent row's {@code _row}) and
+ * {@code _idx} (its position in the parent's list).
+ *
+ * <p>Threads: {@link #plan}, {@link #write} and {@link #committed} on the pipeline's writer thread; the catalog is
+ * published through a volatile field.
+ */
+public final class TypedTables {
+    /** The provenance columns' names: a user column of one of these names gets a {@code _} more at its end. */
+    private static final Set<String> PROVENANCE = Set.of("_request", "_row", "_url", "_fetched_at", "_parent_row", "_idx");
+    /** Rows bound before a batch is sent: pgjdbc keeps every parameter of a batch until it is executed. */
+    private static final int ROWS_PER_EXECUTE = 2_000;
+
+    private final Dialect dialect;
+    private final String top;
+    private final SchemaContract contract;
+    private volatile Catalog committed;
+
+    private TypedTables(SqlDatabase db, TableSchema schema, Catalog catalog) {
+        this.dialect = db.dialect();
+        this.top = schema.table();
+        this.contract = schema.contract();
+        this.committed = catalog;
+    }
+
+    /**
+     * The writer of {@code schema}'s tables in {@code db}: the table and the columns its fields declare are made where
+     * they are not yet. A table of that name that Sluice did not make, or a declared column whose type differs from the
+     * stored one, is refused with a message saying so.
+     */
+    public static TypedTables open(SqlDatabase db, TableSchema schema) throws StoreException {
+        Catalog catalog = db.writes().inTransaction("cannot make table " + schema.table(), c -> {
+            db.dialect().lockSchemas(c);
+            Catalog cat = Catalog.load(c, schema.table());
+            Instant now = Instant.now();
+            Map<String, List<TableSchema.Column>> byTable = new LinkedHashMap<>();
+            byTable.put(schema.table(), new ArrayList<>());
+            for (TableSchema.Column col : schema.declared()) {
+                byTable.computeIfAbsent(col.table(), t -> new ArrayList<>()).add(col);
+            }
+            for (Map.Entry<String, List<TableSchema.Column>> e : byTable.entrySet()) {
+                String table = e.getKey();
+                if (!cat.has(table)) {
+                    cat = createTable(c, db.dialect(), cat, table, table.equals(schema.table()) ? null : parentOf(cat, table), now);
+                }
+                for (TableSchema.Column d : e.getValue()) {
+                    Column wanted = new Column(columnName(d.name()), d.type(), d.precision(), d.scale(), true);
+                    Column stored = cat.column(table, wanted.name());
+                    if (stored == null) {
+                        cat = addColumn(c, db.dialect(), cat, table, wanted, now);
+                    } else if (!stored.dataType().equals(wanted.dataType())) {
+                        throw new SQLException(table + "." + wanted.name() + " is stored as " + stored.dataType()
+                                + ", not " + wanted.dataType() + " as declared: declare it " + stored.dataType()
+                                + " or store the table under another name");
+                    }
+                }
+            }
+            return cat;
+        });
+        return new TypedTables(db, schema, catalog);
+    }
+
+    /** The catalog a completion writes with, made by {@link #plan}; handed to {@link #write} and {@link #committed}. */
+    public static final class Plan {
+        private final Catalog catalog;
+
+        private Plan(Catalog catalog) {
+            this.catalog = catalog;
+        }
+    }
+
+    /**
+     * Makes the tables and columns {@code batch}'s rows need, and widens the inferred types they need widened, where
+     * the contract lets them in. First in the completion's transaction: the schema lock is taken before any row lock.
+     */
+    public Plan plan(Connection c, Collection<RequestResult> batch) throws SQLException {
+        Catalog known = committed;
+        if (contract != SchemaContract.EVOLVE || evolve(known, batch, null) == known) {
+            return new Plan(known);
+        }
+        dialect.lockSchemas(c);
+        Catalog fresh = Catalog.load(c, top); // another worker may have made some of it meanwhile
+        return new Plan(evolve(fresh, batch, c));
+    }
+
+    /** The plan's catalog is committed: later completions start from it. */
+    public void committed(Plan plan) {
+        committed = plan.catalog;
+    }
+
+    /**
+     * {@code catalog} with what {@code batch}'s rows need; with {@code c}, the changes are made in the database too.
+     * The same catalog when nothing is needed.
+     */
+    private Catalog evolve(Catalog catalog, Collection<RequestResult> batch, Connection c) throws SQLException {
+        Catalog cat = catalog;
+        Instant now = Instant.now();
+        for (RequestResult r : batch) {
+            for (TableRow row : parentsFirst(r.extraction().rows())) {
+                if (!cat.has(row.table())) {
+                    String parent = row.child() ? parentOf(cat, row.table()) : null;
+                    if (row.child() && parent == null) {
+                        continue; // its parent table is not there: the row is rejected when written
+                    }
+                    cat = c == null ? cat.withTable(row.table(), parent) : createTable(c, dialect, cat, row.table(), parent, now);
+                }
+                for (Map.Entry<String, Object> v : row.values().entrySet()) {
+                    if (v.getValue() == null) {
+                        continue; // a column that is null so far is not guessed
+                    }
+                    String name = columnName(v.getKey());
+                    Column col = cat.column(row.table(), name);
+                    ColumnType type = ColumnType.of(v.getValue());
+                    if (col == null) {
+                        Column added = new Column(name, type, 0, 0, false);
+                        cat = c == null ? cat.withColumn(row.table(), added) : addColumn(c, dialect, cat, row.table(), added, now);
+                    } else if (!col.declared() && !Fit.fit(v.getValue(), col).fits()) {
+                        ColumnType wider = col.type().widen(type, true);
+                        if (wider != null) {
+                            cat = c == null ? cat.withColumn(row.table(), col.widenedTo(wider))
+                                    : widenColumn(c, dialect, cat, row.table(), col.widenedTo(wider), now);
+                        }
+                    }
+                }
+            }
+        }
+        return cat;
+    }
+
+    /**
+     * Writes the rows and rejects of {@code stored} (results this worker finished) with the plan's catalog, replacing
+     * those of the requests that {@code mayHaveRows} may have stored before. A 304's rows stay as they are.
+     */
+    public void write(Connection c, Plan plan, Collection<RequestResult> stored, Predicate<String> mayHaveRows, Long run)
+            throws SQLException {
+        Catalog cat = plan.catalog;
+        List<RequestResult> replacing = new ArrayList<>();
+        List<RequestResult> writing = new ArrayList<>(stored.size());
+        for (RequestResult r : stored) {
+            if (r.unchanged()) {
+                continue;
+            }
+            writing.add(r);
+            if (mayHaveRows.test(r.id())) {
+                replacing.add(r);
+            }
+        }
+        if (!replacing.isEmpty()) {
+            deleteEarlier(c, cat, replacing);
+        }
+        Inserts inserts = new Inserts(c);
+        try (PreparedStatement rejects = c.prepareStatement("""
+                INSERT INTO rejects (request, url, table_name, position, column_name, value, selector, reason, fetched_at, run)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            for (RequestResult r : writing) {
+                List<Rejected> out = new ArrayList<>(r.extraction().rejects());
+                writeRows(r, cat, inserts, out);
+                for (Rejected x : out) {
+                    bindReject(rejects, r, x, run);
+                    rejects.addBatch();
+                }
+            }
+            rejects.executeBatch();
+            inserts.flush();
+        } finally {
+            inserts.close();
+        }
+    }
+
+    /** One result's rows, parents before children: a row that is not stored takes its child rows with it. */
+    private void writeRows(RequestResult r, Catalog cat, Inserts inserts, List<Rejected> rejects) throws SQLException {
+        Set<String> dropped = new HashSet<>(); // "table#row" of rows not stored
+        for (TableRow row : parentsFirst(r.extraction().rows())) {
+            String parent = row.child() ? parentOf(cat, row.table()) : null;
+            if (row.child() && (parent == null || dropped.contains(parent + "#" + row.parentRow()))) {
+                dropped.add(row.table() + "#" + row.row());
+                continue;
+            }
+            if (!cat.has(row.table())) {
+                rejects.add(new Rejected(row.table(), row.row(), null, null, null,
+                        "no table " + row.table() + " (schema " + contract.word() + "): row not stored"));
+                dropped.add(row.table() + "#" + row.row());
+                continue;
+            }
+            List<Column> columns = cat.columns(row.table());
+            Object[] values = new Object[columns.size()];
+            Map<String, Integer> position = inserts.positions(row.table(), columns);
+            List<Rejected> misfits = new ArrayList<>();
+            for (Map.Entry<String, Object> v : row.values().entrySet()) {
+                if (v.getValue() == null) {
+                    continue;
+                }
+                String name = columnName(v.getKey());
+                Integer at = position.get(name);
+                if (at == null) {
+                    misfits.add(reject(row, name, v.getValue(), "no column " + name + " in " + row.table()
+                            + " (schema " + contract.word() + ")"));
+                    continue;
+                }
+                Fit.Fitted f = Fit.fit(v.getValue(), columns.get(at));
+                if (f.fits()) {
+                    values[at] = f.value();
+                } else {
+                    misfits.add(reject(row, name, v.getValue(), f.misfit()));
+                }
+            }
+            boolean keepRow = misfits.isEmpty() || contract == SchemaContract.EVOLVE || contract == SchemaContract.DISCARD_VALUE;
+            if (keepRow) {
+                inserts.add(row, r, columns, values);
+                rejects.addAll(misfits);
+            } else {
+                dropped.add(row.table() + "#" + row.row());
+                if (contract == SchemaContract.FREEZE) {
+                    String reasons = String.join("; ", misfits.stream().map(m -> m.column() + ": " + m.reason()).toList());
+                    rejects.add(new Rejected(row.table(), row.row(), null, rowJson(row), null, reasons + ": row not stored"));
+                } else {
+                    for (Rejected m : misfits) {
+                        rejects.add(new Rejected(m.table(), m.row(), m.column(), m.value(), m.selector(), m.reason() + ": row not stored"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static Rejected reject(TableRow row, String column, Object value, String reason) {
+        return new Rejected(row.table(), row.row(), column, Fit.text(value), null, reason);
+    }
+
+    /** A row's values as one JSON object, for the reject that keeps a row whole. */
+    private static String rowJson(TableRow row) {
+        StringBuilder b = new StringBuilder("{");
+        for (Map.Entry<String, Object> v : row.values().entrySet()) {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            b.append(Fit.json(v.getKey())).append(':').append(v.getValue() == null ? "null" : Fit.json(v.getValue()));
+        }
+        return b.append('}').toString();
+    }
+
+    private void bindReject(PreparedStatement st, RequestResult r, Rejected x, Long run) throws SQLException {
+        st.setString(1, r.id());
+        st.setString(2, r.url());
+        st.setString(3, x.table());
+        if (x.row() < 0) {
+            st.setNull(4, java.sql.Types.INTEGER);
+        } else {
+            st.setInt(4, x.row());
+        }
+        st.setString(5, x.column());
+        st.setString(6, dialect.text(x.value()));
+        st.setString(7, x.selector());
+        st.setString(8, dialect.text(x.reason()));
+        dialect.time(st, 9, r.fetchedAt());
+        if (run == null) {
+            st.setNull(10, java.sql.Types.BIGINT);
+        } else {
+            st.setLong(10, run);
+        }
+    }
+
+    /** Deletes the earlier rows and rejects of requests stored again: every table of the catalog, children first. */
+    private void deleteEarlier(Connection c, Catalog cat, List<RequestResult> replacing) throws SQLException {
+        List<String> tables = new ArrayList<>(cat.tables());
+        java.util.Collections.reverse(tables);
+        for (String t : tables) {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM " + quote(t) + " WHERE _request = ?")) {
+                for (RequestResult r : replacing) {
+                    st.setString(1, r.id());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+        }
+        String where = dialect == Dialect.SQLITE ? "url = ? AND request = ?" : "request = ?";
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM rejects WHERE " + where
+                + " AND (table_name = ? OR table_name LIKE ? ESCAPE '!')")) {
+            for (RequestResult r : replacing) {
+                int i = 1;
+                if (dialect == Dialect.SQLITE) {
+                    st.setString(i++, r.url());
+                }
+                st.setString(i++, r.id());
+                st.setString(i++, top);
+                st.setString(i, top.replace("_", "!_") + "!_!_%");
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** One insert statement per table, with every column the catalog gives it, sent every {@link #ROWS_PER_EXECUTE} rows. */
+    private final class Inserts implements AutoCloseable {
+        private final Connection c;
+        private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+        private final Map<String, Integer> pending = new LinkedHashMap<>();
+        private final Map<String, Map<String, Integer>> positions = new LinkedHashMap<>();
+
+        Inserts(Connection c) {
+            this.c = c;
+        }
+
+        /** Each column's position in the table's insert, by name. */
+        Map<String, Integer> positions(String table, List<Column> columns) {
+            return positions.computeIfAbsent(table, t -> {
+                Map<String, Integer> at = new java.util.HashMap<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    at.put(columns.get(i).name(), i);
+                }
+                return at;
+            });
+        }
+
+        void add(TableRow row, RequestResult r, List<Column> columns, Object[] values) throws SQLException {
+            PreparedStatement st = statements.get(row.table());
+            if (st == null) {
+                st = c.prepareStatement(insertSql(row.table(), row.child(), columns));
+                statements.put(row.table(), st);
+            }
+            int i = 1;
+            st.setString(i++, r.id());
+            st.setInt(i++, row.row());
+            if (row.child()) {
+                st.setInt(i++, row.parentRow());
+                st.setInt(i++, row.index());
+            } else {
+                st.setString(i++, r.url());
+                dialect.time(st, i++, r.fetchedAt());
+            }
+            for (int k = 0; k < columns.size(); k++) {
+                dialect.bind(st, i++, columns.get(k).type(), values[k]);
+            }
+            st.addBatch();
+            int n = pending.merge(row.table(), 1, Integer::sum);
+            if (n >= ROWS_PER_EXECUTE) {
+                st.executeBatch();
+                pending.put(row.table(), 0);
+            }
+        }
+
+        private String insertSql(String table, boolean child, List<Column> columns) {
+            StringBuilder names = new StringBuilder(child ? "_request, _row, _parent_row, _idx" : "_request, _row, _url, _fetched_at");
+            StringBuilder marks = new StringBuilder("?, ?, ?, ?");
+            for (Column col : columns) {
+                names.append(", ").append(quote(col.name()));
+                marks.append(", ").append(dialect.placeholder(col.type()));
+            }
+            return "INSERT INTO " + quote(table) + " (" + names + ") VALUES (" + marks + ")";
+        }
+
+        void flush() throws SQLException {
+            for (Map.Entry<String, PreparedStatement> e : statements.entrySet()) {
+                if (pending.getOrDefault(e.getKey(), 0) > 0) {
+                    e.getValue().executeBatch();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement st : statements.values()) {
+                st.close();
+            }
+        }
+    }
+
+    // ---- schema changes, made in the database and the catalog together
+
+    private static Catalog createTable(Connection c, Dialect d, Catalog cat, String table, String parent, Instant now)
+            throws SQLException {
+        boolean lite = d == Dialect.SQLITE;
+        String text = lite ? "TEXT" : "text";
+        String integer = lite ? "INTEGER" : "integer";
+        String key = lite ? "_request TEXT NOT NULL" : "_request text COLLATE \"C\" NOT NULL";
+        String own = parent == null
+                ? "_url " + text + " NOT NULL, _fetched_at " + d.sqlType(ColumnType.TIMESTAMP, 0, 0) + " NOT NULL"
+                : "_parent_row " + integer + " NOT NULL, _idx " + integer + " NOT NULL";
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + quote(table) + " (" + key + ", _row " + integer + " NOT NULL, " + own
+                    + ", PRIMARY KEY (_request, _row))");
+        }
+        Catalog.insertTable(c, d, table, parent, now);
+        return cat.withTable(table, parent);
+    }
+
+    private static Catalog addColumn(Connection c, Dialect d, Catalog cat, String table, Column col, Instant now) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(col.name()) + " "
+                    + d.sqlType(col.type(), col.precision(), col.scale()));
+        }
+        Catalog.insertColumn(c, d, table, col, now);
+        return cat.withColumn(table, col);
+    }
+
+    private static Catalog widenColumn(Connection c, Dialect d, Catalog cat, String table, Column col, Instant now) throws SQLException {
+        String sql = d.widen(table, col.name(), col.type());
+        if (sql != null) {
+            try (Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }
+        Catalog.updateType(c, d, table, col, now);
+        return cat.withColumn(table, col);
+    }
+
+    /** Rows of parent tables before those of their children (a parent's name is a prefix of its children's). */
+    private static List<TableRow> parentsFirst(List<TableRow> rows) {
+        if (rows.size() < 2) {
+            return rows;
+        }
+        List<TableRow> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingInt(row -> row.table().length())); // stable: rows of a table keep their order
+        return sorted;
+    }
+
+    /**
+     * A child table's parent: the longest table of the catalog whose name and {@code __} begin the child's
+     * ({@code docs__items__tags} is {@code docs__items}'s child if there is one, else {@code docs}'s). Null for none.
+     */
+    private static String parentOf(Catalog cat, String child) {
+        String best = null;
+        for (String t : cat.tables()) {
+            if (child.startsWith(t + "__") && (best == null || t.length() > best.length())) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    /** A user column's SQL name: a provenance column's name gets a {@code _} more at its end. */
+    private static String columnName(String name) {
+        return PROVENANCE.contains(name) ? name + "_" : name;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.sluice.internal.store.tables;
+
+import dev.sluice.ColumnType;
+import dev.sluice.Extraction;
+import dev.sluice.Postgres;
+import dev.sluice.Rejected;
+import dev.sluice.Request;
+import dev.sluice.RequestResult;
+import dev.sluice.ResumeMode;
+import dev.sluice.Sqlite;
+import dev.sluice.TableRow;
+import dev.sluice.TableSpec;
+import dev.sluice.Validators;
+import dev.sluice.spi.Frontier;
+import dev.sluice.spi.InputRequests;
+import dev.sluice.spi.Store;
+import dev.sluice.spi.TableSchema;
+import dev.sluice.internal.input.LineSource;
+import dev.sluice.testkit.TestPostgres;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Typed tables as the frontier stores them, in a real SQLite file and a real PostgreSQL database: columns made as
+ * they are first seen, types that only widen, what does not fit in {@code rejects}, child tables, a request's rows
+ * replaced when it is stored again, and the schema contracts.
+ */
+class TypedTablesTest {
+    @TempDir
+    Path dir;
+    String pgUrl;
+
+    /** One database of the kind asked, its store and a frontier on it. */
+    private final class Db implements AutoCloseable {
+        final Store store;
+        final Frontier frontier;
+        final String kind;
+        Postgres pg;
+
+        Db(String kind) throws Exception {
+            this.kind = kind;
+            if (kind.equals("sqlite")) {
+                store = Sqlite.open(dir.resolve("t.db"));
+            } else {
+                if (pgUrl == null) {
+                    pgUrl = TestPostgres.shared().newDatabase();
+                }
+                pg = Postgres.open(pgUrl);
+                store = pg.store();
+            }
+            frontier = store.frontier();
+        }
+
+        Connection connect() throws SQLException {
+            return kind.equals("sqlite") ? DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"))
+                    : TestPostgres.shared().connect(pgUrl);
+        }
+
+        /** The rows of a query, each as its columns' text joined by |. */
+        List<String> rows(String sql) throws SQLException {
+            List<String> out = new ArrayList<>();
+            try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> cols = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        cols.add(String.valueOf(rs.getString(i)));
+                    }
+                    out.add(String.join("|", cols));
+                }
+            }
+            return out;
+        }
+
+        /** Queues and claims the URLs, then completes them with these rows. */
+        void store(Map<String, Extraction> byUrl) throws Exception {
+            frontier.load(LineSource.ofLines(List.copyOf(byUrl.keySet())), InputRequests.urls(), ResumeMode.REFETCH,
+                    Instant.now(), Duration.ofSeconds(5), invalid -> { }, () -> false);
+            assertThat(frontier.claim(byUrl.size())).hasSize(byUrl.size());
+            List<RequestResult> results = new ArrayList<>();
+            byUrl.forEach((url, x) -> results.add(ok(url, x)));
+            assertThat(frontier.complete(results)).hasSize(byUrl.size());
+        }
+
+        @Override
+        public void close() throws Exception {
+            frontier.close();
+            store.close();
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    private static RequestResult ok(String url, Extraction x) {
+        return new RequestResult(Request.get(url), RequestResult.Status.OK, 200, 1, null, null, 2L, "text/html", "ab", 5,
+                Instant.now(), List.of(), x, null, Validators.NONE, false, List.of());
+    }
+
+    private static TableRow row(String table, int row, Object... kv) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            values.put((String) kv[i], kv[i + 1]);
+        }
+        return new TableRow(table, row, -1, -1, values);
+    }
+
+    private static TableRow child(String table, int row, int parent, int index, Object value) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("value", value);
+        return new TableRow(table, row, parent, index, values);
+    }
+
+    private static Extraction rows(TableRow... rows) {
+        return new Extraction(List.of(rows), List.of());
+    }
+
+    private static TableSchema schema(TableSpec.SchemaContract contract, TableSchema.Column... declared) {
+        return new TableSchema(TableSpec.builder("pages").field("title=css:title").build(), List.of(declared), contract);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void columnsAppearAsTheyAreSeenAndTypesOnlyWiden(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.EVOLVE));
+            // first batch: all null; then whole numbers; then a fraction; then text where numbers were
+            db.store(Map.of("http://a.example/1", rows(row("pages", 0, "title", "One", "price", null))));
+            assertThat(db.rows("SELECT column_name, data_type, CASE WHEN declared THEN 1 ELSE 0 END FROM table_columns"
+                    + " WHERE table_name = 'pages' ORDER BY position"))
+                    .containsExactly("title|text|0");
+            db.store(Map.of("http://a.example/2", rows(row("pages", 0, "title", "Two", "price", 2L))));
+            db.store(Map.of("http://a.example/3", rows(row("pages", 0, "title", "Three", "price", 3.5))));
+            db.store(Map.of("http://a.example/4", rows(row("pages", 0, "title", "Four", "price", "cheap"))));
+
+            assertThat(db.rows("SELECT data_type FROM table_columns WHERE table_name = 'pages' AND column_name = 'price'"))
+                    .containsExactly("double");
+            assertThat(db.rows("SELECT title, price FROM pages ORDER BY _url"))
+                    .containsExactly("One|null", "Two|2", "Three|3.5", "Four|null");
+            if (kind.equals("postgres")) { // SQLite's columns hold any value: only its catalog says double
+                assertThat(db.rows("SELECT data_type FROM information_schema.columns WHERE table_name = 'pages'"
+                        + " AND column_name = 'price'")).containsExactly("double precision");
+            }
+            assertThat(db.rows("SELECT url, table_name, column_name, value, reason FROM rejects"))
+                    .containsExactly("http://a.example/4|pages|price|cheap|a text value in a double column");
+            assertThat(db.rows("SELECT _url, CASE WHEN _fetched_at IS NOT NULL THEN 1 ELSE 0 END FROM pages WHERE title = 'Two'"))
+                    .containsExactly("http://a.example/2|1");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void datesRecognisedInTextWidenToTextAndDecimalsKeepTheirDigits(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.EVOLVE,
+                    new TableSchema.Column("pages", "cost", ColumnType.DECIMAL, 8, 2)));
+            db.store(Map.of("http://a.example/1", rows(row("pages", 0, "title", "x", "day", LocalDate.of(2026, 1, 5),
+                    "cost", new BigDecimal("1299.005")))));
+            db.store(Map.of("http://a.example/2", rows(row("pages", 0, "title", "y", "day", "soon",
+                    "cost", new BigDecimal("123456789")))));
+
+            assertThat(db.rows("SELECT column_name, data_type FROM table_columns WHERE table_name = 'pages' ORDER BY position"))
+                    .containsExactly("cost|decimal(8,2)", "title|text", "day|text");
+            // SQLite's numeric affinity keeps 1299.00 as the integer 1299: the same number, without its scale
+            assertThat(db.rows("SELECT title, day, cost FROM pages ORDER BY _url"))
+                    .containsExactly(kind.equals("sqlite") ? "x|2026-01-05|1299" : "x|2026-01-05|1299.00", "y|soon|null");
+            assertThat(db.rows("SELECT column_name, value, reason FROM rejects"))
+                    .containsExactly("cost|123456789|out of range for decimal(8,2)");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void listsGoToChildTablesAndARequestStoredAgainReplacesItsRowsAndRejects(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.EVOLVE));
+            String url = "http://a.example/p";
+            Extraction first = new Extraction(List.of(row("pages", 0, "title", "P"),
+                    child("pages__images", 0, 0, 0, "a.png"), child("pages__images", 1, 0, 1, "b.png")),
+                    List.of(new Rejected("pages", 0, "sku", null, "jsonld:.sku", "required, but missing")));
+            db.store(Map.of(url, first));
+            assertThat(db.rows("SELECT table_name, parent_table FROM typed_tables ORDER BY table_name"))
+                    .containsExactly("pages|null", "pages__images|pages");
+            assertThat(db.rows("SELECT p.title, i._idx, i.value FROM pages p JOIN pages__images i"
+                    + " ON i._request = p._request AND i._parent_row = p._row ORDER BY i._idx"))
+                    .containsExactly("P|0|a.png", "P|1|b.png");
+
+            db.store(Map.of(url, rows(row("pages", 0, "title", "P2"), child("pages__images", 0, 0, 0, "c.png"))));
+
+            assertThat(db.rows("SELECT title FROM pages")).containsExactly("P2");
+            assertThat(db.rows("SELECT _idx, value FROM pages__images")).containsExactly("0|c.png");
+            assertThat(db.rows("SELECT count(*) FROM rejects")).containsExactly("0");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void aFrozenSchemaRejectsARowWithANewColumnWholeAndItsChildRows(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.FREEZE,
+                    new TableSchema.Column("pages", "title", ColumnType.TEXT, 0, 0),
+                    new TableSchema.Column("pages__images", "value", ColumnType.TEXT, 0, 0)));
+            db.store(Map.of(
+                    "http://a.example/1", rows(row("pages", 0, "title", "ok"), child("pages__images", 0, 0, 0, "a.png")),
+                    "http://a.example/2", rows(row("pages", 0, "title", "new", "colour", "red"),
+                            child("pages__images", 0, 0, 0, "b.png"))));
+
+            assertThat(db.rows("SELECT title FROM pages")).containsExactly("ok");
+            assertThat(db.rows("SELECT value FROM pages__images")).containsExactly("a.png");
+            assertThat(db.rows("SELECT url, column_name, value, reason FROM rejects")).containsExactly(
+                    "http://a.example/2|null|{\"title\":\"new\",\"colour\":\"red\"}|colour: no column colour in pages (schema freeze): row not stored");
+            assertThat(db.rows("SELECT count(*) FROM table_columns WHERE column_name = 'colour'")).containsExactly("0");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void discardValueKeepsTheRowWithoutTheValue(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.DISCARD_VALUE,
+                    new TableSchema.Column("pages", "n", ColumnType.BIGINT, 0, 0)));
+            db.store(Map.of("http://a.example/1", rows(row("pages", 0, "n", 1.5, "order", "x"))));
+
+            assertThat(db.rows("SELECT n FROM pages")).containsExactly("null");
+            assertThat(db.rows("SELECT column_name, value, reason FROM rejects ORDER BY column_name")).containsExactly(
+                    "n|1.5|a double value in a bigint column", "order|x|no column order in pages (schema discard-value)");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void aDeclaredTypeThatDiffersFromTheStoredOneIsRefusedSayingBoth(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.FREEZE, new TableSchema.Column("pages", "n", ColumnType.BIGINT, 0, 0)));
+        }
+        try (Db db = new Db(kind)) {
+            assertThatThrownBy(() -> db.frontier.storeTables(schema(TableSpec.SchemaContract.FREEZE,
+                    new TableSchema.Column("pages", "n", ColumnType.TEXT, 0, 0))))
+                    .hasMessageContaining("pages.n is stored as bigint, not text as declared");
+        }
+    }
+}
