@@ -5,6 +5,7 @@ import dev.sluice.spi.Store;
 import dev.sluice.internal.discover.Discovery;
 import dev.sluice.internal.fetch.HttpFetcher;
 import dev.sluice.internal.pipeline.Pipeline;
+import dev.sluice.internal.process.Tables;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -39,6 +40,8 @@ import java.util.function.BooleanSupplier;
 public final class Sluice implements AutoCloseable {
     private final SluiceConfig config;
     private final Processor processor;
+    /** The typed table rows go to; null: none. */
+    private final Tables tables;
     private final Discovery discovery;
     private final Clock clock;
     private final String command;
@@ -51,6 +54,7 @@ public final class Sluice implements AutoCloseable {
     private Sluice(Builder b) {
         this.config = b.config;
         this.processor = b.processor;
+        this.tables = b.tables;
         this.discovery = b.discovery;
         this.clock = b.clock;
         this.command = b.command;
@@ -105,7 +109,7 @@ public final class Sluice implements AutoCloseable {
             throws StoreException, IOException, InterruptedException {
         Objects.requireNonNull(frontier, "frontier");
         Objects.requireNonNull(source, "source");
-        Pipeline pipeline = new Pipeline(config, frontier, processor, discovery, clock, command, observer);
+        Pipeline pipeline = new Pipeline(config, frontier, processor, tables, discovery, clock, command, observer);
         pipeline.expectTotal(expectedLines);
         return inTurn(pipeline, () -> pipeline.run(source, httpFetcher()));
     }
@@ -119,7 +123,7 @@ public final class Sluice implements AutoCloseable {
      */
     public RunSummary work(Frontier queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         Objects.requireNonNull(queue, "queue");
-        Pipeline pipeline = new Pipeline(config, queue, processor, discovery, clock, command, observer);
+        Pipeline pipeline = new Pipeline(config, queue, processor, tables, discovery, clock, command, observer);
         try {
             return inTurn(pipeline, () -> pipeline.work(httpFetcher(), moreComing));
         } catch (IOException impossible) {
@@ -187,6 +191,7 @@ public final class Sluice implements AutoCloseable {
     public static final class Builder {
         private SluiceConfig config = SluiceConfig.builder().build();
         private Processor processor = Processor.NONE;
+        private Tables tables;
         private Discovery discovery = Discovery.NONE;
         private Clock clock = Clock.systemUTC();
         /** Null: the JDK's default trust, loaded on the first https connection. */

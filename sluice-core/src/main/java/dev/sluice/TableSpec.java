@@ -56,8 +56,6 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
     public enum WriteMode {
         /** Rows are added; a request fetched again replaces its own rows (the default). */
         APPEND,
-        /** The table is rebuilt by this job and swapped in whole when the job completes. */
-        REPLACE,
         /** An upsert on the primary key: the newest fetch wins whatever the order of commits; its child rows with it. */
         MERGE;
 

@@ -4,6 +4,8 @@
 CREATE TABLE typed_tables (
     table_name   text        NOT NULL PRIMARY KEY,
     parent_table text,                               -- a child table's parent: its _parent_row is the parent's _row
+    write_mode   text        NOT NULL CHECK (write_mode IN ('append', 'merge')),
+    primary_key  text,                               -- merge: the key's columns, comma-separated
     created_at   timestamptz NOT NULL
 );
 

@@ -6,6 +6,8 @@
 CREATE TABLE typed_tables (
     table_name   TEXT NOT NULL PRIMARY KEY,
     parent_table TEXT,                               -- a child table's parent: its _parent_row is the parent's _row
+    write_mode   TEXT NOT NULL CHECK (write_mode IN ('append', 'merge')),
+    primary_key  TEXT,                               -- merge: the key's columns, comma-separated
     created_at   TEXT NOT NULL
 );
 

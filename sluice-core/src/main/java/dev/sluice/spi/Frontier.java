@@ -117,8 +117,8 @@ public interface Frontier extends AutoCloseable {
 
     /**
      * From now on, completions also store each result's {@linkplain RequestResult#extraction() rows} in the typed
-     * table {@code schema} describes (and its child tables), in the same transaction. Called before the run, once;
-     * creates the table and its declared columns where they are not there yet.
+     * table {@code schema} describes (and its child tables), in the same transaction. Called before each run (with the
+     * same schema on one frontier); creates the table and its declared columns where they are not there yet.
      */
     void storeTables(TableSchema schema) throws StoreException;
 

@@ -119,13 +119,14 @@ final class Page {
     }
 
     /**
-     * Whether this is an empty page, which ends every pagination chain. With {@code --jq}: it emitted no record.
+     * Whether this is an empty page, which ends every pagination chain. With {@code --jq} or {@code --table}: it gave
+     * no item.
      * Without: the body is empty (white space only), or JSON {@code []}, {@code {}} or {@code null}, or a JSON
      * object that has array members, all of them empty. Any other body, JSON or not (HTML), is not empty.
      */
     boolean empty() {
-        if (response.hasJq()) {
-            return response.records().isEmpty();
+        if (response.items() >= 0) {
+            return response.items() == 0;
         }
         if (blank(response.body())) {
             return true;

@@ -18,15 +18,14 @@ import java.util.List;
  * @param contentType the Content-Type header, or null
  * @param linkHeaders the raw values of every {@code Link} response header, in order (empty when none)
  * @param body        the whole body (never null; may be empty)
- * @param records     the JSON texts the user's {@code --jq} emitted for this body (empty when none, or no --jq)
- * @param hasJq       whether there is a {@code --jq}: then "empty page" means no records
+ * @param items       how many items the body gave: records of {@code --jq}, or top-level rows of {@code --table};
+ *                    -1 when there is neither (then "empty page" is judged from the body itself)
  * @param lineage     the responding request's own lineage
  */
 public record Response(Request request, String requestUrl, URI finalUri, int status, String contentType, List<String> linkHeaders,
-                       byte[] body, List<String> records, boolean hasJq, Lineage lineage) {
+                       byte[] body, int items, Lineage lineage) {
     public Response {
         linkHeaders = linkHeaders == null ? List.of() : linkHeaders;
-        records = records == null ? List.of() : records;
         body = body == null ? new byte[0] : body;
         lineage = lineage == null ? Lineage.INPUT : lineage;
         request = request == null ? Request.get(requestUrl) : request;

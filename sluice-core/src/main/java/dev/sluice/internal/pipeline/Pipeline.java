@@ -4,6 +4,7 @@ import dev.sluice.RunObserver;
 import dev.sluice.ErrorKind;
 import dev.sluice.Printable;
 import dev.sluice.Processor;
+import dev.sluice.internal.process.Tables;
 import dev.sluice.Progress;
 import dev.sluice.RunState;
 import dev.sluice.RunSummary;
@@ -91,6 +92,8 @@ public final class Pipeline {
     private final SluiceConfig config;
     private final Frontier queue;
     private final Processor processor;
+    /** The typed table the rows go to; null when there is none. */
+    private final Tables tables;
     private final Discovery discovery;
     private final Clock clock;
     private final RunStats stats = new RunStats();
@@ -135,20 +138,22 @@ public final class Pipeline {
      * A run on {@code queue}. A worker among others (a queue whose per-host slots are shared) holds no more URLs
      * than it can soon work on (eight times its concurrency, at least 64), so that the others get their share.
      */
-    public Pipeline(SluiceConfig config, Frontier queue, Processor processor, Discovery discovery, Clock clock, String command,
-                    RunObserver observer) {
+    public Pipeline(SluiceConfig config, Frontier queue, Processor processor, Tables tables, Discovery discovery, Clock clock,
+                    String command, RunObserver observer) {
         this(config, queue, queue.hostSlots() == null ? config.window()
-                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, discovery, clock, command, observer);
+                : Math.min(config.window(), Math.max(64, 8 * config.concurrency())), processor, tables, discovery, clock, command,
+                observer);
     }
 
-    private Pipeline(SluiceConfig config, Frontier queue, int window, Processor processor, Discovery discovery, Clock clock,
-                     String command, RunObserver observer) {
+    private Pipeline(SluiceConfig config, Frontier queue, int window, Processor processor, Tables tables, Discovery discovery,
+                     Clock clock, String command, RunObserver observer) {
         this.command = command;
         this.facts = new RunFactsRecorder(clock);
         this.observer = RunObserver.both(facts, observer);
         this.config = config;
         this.queue = queue;
         this.processor = processor;
+        this.tables = tables;
         this.discovery = discovery;
         this.clock = clock;
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.maxRetryAfter());
@@ -257,6 +262,9 @@ public final class Pipeline {
 
     private RunSummary workOn(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         queue.limitRequests(config.maxRequests());
+        if (tables != null) {
+            queue.storeTables(tables.schema());
+        }
         SlotBroker slots = queue.hostSlots() == null ? null : new SlotBroker(scheduler, queue.hostSlots()).start();
         try {
             return execute(fetcher, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
@@ -388,7 +396,7 @@ public final class Pipeline {
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
-                CPU_QUEUE_BYTES, processor, discovery, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
+                CPU_QUEUE_BYTES, processor, tables, discovery, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
                 config.storeBodies(), clock, writer::put, this::cancelled);
         cpuQueued = process::queued;
         writerQueued = writer::queued;

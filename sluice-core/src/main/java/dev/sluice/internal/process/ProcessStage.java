@@ -1,6 +1,7 @@
 package dev.sluice.internal.process;
 
 import dev.sluice.ErrorKind;
+import dev.sluice.Extraction;
 import dev.sluice.FetchedBody;
 import dev.sluice.Printable;
 import dev.sluice.Processor;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -85,6 +87,8 @@ public final class ProcessStage {
     /** Signalled when bytes are given back; guarded by {@link #bytesLock}. */
     private final Condition bytesFreed = bytesLock.newCondition();
     private final Processor processor;
+    /** The typed table's extraction, run after the processor; null when there is no {@code --table}. */
+    private final Tables tables;
     private final Discovery discovery;
     private final boolean keepBodies;
     private final Clock clock;
@@ -104,7 +108,7 @@ public final class ProcessStage {
      * {@code discovery} runs after {@code processor} on each body, within the same limits; a failure of either fails
      * the URL with {@code process}.
      */
-    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, Discovery discovery,
+    public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, Tables tables, Discovery discovery,
                         ProcessLimits limits, boolean keepBodies, Clock clock, Output output, Consumer<String> dropped) {
         if (byteBudget < 1) {
             throw new IllegalArgumentException("byteBudget must be positive, was " + byteBudget);
@@ -113,6 +117,7 @@ public final class ProcessStage {
         this.byteBudget = byteBudget;
         this.clock = clock;
         this.processor = processor;
+        this.tables = tables;
         this.discovery = discovery;
         this.keepBodies = keepBodies;
         this.output = output;
@@ -368,7 +373,9 @@ public final class ProcessStage {
         Job job = r.job;
         FetchedBody f = job.fetched();
         String digest = HEX.formatHex(sha256.digest(f.body()));
+        Instant fetchedAt = clock.instant();
         List<String> records;
+        Extraction extraction = Extraction.NONE;
         List<Discovered> discovered = List.of();
         String failure = null;
         try {
@@ -380,20 +387,26 @@ public final class ProcessStage {
                 throw new IllegalStateException("the processor returned a null record");
             }
             records = List.copyOf(produced);
+            if (tables != null) {
+                extraction = tables.extract().apply(f, fetchedAt);
+            }
             discovered = discovery.isEmpty() ? List.of() : discovery.discover(new Response(job.request(), job.requestUrl(),
-                    f.finalUri(), f.httpStatus(), f.contentType(), job.links(), f.body(), records, processor != Processor.NONE,
+                    f.finalUri(), f.httpStatus(), f.contentType(), job.links(), f.body(), items(records, extraction),
                     job.lineage()));
         } catch (ProcessingStopped e) {
             return stoppedResult(r, r.stopReason());
         } catch (OutOfMemoryError e) {
             records = List.of();
+            extraction = Extraction.NONE;
             failure = "ran out of memory while processing (the heap is " + ProcessWatch.describeBytes(Runtime.getRuntime().maxMemory())
                     + "; --process-memory bounds one body, SLUICE_HEAP the heap)";
         } catch (StackOverflowError e) {
             records = List.of();
+            extraction = Extraction.NONE;
             failure = "processing recursed too deeply (stack overflow)";
         } catch (Throwable e) { // whatever user code throws, even an AssertionError, becomes this URL's row
             records = List.of();
+            extraction = Extraction.NONE;
             failure = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             if (!(e instanceof Exception) || e instanceof RuntimeException) {
                 log.debug("processor threw on {}", Printable.of(f.url()), e); // unexpected throwables keep their trace for -v
@@ -403,8 +416,16 @@ public final class ProcessStage {
         boolean ok = failure == null;
         return new RequestResult(job.request(), ok ? RequestResult.Status.OK : RequestResult.Status.FAILED, f.httpStatus(),
                 job.attempts(), ok ? null : ErrorKind.PROCESS, failure, (long) f.body().length, f.contentType(),
-                digest, elapsedMs, clock.instant(), records, dev.sluice.Extraction.NONE, keepBodies ? f.body() : null, job.validators(), false,
+                digest, elapsedMs, fetchedAt, records, extraction, keepBodies ? f.body() : null, job.validators(), false,
                 discovered);
+    }
+
+    /** How many items a body gave, for "empty page": its top-level rows with a table, its records with --jq; else -1. */
+    private int items(List<String> records, Extraction extraction) {
+        if (tables != null) {
+            return (int) extraction.rows().stream().filter(row -> !row.child()).count();
+        }
+        return processor == Processor.NONE ? -1 : records.size();
     }
 
     /** The outcome of a body asked to stop: a failed row past a limit, none (null) when cancelled. */

@@ -70,8 +70,9 @@ public abstract class SqlFrontier implements Frontier {
     private volatile Long run;
     /** Its facts, written by each commit; null for none. */
     private volatile RunFacts facts;
-    /** Where results' rows go ({@code --table}); null: no typed table. */
+    /** Where results' rows go ({@code --table}), and as what; null: no typed table. */
     private volatile TypedTables tables;
+    private volatile TableSchema tableSchema;
     /** {@code --max-requests}: the most rows the frontier may hold before discoveries are dropped; -1 no limit. */
     private volatile long requestLimit = -1;
 
@@ -183,10 +184,14 @@ public abstract class SqlFrontier implements Frontier {
 
     @Override
     public final void storeTables(TableSchema schema) throws StoreException {
-        if (tables != null) {
-            throw new IllegalStateException("this frontier stores table " + schema.table() + " already");
+        if (schema.equals(tableSchema)) {
+            return; // another run on this frontier, with the same table
+        }
+        if (tableSchema != null) {
+            throw new IllegalStateException("this frontier stores table " + tableSchema.table() + " already");
         }
         tables = TypedTables.open(db, schema);
+        tableSchema = schema;
     }
 
     @Override

@@ -38,7 +38,7 @@ class ProcessLimitsTest {
     }
 
     private ProcessStage stage(int threads, Processor processor, Duration time, long memory) {
-        return new ProcessStage(threads, 64, 1 << 20, processor, Discovery.NONE, new ProcessLimits(time, memory), false, Clock.systemUTC(),
+        return new ProcessStage(threads, 64, 1 << 20, processor, null, Discovery.NONE, new ProcessLimits(time, memory), false, Clock.systemUTC(),
                 r -> results.put(r.url(), r), dropped::add);
     }
 

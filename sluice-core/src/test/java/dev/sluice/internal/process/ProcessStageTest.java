@@ -42,7 +42,7 @@ class ProcessStageTest {
             return List.of();
         };
         List<RequestResult> out = new CopyOnWriteArrayList<>();
-        ProcessStage stage = new ProcessStage(1, 64, 1000, blocked, Discovery.NONE, LIMITS, false, Clock.systemUTC(), out::add, NO_DROPS);
+        ProcessStage stage = new ProcessStage(1, 64, 1000, blocked, null, Discovery.NONE, LIMITS, false, Clock.systemUTC(), out::add, NO_DROPS);
         stage.submit(job("u0", 10)); // taken by the only thread, which then blocks
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         stage.submit(job("u1", 600));
@@ -73,7 +73,7 @@ class ProcessStageTest {
         ProcessStage stage = new ProcessStage(1, 64, 100, body -> {
             go.await();
             return List.of();
-        }, Discovery.NONE, LIMITS, false, Clock.systemUTC(), r -> { }, NO_DROPS);
+        }, null, Discovery.NONE, LIMITS, false, Clock.systemUTC(), r -> { }, NO_DROPS);
         stage.submit(job("a", 1));
         await().until(() -> stage.queuedBytes() == 0); // taken
         stage.submit(job("b", 100));

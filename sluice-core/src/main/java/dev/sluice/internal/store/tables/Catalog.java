@@ -101,14 +101,30 @@ final class Catalog {
         return new Catalog(Collections.unmodifiableMap(parents), Collections.unmodifiableMap(frozen));
     }
 
-    /** Records a table made now. */
-    static void insertTable(Connection c, Dialect d, String table, String parent, Instant now) throws SQLException {
+    /** Records a table made now, for rows written as {@code mode} says (with {@code key}'s columns for merge, else null). */
+    static void insertTable(Connection c, Dialect d, String table, String parent, String mode, String key, Instant now)
+            throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO typed_tables (table_name, parent_table, created_at) VALUES (?, ?, ?)")) {
+                "INSERT INTO typed_tables (table_name, parent_table, write_mode, primary_key, created_at) VALUES (?, ?, ?, ?, ?)")) {
             st.setString(1, table);
             st.setString(2, parent);
-            d.time(st, 3, now);
+            st.setString(3, mode);
+            st.setString(4, key);
+            d.time(st, 5, now);
             st.executeUpdate();
+        }
+    }
+
+    /** How the stored table {@code table} was made to be written: {@code append}, or {@code merge (k1,k2)}; null when it is not. */
+    static String writtenAs(Connection c, String table) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT write_mode, primary_key FROM typed_tables WHERE table_name = ?")) {
+            st.setString(1, table);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return rs.getString(2) == null ? rs.getString(1) : rs.getString(1) + " (" + rs.getString(2) + ")";
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.RequestResult;
 import dev.sluice.StoreException;
 import dev.sluice.TableRow;
 import dev.sluice.TableSpec.SchemaContract;
+import dev.sluice.TableSpec.WriteMode;
 import dev.sluice.internal.store.Dialect;
 import dev.sluice.internal.store.SqlDatabase;
 import dev.sluice.spi.TableSchema;
@@ -56,50 +57,69 @@ public final class TypedTables {
     private final Dialect dialect;
     private final String top;
     private final SchemaContract contract;
-    private volatile Catalog committed;
+    private final boolean merge;
+    /** The primary key's columns ({@code --primary-key}), for merge; empty for append. */
+    private final List<String> key;
+    private volatile Catalog committed = Catalog.empty();
 
-    private TypedTables(SqlDatabase db, TableSchema schema, Catalog catalog) {
-        this.dialect = db.dialect();
+    private TypedTables(Dialect dialect, TableSchema schema) {
+        this.dialect = dialect;
         this.top = schema.table();
         this.contract = schema.contract();
-        this.committed = catalog;
+        this.merge = schema.spec().write() == WriteMode.MERGE;
+        this.key = schema.spec().primaryKey().stream().map(TypedTables::columnName).toList();
     }
 
     /**
      * The writer of {@code schema}'s tables in {@code db}: the table and the columns its fields declare are made where
-     * they are not yet. A table of that name that Sluice did not make, or a declared column whose type differs from the
-     * stored one, is refused with a message saying so.
+     * they are not yet. A table of that name that Sluice did not make, one made for another write mode or key, or a
+     * declared column whose type differs from the stored one, is refused with a message saying so.
      */
     public static TypedTables open(SqlDatabase db, TableSchema schema) throws StoreException {
-        Catalog catalog = db.writes().inTransaction("cannot make table " + schema.table(), c -> {
-            db.dialect().lockSchemas(c);
-            Catalog cat = Catalog.load(c, schema.table());
-            Instant now = Instant.now();
-            Map<String, List<TableSchema.Column>> byTable = new LinkedHashMap<>();
-            byTable.put(schema.table(), new ArrayList<>());
-            for (TableSchema.Column col : schema.declared()) {
-                byTable.computeIfAbsent(col.table(), t -> new ArrayList<>()).add(col);
+        TypedTables tables = new TypedTables(db.dialect(), schema);
+        tables.committed = db.writes().inTransaction("cannot make table " + schema.table(), c -> tables.prepare(c, schema));
+        return tables;
+    }
+
+    private Catalog prepare(Connection c, TableSchema schema) throws SQLException {
+        dialect.lockSchemas(c);
+        Catalog cat = Catalog.load(c, top);
+        Instant now = Instant.now();
+        if (cat.has(top)) {
+            String stored = Catalog.writtenAs(c, top);
+            if (!writtenAs().equals(stored)) {
+                throw new SQLException("table " + top + " was made for --write " + stored + ", not " + writtenAs()
+                        + ": write it as it was made, or store these rows under another --table");
             }
-            for (Map.Entry<String, List<TableSchema.Column>> e : byTable.entrySet()) {
-                String table = e.getKey();
-                if (!cat.has(table)) {
-                    cat = createTable(c, db.dialect(), cat, table, table.equals(schema.table()) ? null : parentOf(cat, table), now);
-                }
-                for (TableSchema.Column d : e.getValue()) {
-                    Column wanted = new Column(columnName(d.name()), d.type(), d.precision(), d.scale(), true);
-                    Column stored = cat.column(table, wanted.name());
-                    if (stored == null) {
-                        cat = addColumn(c, db.dialect(), cat, table, wanted, now);
-                    } else if (!stored.dataType().equals(wanted.dataType())) {
-                        throw new SQLException(table + "." + wanted.name() + " is stored as " + stored.dataType()
-                                + ", not " + wanted.dataType() + " as declared: declare it " + stored.dataType()
-                                + " or store the table under another name");
-                    }
+        }
+        Map<String, List<TableSchema.Column>> byTable = new LinkedHashMap<>();
+        byTable.put(top, new ArrayList<>());
+        for (TableSchema.Column col : schema.declared()) {
+            byTable.computeIfAbsent(col.table(), t -> new ArrayList<>()).add(col);
+        }
+        for (Map.Entry<String, List<TableSchema.Column>> e : byTable.entrySet()) {
+            String table = e.getKey();
+            if (!cat.has(table)) {
+                cat = createTable(c, cat, table, table.equals(top) ? null : parentOf(cat, table), now);
+            }
+            for (TableSchema.Column d : e.getValue()) {
+                Column wanted = new Column(columnName(d.name()), d.type(), d.precision(), d.scale(), true);
+                Column stored = cat.column(table, wanted.name());
+                if (stored == null) {
+                    cat = addColumn(c, cat, table, wanted, now);
+                } else if (!stored.dataType().equals(wanted.dataType())) {
+                    throw new SQLException(table + "." + wanted.name() + " is stored as " + stored.dataType()
+                            + ", not " + wanted.dataType() + " as declared: declare it " + stored.dataType()
+                            + " or store the table under another name");
                 }
             }
-            return cat;
-        });
-        return new TypedTables(db, schema, catalog);
+        }
+        return cat;
+    }
+
+    /** The write mode as {@code typed_tables} records it: {@code append}, or {@code merge (k1,k2)}. */
+    private String writtenAs() {
+        return merge ? "merge (" + String.join(",", key) + ")" : "append";
     }
 
     /** The catalog a completion writes with, made by {@link #plan}; handed to {@link #write} and {@link #committed}. */
@@ -144,7 +164,7 @@ public final class TypedTables {
                     if (row.child() && parent == null) {
                         continue; // its parent table is not there: the row is rejected when written
                     }
-                    cat = c == null ? cat.withTable(row.table(), parent) : createTable(c, dialect, cat, row.table(), parent, now);
+                    cat = c == null ? cat.withTable(row.table(), parent) : createTable(c, cat, row.table(), parent, now);
                 }
                 for (Map.Entry<String, Object> v : row.values().entrySet()) {
                     if (v.getValue() == null) {
@@ -155,12 +175,12 @@ public final class TypedTables {
                     ColumnType type = ColumnType.of(v.getValue());
                     if (col == null) {
                         Column added = new Column(name, type, 0, 0, false);
-                        cat = c == null ? cat.withColumn(row.table(), added) : addColumn(c, dialect, cat, row.table(), added, now);
+                        cat = c == null ? cat.withColumn(row.table(), added) : addColumn(c, cat, row.table(), added, now);
                     } else if (!col.declared() && !Fit.fit(v.getValue(), col).fits()) {
                         ColumnType wider = col.type().widen(type, true);
                         if (wider != null) {
                             cat = c == null ? cat.withColumn(row.table(), col.widenedTo(wider))
-                                    : widenColumn(c, dialect, cat, row.table(), col.widenedTo(wider), now);
+                                    : widenColumn(c, cat, row.table(), col.widenedTo(wider), now);
                         }
                     }
                 }
@@ -209,57 +229,90 @@ public final class TypedTables {
         }
     }
 
-    /** One result's rows, parents before children: a row that is not stored takes its child rows with it. */
+    /**
+     * One result's rows, parents before children: a row that is not stored takes its child rows with it. Merged: a
+     * top-level row is upserted on its key at once, and only if this fetch is the newest of that key are its child
+     * rows written, in place of those the key had.
+     */
     private void writeRows(RequestResult r, Catalog cat, Inserts inserts, List<Rejected> rejects) throws SQLException {
-        Set<String> dropped = new HashSet<>(); // "table#row" of rows not stored
+        Map<String, String> stored = new java.util.HashMap<>(); // "table#row" of the rows stored -> their key ("" unmerged)
         for (TableRow row : parentsFirst(r.extraction().rows())) {
             String parent = row.child() ? parentOf(cat, row.table()) : null;
-            if (row.child() && (parent == null || dropped.contains(parent + "#" + row.parentRow()))) {
-                dropped.add(row.table() + "#" + row.row());
-                continue;
+            String root = row.child() ? (parent == null ? null : stored.get(parent + "#" + row.parentRow())) : "";
+            if (root == null) {
+                continue; // its parent row is not stored
             }
             if (!cat.has(row.table())) {
                 rejects.add(new Rejected(row.table(), row.row(), null, null, null,
                         "no table " + row.table() + " (schema " + contract.word() + "): row not stored"));
-                dropped.add(row.table() + "#" + row.row());
                 continue;
             }
             List<Column> columns = cat.columns(row.table());
             Object[] values = new Object[columns.size()];
             Map<String, Integer> position = inserts.positions(row.table(), columns);
-            List<Rejected> misfits = new ArrayList<>();
-            for (Map.Entry<String, Object> v : row.values().entrySet()) {
-                if (v.getValue() == null) {
-                    continue;
-                }
-                String name = columnName(v.getKey());
-                Integer at = position.get(name);
-                if (at == null) {
-                    misfits.add(reject(row, name, v.getValue(), "no column " + name + " in " + row.table()
-                            + " (schema " + contract.word() + ")"));
-                    continue;
-                }
-                Fit.Fitted f = Fit.fit(v.getValue(), columns.get(at));
-                if (f.fits()) {
-                    values[at] = f.value();
-                } else {
-                    misfits.add(reject(row, name, v.getValue(), f.misfit()));
-                }
-            }
+            List<Rejected> misfits = fitValues(row, columns, position, values);
             boolean keepRow = misfits.isEmpty() || contract == SchemaContract.EVOLVE || contract == SchemaContract.DISCARD_VALUE;
-            if (keepRow) {
-                inserts.add(row, r, columns, values);
-                rejects.addAll(misfits);
-            } else {
-                dropped.add(row.table() + "#" + row.row());
-                if (contract == SchemaContract.FREEZE) {
-                    String reasons = String.join("; ", misfits.stream().map(m -> m.column() + ": " + m.reason()).toList());
-                    rejects.add(new Rejected(row.table(), row.row(), null, rowJson(row), null, reasons + ": row not stored"));
-                } else {
-                    for (Rejected m : misfits) {
-                        rejects.add(new Rejected(m.table(), m.row(), m.column(), m.value(), m.selector(), m.reason() + ": row not stored"));
-                    }
+            if (!keepRow) {
+                rejectRow(row, misfits, rejects);
+                continue;
+            }
+            rejects.addAll(misfits);
+            if (merge && !row.child()) {
+                List<Object> keyValues = new ArrayList<>(key.size());
+                for (String k : key) {
+                    Integer at = position.get(k);
+                    keyValues.add(at == null ? null : values[at]);
                 }
+                if (keyValues.contains(null)) {
+                    rejects.add(new Rejected(row.table(), row.row(), null, rowJson(row), null,
+                            "no value for the primary key (" + String.join(", ", key) + "): row not stored"));
+                    continue;
+                }
+                root = Fit.json(keyValues.size() == 1 ? keyValues.get(0) : new TableRow.Json(
+                        "[" + String.join(",", keyValues.stream().map(Fit::json).toList()) + "]"));
+                if (!inserts.upsert(row, r, columns, values)) {
+                    continue; // a newer fetch of this key is stored: it stays, with its child rows
+                }
+                inserts.replaceChildren(cat, root);
+            } else {
+                inserts.add(row, r, columns, values, merge ? root : null);
+            }
+            stored.put(row.table() + "#" + row.row(), root);
+        }
+    }
+
+    /** The row's values fitted to its columns, into {@code values}; returns those that do not fit, as rejects. */
+    private List<Rejected> fitValues(TableRow row, List<Column> columns, Map<String, Integer> position, Object[] values) {
+        List<Rejected> misfits = new ArrayList<>();
+        for (Map.Entry<String, Object> v : row.values().entrySet()) {
+            if (v.getValue() == null) {
+                continue;
+            }
+            String name = columnName(v.getKey());
+            Integer at = position.get(name);
+            if (at == null) {
+                misfits.add(reject(row, name, v.getValue(), "no column " + name + " in " + row.table()
+                        + " (schema " + contract.word() + ")"));
+                continue;
+            }
+            Fit.Fitted f = Fit.fit(v.getValue(), columns.get(at));
+            if (f.fits()) {
+                values[at] = f.value();
+            } else {
+                misfits.add(reject(row, name, v.getValue(), f.misfit()));
+            }
+        }
+        return misfits;
+    }
+
+    /** The rejects of a row not stored: the row whole under freeze, else each value that did not fit. */
+    private void rejectRow(TableRow row, List<Rejected> misfits, List<Rejected> rejects) {
+        if (contract == SchemaContract.FREEZE) {
+            String reasons = String.join("; ", misfits.stream().map(m -> m.column() + ": " + m.reason()).toList());
+            rejects.add(new Rejected(row.table(), row.row(), null, rowJson(row), null, reasons + ": row not stored"));
+        } else {
+            for (Rejected m : misfits) {
+                rejects.add(new Rejected(m.table(), m.row(), m.column(), m.value(), m.selector(), m.reason() + ": row not stored"));
             }
         }
     }
@@ -331,12 +384,19 @@ public final class TypedTables {
         }
     }
 
-    /** One insert statement per table, with every column the catalog gives it, sent every {@link #ROWS_PER_EXECUTE} rows. */
+    /**
+     * One insert statement per table, with every column the catalog gives it, sent every {@link #ROWS_PER_EXECUTE} rows;
+     * merged top-level rows one upsert at a time (its answer says whether it won).
+     */
     private final class Inserts implements AutoCloseable {
         private final Connection c;
         private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
         private final Map<String, Integer> pending = new LinkedHashMap<>();
         private final Map<String, Map<String, Integer>> positions = new LinkedHashMap<>();
+        /** The keys of the child rows bound and not yet sent: replacing those needs them sent first. */
+        private final Set<String> pendingRoots = new HashSet<>();
+        private PreparedStatement upsert;
+        private final Map<String, PreparedStatement> childDeletes = new LinkedHashMap<>();
 
         Inserts(Connection c) {
             this.c = c;
@@ -353,26 +413,18 @@ public final class TypedTables {
             });
         }
 
-        void add(TableRow row, RequestResult r, List<Column> columns, Object[] values) throws SQLException {
+        /** Binds a row; {@code root} is a merged table's child row's key, else null. */
+        void add(TableRow row, RequestResult r, List<Column> columns, Object[] values, String root) throws SQLException {
             PreparedStatement st = statements.get(row.table());
             if (st == null) {
-                st = c.prepareStatement(insertSql(row.table(), row.child(), columns));
+                st = c.prepareStatement(insertSql(row.table(), row.child(), columns) + ")");
                 statements.put(row.table(), st);
             }
-            int i = 1;
-            st.setString(i++, r.id());
-            st.setInt(i++, row.row());
-            if (row.child()) {
-                st.setInt(i++, row.parentRow());
-                st.setInt(i++, row.index());
-            } else {
-                st.setString(i++, r.url());
-                dialect.time(st, i++, r.fetchedAt());
-            }
-            for (int k = 0; k < columns.size(); k++) {
-                dialect.bind(st, i++, columns.get(k).type(), values[k]);
-            }
+            bind(st, row, r, columns, values, root);
             st.addBatch();
+            if (root != null) {
+                pendingRoots.add(root);
+            }
             int n = pending.merge(row.table(), 1, Integer::sum);
             if (n >= ROWS_PER_EXECUTE) {
                 st.executeBatch();
@@ -380,22 +432,86 @@ public final class TypedTables {
             }
         }
 
+        /** Upserts a merged top-level row on its key, unless a newer fetch of it is stored; returns whether it was written. */
+        boolean upsert(TableRow row, RequestResult r, List<Column> columns, Object[] values) throws SQLException {
+            if (upsert == null) {
+                StringBuilder set = new StringBuilder("_request = excluded._request, _row = excluded._row, _url = excluded._url, "
+                        + "_fetched_at = excluded._fetched_at");
+                for (Column col : columns) {
+                    set.append(", ").append(quote(col.name())).append(" = excluded.").append(quote(col.name()));
+                }
+                upsert = c.prepareStatement(insertSql(top, false, columns) + ") ON CONFLICT ("
+                        + String.join(", ", key.stream().map(Dialect::quote).toList()) + ") DO UPDATE SET " + set
+                        + " WHERE excluded._fetched_at >= " + quote(top) + "._fetched_at RETURNING _row");
+            }
+            bind(upsert, row, r, columns, values, null);
+            try (java.sql.ResultSet rs = upsert.executeQuery()) {
+                return rs.next();
+            }
+        }
+
+        /** Deletes the child rows of the top-level row keyed {@code root}, in every child table, before its new ones. */
+        void replaceChildren(Catalog cat, String root) throws SQLException {
+            if (pendingRoots.contains(root)) {
+                flush(); // an earlier response's rows of this key, in this batch: sent, so that they are deleted too
+            }
+            for (String t : cat.tables()) {
+                if (t.equals(top)) {
+                    continue;
+                }
+                PreparedStatement st = childDeletes.get(t);
+                if (st == null) {
+                    st = c.prepareStatement("DELETE FROM " + quote(t) + " WHERE _root = ?");
+                    childDeletes.put(t, st);
+                }
+                st.setString(1, root);
+                st.executeUpdate();
+            }
+        }
+
+        private void bind(PreparedStatement st, TableRow row, RequestResult r, List<Column> columns, Object[] values, String root)
+                throws SQLException {
+            int i = 1;
+            st.setString(i++, r.id());
+            st.setInt(i++, row.row());
+            if (row.child()) {
+                st.setInt(i++, row.parentRow());
+                st.setInt(i++, row.index());
+                if (root != null) {
+                    st.setString(i++, root);
+                }
+            } else {
+                st.setString(i++, r.url());
+                dialect.time(st, i++, r.fetchedAt());
+            }
+            for (int k = 0; k < columns.size(); k++) {
+                dialect.bind(st, i++, columns.get(k).type(), values[k]);
+            }
+        }
+
+        /** {@code INSERT INTO t (…) VALUES (…}, without the closing parenthesis. */
         private String insertSql(String table, boolean child, List<Column> columns) {
             StringBuilder names = new StringBuilder(child ? "_request, _row, _parent_row, _idx" : "_request, _row, _url, _fetched_at");
             StringBuilder marks = new StringBuilder("?, ?, ?, ?");
+            if (child && merge) {
+                names.append(", _root");
+                marks.append(", ?");
+            }
             for (Column col : columns) {
                 names.append(", ").append(quote(col.name()));
                 marks.append(", ").append(dialect.placeholder(col.type()));
             }
-            return "INSERT INTO " + quote(table) + " (" + names + ") VALUES (" + marks + ")";
+            return "INSERT INTO " + quote(table) + " (" + names + ") VALUES (" + marks;
         }
 
         void flush() throws SQLException {
             for (Map.Entry<String, PreparedStatement> e : statements.entrySet()) {
                 if (pending.getOrDefault(e.getKey(), 0) > 0) {
                     e.getValue().executeBatch();
+                    pending.put(e.getKey(), 0);
                 }
             }
+            pendingRoots.clear();
         }
 
         @Override
@@ -403,45 +519,66 @@ public final class TypedTables {
             for (PreparedStatement st : statements.values()) {
                 st.close();
             }
+            for (PreparedStatement st : childDeletes.values()) {
+                st.close();
+            }
+            if (upsert != null) {
+                upsert.close();
+            }
         }
     }
 
     // ---- schema changes, made in the database and the catalog together
 
-    private static Catalog createTable(Connection c, Dialect d, Catalog cat, String table, String parent, Instant now)
-            throws SQLException {
-        boolean lite = d == Dialect.SQLITE;
+    /**
+     * Makes a table with its provenance columns. A merged table's child rows also carry {@code _root}, the key of the
+     * top-level row they belong to, by which they are replaced with it.
+     */
+    private Catalog createTable(Connection c, Catalog cat, String table, String parent, Instant now) throws SQLException {
+        boolean lite = dialect == Dialect.SQLITE;
         String text = lite ? "TEXT" : "text";
         String integer = lite ? "INTEGER" : "integer";
-        String key = lite ? "_request TEXT NOT NULL" : "_request text COLLATE \"C\" NOT NULL";
+        String request = lite ? "_request TEXT NOT NULL" : "_request text COLLATE \"C\" NOT NULL";
         String own = parent == null
-                ? "_url " + text + " NOT NULL, _fetched_at " + d.sqlType(ColumnType.TIMESTAMP, 0, 0) + " NOT NULL"
-                : "_parent_row " + integer + " NOT NULL, _idx " + integer + " NOT NULL";
+                ? "_url " + text + " NOT NULL, _fetched_at " + dialect.sqlType(ColumnType.TIMESTAMP, 0, 0) + " NOT NULL"
+                : "_parent_row " + integer + " NOT NULL, _idx " + integer + " NOT NULL" + (merge ? ", _root " + text + " NOT NULL" : "");
         try (Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE " + quote(table) + " (" + key + ", _row " + integer + " NOT NULL, " + own
+            st.execute("CREATE TABLE " + quote(table) + " (" + request + ", _row " + integer + " NOT NULL, " + own
                     + ", PRIMARY KEY (_request, _row))");
+            if (merge && parent != null) {
+                st.execute("CREATE INDEX " + quote(table + "_root_idx") + " ON " + quote(table) + " (_root)");
+            }
         }
-        Catalog.insertTable(c, d, table, parent, now);
+        Catalog.insertTable(c, dialect, table, parent, merge ? "merge" : "append", merge && parent == null ? String.join(",", key) : null,
+                now);
         return cat.withTable(table, parent);
     }
 
-    private static Catalog addColumn(Connection c, Dialect d, Catalog cat, String table, Column col, Instant now) throws SQLException {
+    private Catalog addColumn(Connection c, Catalog cat, String table, Column col, Instant now) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(col.name()) + " "
-                    + d.sqlType(col.type(), col.precision(), col.scale()));
+                    + dialect.sqlType(col.type(), col.precision(), col.scale()));
         }
-        Catalog.insertColumn(c, d, table, col, now);
-        return cat.withColumn(table, col);
+        Catalog.insertColumn(c, dialect, table, col, now);
+        Catalog added = cat.withColumn(table, col);
+        if (merge && table.equals(top) && key.contains(col.name()) && key.stream().allMatch(k -> added.column(top, k) != null)) {
+            // the key's last column: rows can be merged on it from now on
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE UNIQUE INDEX " + quote(top + "_merge_key") + " ON " + quote(top) + " ("
+                        + String.join(", ", key.stream().map(Dialect::quote).toList()) + ")");
+            }
+        }
+        return added;
     }
 
-    private static Catalog widenColumn(Connection c, Dialect d, Catalog cat, String table, Column col, Instant now) throws SQLException {
-        String sql = d.widen(table, col.name(), col.type());
+    private Catalog widenColumn(Connection c, Catalog cat, String table, Column col, Instant now) throws SQLException {
+        String sql = dialect.widen(table, col.name(), col.type());
         if (sql != null) {
             try (Statement st = c.createStatement()) {
                 st.execute(sql);
             }
         }
-        Catalog.updateType(c, d, table, col, now);
+        Catalog.updateType(c, dialect, table, col, now);
         return cat.withColumn(table, col);
     }
 

@@ -91,13 +91,17 @@ class TypedTablesTest {
             return out;
         }
 
-        /** Queues and claims the URLs, then completes them with these rows. */
         void store(Map<String, Extraction> byUrl) throws Exception {
+            store(byUrl, Instant.now());
+        }
+
+        /** Queues and claims the URLs, then completes them with these rows, as fetched at {@code fetchedAt}. */
+        void store(Map<String, Extraction> byUrl, Instant fetchedAt) throws Exception {
             frontier.load(LineSource.ofLines(List.copyOf(byUrl.keySet())), InputRequests.urls(), ResumeMode.REFETCH,
                     Instant.now(), Duration.ofSeconds(5), invalid -> { }, () -> false);
             assertThat(frontier.claim(byUrl.size())).hasSize(byUrl.size());
             List<RequestResult> results = new ArrayList<>();
-            byUrl.forEach((url, x) -> results.add(ok(url, x)));
+            byUrl.forEach((url, x) -> results.add(ok(url, x, fetchedAt)));
             assertThat(frontier.complete(results)).hasSize(byUrl.size());
         }
 
@@ -111,9 +115,9 @@ class TypedTablesTest {
         }
     }
 
-    private static RequestResult ok(String url, Extraction x) {
+    private static RequestResult ok(String url, Extraction x, Instant fetchedAt) {
         return new RequestResult(Request.get(url), RequestResult.Status.OK, 200, 1, null, null, 2L, "text/html", "ab", 5,
-                Instant.now(), List.of(), x, null, Validators.NONE, false, List.of());
+                fetchedAt, List.of(), x, null, Validators.NONE, false, List.of());
     }
 
     private static TableRow row(String table, int row, Object... kv) {
@@ -136,6 +140,52 @@ class TypedTablesTest {
 
     private static TableSchema schema(TableSpec.SchemaContract contract, TableSchema.Column... declared) {
         return new TableSchema(TableSpec.builder("pages").field("title=css:title").build(), List.of(declared), contract);
+    }
+
+    private static TableSchema merged(TableSchema.Column... declared) {
+        return new TableSchema(TableSpec.builder("pages").field("title=css:title").primaryKey(List.of("sku"))
+                .write(TableSpec.WriteMode.MERGE).build(), List.of(declared), TableSpec.SchemaContract.EVOLVE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void mergeKeepsTheNewestFetchOfEachKeyWithItsChildRowsWhateverTheOrderOfCommits(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(merged());
+            Instant t0 = Instant.parse("2026-12-01T00:00:00Z");
+            // the newest fetch of sku A commits first, an older one of it later: the newer stays
+            db.store(Map.of("http://a.example/new", rows(row("pages", 0, "sku", "A", "title", "new A"),
+                    child("pages__images", 0, 0, 0, "new.png"))), t0.plusSeconds(60));
+            db.store(Map.of("http://b.example/old", rows(row("pages", 0, "sku", "A", "title", "old A"),
+                    child("pages__images", 0, 0, 0, "old1.png"), child("pages__images", 1, 0, 1, "old2.png"),
+                    row("pages", 1, "sku", "B", "title", "B"))), t0);
+            assertThat(db.rows("SELECT sku, title, _url FROM pages ORDER BY sku"))
+                    .containsExactly("A|new A|http://a.example/new", "B|B|http://b.example/old");
+            assertThat(db.rows("SELECT _root, value FROM pages__images ORDER BY value")).containsExactly("\"A\"|new.png");
+
+            // a newer fetch of A, from a third page: it replaces the row and its child rows
+            db.store(Map.of("http://c.example/newest", rows(row("pages", 0, "sku", "A", "title", "newest A"),
+                    child("pages__images", 0, 0, 0, "n1.png"), child("pages__images", 1, 0, 1, "n2.png"))), t0.plusSeconds(120));
+            assertThat(db.rows("SELECT sku, title FROM pages ORDER BY sku")).containsExactly("A|newest A", "B|B");
+            assertThat(db.rows("SELECT value FROM pages__images ORDER BY value")).containsExactly("n1.png", "n2.png");
+
+            // a row without its key is not merged: it is rejected whole
+            db.store(Map.of("http://d.example/nokey", rows(row("pages", 0, "title", "keyless"))), t0.plusSeconds(180));
+            assertThat(db.rows("SELECT count(*) FROM pages")).containsExactly("2");
+            assertThat(db.rows("SELECT reason FROM rejects")).containsExactly("no value for the primary key (sku): row not stored");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void aTableIsWrittenAsItWasMade(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.EVOLVE));
+        }
+        try (Db db = new Db(kind)) {
+            assertThatThrownBy(() -> db.frontier.storeTables(merged()))
+                    .hasMessageContaining("table pages was made for --write append, not merge (sku)");
+        }
     }
 
     @ParameterizedTest
