@@ -49,12 +49,14 @@ final class StatusCommand implements Callable<Integer> {
         if (!database.postgres()) {
             try (Store store = database.open()) {
                 printResults(store, out);
+                TableLines.print(store.tables(), out);
                 printRuns(store.runs(LAST_RUNS), out);
             }
         } else {
             try (PgDatabase db = PgDatabase.open(database.db, 1, System.getenv())) {
                 Store store = PgStore.on(db);
                 printResults(store, out);
+                TableLines.print(store.tables(), out);
                 printQueue(PgQueueStatus.read(db), out);
                 printRuns(store.runs(LAST_RUNS), out);
             }

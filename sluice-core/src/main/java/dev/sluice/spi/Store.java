@@ -35,6 +35,12 @@ public interface Store extends AutoCloseable {
      */
     RunReport report(RunReport.Selection which) throws StoreException;
 
+    /**
+     * The typed tables stored here ({@code --table}), parents before their children: their rows, each column's
+     * coverage and rejects (table {@code rejects}). Empty when there are none.
+     */
+    java.util.List<TableStats> tables() throws StoreException;
+
     /** Streams stored results (without records and bodies) in URL order; {@code status} null for all. */
     void scan(RequestResult.Status status, Consumer<RequestResult> sink) throws StoreException;
 
@@ -43,6 +49,30 @@ public interface Store extends AutoCloseable {
 
     @Override
     void close() throws StoreException;
+
+    /**
+     * A typed table as it stands.
+     *
+     * @param table   its name
+     * @param parent  a child table's parent table, null for a top-level one
+     * @param rows    its rows
+     * @param columns its user columns, in order
+     * @param rejects the values and rows {@code rejects} holds for it, of any column or none
+     */
+    record TableStats(String table, String parent, long rows, java.util.List<ColumnStats> columns, long rejects) {
+    }
+
+    /**
+     * A typed table's column as it stands.
+     *
+     * @param name     its name
+     * @param dataType its type as the catalog writes it ({@code bigint}, {@code decimal(10,2)}, …)
+     * @param declared whether a field declared it (else the values seen inferred it)
+     * @param nonNull  its rows where it is not null: its coverage, over {@link TableStats#rows()}
+     * @param rejects  the values of it {@code rejects} holds
+     */
+    record ColumnStats(String name, String dataType, boolean declared, long nonNull, long rejects) {
+    }
 
     /** Counts of stored rows. */
     record Counts(long ok, long failed, Map<String, Long> byError) {

@@ -67,6 +67,11 @@ public abstract class SqlStore implements Store {
     }
 
     @Override
+    public final List<TableStats> tables() throws StoreException {
+        return db.snapshot("cannot read the typed tables", TableStatsRows::read);
+    }
+
+    @Override
     public final void scan(RequestResult.Status status, Consumer<RequestResult> sink) throws StoreException {
         Dialect d = db.dialect();
         String sql = "SELECT r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, r.content_type, r.sha256, "

@@ -212,6 +212,8 @@ class TypedTablesTest {
             }
             assertThat(db.rows("SELECT url, table_name, column_name, value, reason FROM rejects"))
                     .containsExactly("http://a.example/4|pages|price|cheap|a text value in a double column");
+            assertThat(db.store.tables()).containsExactly(new Store.TableStats("pages", null, 4, List.of(
+                    new Store.ColumnStats("title", "text", false, 4, 0), new Store.ColumnStats("price", "double", false, 2, 1)), 1));
             assertThat(db.rows("SELECT _url, CASE WHEN _fetched_at IS NOT NULL THEN 1 ELSE 0 END FROM pages WHERE title = 'Two'"))
                     .containsExactly("http://a.example/2|1");
         }
