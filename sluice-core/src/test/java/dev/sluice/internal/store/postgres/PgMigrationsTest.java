@@ -48,7 +48,7 @@ class PgMigrationsTest {
 
         PgDatabase.open(url, 1, Map.of()).close();
 
-        assertThat(scalar(url, "SELECT max(version) FROM sluice_schema")).isEqualTo(4);
+        assertThat(scalar(url, "SELECT max(version) FROM sluice_schema")).isEqualTo(5);
         assertThat(scalar(url, "SELECT count(*) FROM results")).isEqualTo(2);
         assertThat(scalar(url, "SELECT count(*) FROM results WHERE request = '" + Request.get(list).id() + "' AND method = 'GET'"))
                 .isEqualTo(1);

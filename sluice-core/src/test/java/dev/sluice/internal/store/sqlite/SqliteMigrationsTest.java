@@ -56,7 +56,7 @@ class SqliteMigrationsTest {
                 for (Future<?> opener : openers) {
                     opener.get(60, TimeUnit.SECONDS); // throws what the opener threw
                 }
-                assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(5);
+                assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(6);
                 assertThat(scalar(db, "SELECT count(*) FROM pragma_table_info('results') WHERE name = 'unchanged'")).isEqualTo(1);
             }
         }
@@ -133,7 +133,7 @@ class SqliteMigrationsTest {
                     ResumeMode.SKIP_DONE, Instant.now(), Duration.ofSeconds(1), invalid -> { }, () -> false);
             assertThat(loaded.skipped()).isEqualTo(2);
         }
-        assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(5);
+        assertThat(scalar(db, "PRAGMA user_version")).isEqualTo(6);
         assertThat(scalar(db, "SELECT count(*) FROM results WHERE request = '" + Request.get(list).id() + "' AND method = 'GET' "
                 + "AND url = '" + list + "' AND etag = '\"e1\"'")).isEqualTo(1);
         assertThat(scalar(db, "SELECT count(*) FROM records WHERE request = '" + Request.get(list).id() + "' AND url = '" + list + "'"))
