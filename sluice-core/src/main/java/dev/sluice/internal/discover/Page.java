@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Request;
+import dev.sluice.internal.fetch.ContentTypes;
 import dev.sluice.internal.process.JqProgram;
 
 import java.util.Iterator;
@@ -80,10 +81,10 @@ final class Page {
         return requestUrl;
     }
 
-    /** Whether the body is HTML ({@link Links#isHtml}), worked out once. */
+    /** Whether the body is HTML ({@link ContentTypes#isHtml}), worked out once. */
     boolean html() {
         if (html == null) {
-            html = Links.isHtml(response.contentType(), response.body());
+            html = ContentTypes.isHtml(response.contentType(), response.body());
         }
         return html;
     }
