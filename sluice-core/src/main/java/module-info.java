@@ -6,6 +6,7 @@
 module dev.sluice {
     requires java.sql;
     requires java.management;
+    requires java.xml;
     requires jdk.management;
     requires org.eclipse.jetty.client;
     requires org.eclipse.jetty.http2.client.transport;
@@ -28,6 +29,7 @@ module dev.sluice {
     exports dev.sluice.spi;
 
     exports dev.sluice.internal.discover to dev.sluice.cli;
+    exports dev.sluice.internal.extract to dev.sluice.cli;
     exports dev.sluice.internal.fetch to dev.sluice.cli;
     exports dev.sluice.internal.input to dev.sluice.cli;
     exports dev.sluice.internal.limit to dev.sluice.cli;

@@ -20,6 +20,14 @@ public final class InvalidConfigException extends IllegalArgumentException {
         this.value = value;
     }
 
+    /**
+     * The same, for code outside this package that checks a setting of its own (a table's {@code extract},
+     * {@code rows} or {@code jq}, checked when its extractor is compiled).
+     */
+    public static InvalidConfigException of(String setting, String rule, String value) {
+        return new InvalidConfigException(setting, rule, value);
+    }
+
     /** The setting rejected, as its {@link SluiceConfig.Builder} method is named: {@code perHost}, {@code timeout}, … */
     public String setting() {
         return setting;
