@@ -2,7 +2,9 @@ package dev.sluice;
 
 import dev.sluice.spi.Frontier;
 import dev.sluice.spi.Store;
+import dev.sluice.spi.TableSchema;
 import dev.sluice.internal.discover.Discovery;
+import dev.sluice.internal.extract.Extractor;
 import dev.sluice.internal.fetch.HttpFetcher;
 import dev.sluice.internal.pipeline.Pipeline;
 import dev.sluice.internal.process.Tables;
@@ -212,6 +214,30 @@ public final class Sluice implements AutoCloseable {
         public Builder processor(Processor p) {
             processor = Objects.requireNonNull(p, "processor");
             return this;
+        }
+
+        /**
+         * The typed table each response's rows go to ({@code --table}): its fields are extracted on the CPU pool
+         * after the processor, and its rows, child rows and rejects commit with the response's result. Default: none.
+         *
+         * @throws InvalidConfigException naming the setting ({@code extract}, {@code rows}, {@code jq}) and what was
+         *                                written when a field or selector does not compile
+         */
+        public Builder table(TableSpec spec) {
+            Extractor extractor = Extractor.compile(Objects.requireNonNull(spec, "spec"));
+            tables = new Tables(schema(spec, extractor), extractor::extract);
+            return this;
+        }
+
+        /** The columns the fields declare, and the contract: the spec's, else freeze when every column is declared. */
+        private static TableSchema schema(TableSpec spec, Extractor extractor) {
+            java.util.List<TableSchema.Column> declared = extractor.declared().stream()
+                    .map(d -> new TableSchema.Column(d.table(), d.column(), d.type(), d.precision(), d.scale()))
+                    .toList();
+            boolean allDeclared = !extractor.keysAsColumns() && declared.size() == spec.fields().size();
+            TableSpec.SchemaContract contract = spec.schema() != null ? spec.schema()
+                    : allDeclared ? TableSpec.SchemaContract.FREEZE : TableSpec.SchemaContract.EVOLVE;
+            return new TableSchema(spec, declared, contract);
         }
 
         /**

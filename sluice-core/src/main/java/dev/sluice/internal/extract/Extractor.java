@@ -149,6 +149,11 @@ public final class Extractor {
         return out.extraction();
     }
 
+    /** Whether a JSON value's own keys become columns (rows of JSON values and no {@code jq:} field): inferred ones. */
+    public boolean keysAsColumns() {
+        return maker.keysAsColumns();
+    }
+
     /** The columns whose types fields declare, per table (the table, then child tables in field order), in order. */
     public List<DeclaredColumn> declared() {
         return declared;

@@ -30,6 +30,10 @@ final class RowMaker {
         this.keys = keys;
     }
 
+    boolean keysAsColumns() {
+        return keys != null;
+    }
+
     /** What a field gave in one row: its value or values, and the failure that cost a value, if any. */
     private record Outcome(Field field, Object value, List<Object> values, Failure failure) {
         boolean missing() {
