@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, problem);
         }
         List<String> in = List.copyOf(inputs);
-        return new Runner(context, log).run(new Runner.Job(config, processor, options.discovery(cmd), options.db, LineSource.of(in, context.in()),
+        return new Runner(context, log).run(new Runner.Job(config, processor, options.table(cmd), options.discovery(cmd), options.db, LineSource.of(in, context.in()),
                 () -> LineSource.countLines(in).orElse(-1), !options.noProgress, false, WorkerCommand.DEFAULT_LEASE,
                 /* replace= */ false, options.metrics(cmd)));
     }

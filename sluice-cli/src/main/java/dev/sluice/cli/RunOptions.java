@@ -94,8 +94,12 @@ final class RunOptions {
     Long processMemory;
 
     @Option(names = "--jq", paramLabel = "EXPR",
-            description = "jq expression run on each JSON body; every value it emits is a row of 'records'.")
+            description = "jq expression run on each JSON body; every value it emits is a row of 'records' (with --table: "
+                    + "a row of the table).")
     String jq;
+
+    @Mixin
+    TableOptions tables;
 
     @Option(names = "--paginate", paramLabel = "KIND",
             description = "Follow the pages of each response (repeatable): header-link (Link: rel=\"next\"), json-link:JQ "
@@ -247,9 +251,9 @@ final class RunOptions {
         return Math.max(64L << 20, Math.min(1L << 30, share));
     }
 
-    /** The processor: the jq expression when given, else none. A bad expression is a usage error. */
+    /** The processor: the jq expression when given without --table (which takes it), else none. A bad expression is a usage error. */
     Processor processor(CommandLine cmd) {
-        if (jq == null) {
+        if (jq == null || tables.table != null) {
             return Processor.NONE;
         }
         try {
@@ -257,6 +261,11 @@ final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--jq: " + e.getMessage());
         }
+    }
+
+    /** The typed table asked for ({@code --table} and its flags, with {@code --jq}), or null; checked when the Sluice is built. */
+    dev.sluice.TableSpec table(CommandLine cmd) {
+        return tables.spec(cmd, jq);
     }
 
     /** The discovery rules, checked now: a bad spec, jq expression, selector or pattern is a usage error naming it. */

@@ -4,6 +4,9 @@ import dev.sluice.Processor;
 import dev.sluice.RunSummary;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceConfig;
+import dev.sluice.TableSpec;
+import dev.sluice.spi.Store;
+import dev.sluice.internal.store.postgres.PgStore;
 import dev.sluice.StoreException;
 import dev.sluice.DiscoveryOptions;
 import dev.sluice.internal.metrics.SluiceMetrics;
@@ -36,9 +39,10 @@ final class Runner {
     /**
      * What to run. {@code source} is null for a worker that only takes from the queue; {@code countLines}
      * counts the input's URL lines in the background (-1 when unknown); {@code replace} makes a new SQLite
-     * file in place of the one at {@code db} (the demo's); {@code metrics}: where to serve them, or null.
+     * file in place of the one at {@code db} (the demo's); {@code metrics}: where to serve them, or null; {@code table}:
+     * the typed table rows go to, or null.
      */
-    record Job(SluiceConfig config, Processor processor, DiscoveryOptions discovery, String db, InputSource source, LongSupplier countLines,
+    record Job(SluiceConfig config, Processor processor, TableSpec table, DiscoveryOptions discovery, String db, InputSource source, LongSupplier countLines,
                boolean progress, boolean keepWaiting, Duration lease, boolean replace, MetricsEndpoint metrics) {
     }
 
@@ -55,9 +59,13 @@ final class Runner {
         Logging.configure(logOptions, console.err(), line);
         SluiceMetrics metrics = job.metrics() == null ? null : new SluiceMetrics();
         // The Sluice starts its HTTP client in the background while this thread opens the database.
-        try (Sluice sluice = Sluice.builder().config(job.config()).processor(job.processor())
+        Sluice.Builder builder = Sluice.builder().config(job.config()).processor(job.processor())
                 .discovery(job.discovery()).command("sluice", console.args())
-                .observer(metrics == null ? RunObserver.NONE : metrics).build();
+                .observer(metrics == null ? RunObserver.NONE : metrics);
+        if (job.table() != null) {
+            builder.table(job.table());
+        }
+        try (Sluice sluice = builder.build();
              HTTPServer served = metrics == null ? null : job.metrics().start(metrics.registry())) {
             if (PgDatabase.isPostgres(job.db())) {
                 return onQueue(sluice, job, line);
@@ -65,7 +73,7 @@ final class Runner {
             Path file = Path.of(job.db());
             try (SqliteStore store = job.replace() ? SqliteStore.replace(file) : SqliteStore.open(file)) {
                 RunSummary summary = supervised(sluice, job, line, () -> sluice.run(store, job.source()));
-                return finish(summary, store.location());
+                return finish(summary, store.location(), job.table() == null ? null : store);
             }
         }
     }
@@ -78,7 +86,7 @@ final class Runner {
             RunSummary summary = supervised(sluice, job, line, job.source() == null
                     ? () -> sluice.work(queue, moreComing)
                     : () -> sluice.run(queue, job.source(), -1));
-            return finish(summary, db.location() + " (worker " + queue.workerId() + ")");
+            return finish(summary, db.location() + " (worker " + queue.workerId() + ")", job.table() == null ? null : PgStore.on(db));
         }
     }
 
@@ -100,8 +108,13 @@ final class Runner {
         return summary;
     }
 
-    private int finish(RunSummary summary, String where) {
+    /** Prints the summary, and the typed tables of {@code tables} (null: none asked for). */
+    private int finish(RunSummary summary, String where, Store tables) throws StoreException {
         Summary.print(summary, where, console.out());
+        if (tables != null) {
+            TableLines.print(tables.tables(), console.out());
+            console.out().flush();
+        }
         if (summary.stopped()) {
             return ExitCode.INTERRUPTED;
         }

@@ -53,7 +53,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         var config = options.config(cmd);
         var processor = options.processor(cmd);
-        return new Runner(context, log).run(new Runner.Job(config, processor, options.discovery(cmd), options.db, null, () -> -1,
+        return new Runner(context, log).run(new Runner.Job(config, processor, options.table(cmd), options.discovery(cmd), options.db, null, () -> -1,
                 !options.noProgress, keepWaiting, lease, /* replace= */ false, options.metrics(cmd)));
     }
 }

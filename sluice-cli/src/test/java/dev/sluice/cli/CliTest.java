@@ -418,7 +418,13 @@ class CliTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("The results are in").contains("sqlite3");
         assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM results")).isEqualTo(120);
-        assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM records")).isGreaterThanOrEqualTo(100);
+        long items = Cli.scalar(demoDb, "SELECT count(*) FROM items");
+        assertThat(items).isGreaterThanOrEqualTo(100);
+        assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM items__tags")).isEqualTo(3 * items);
+        assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM table_columns WHERE table_name = 'items'"
+                + " AND column_name || ' ' || data_type IN ('name text', 'price double', 'available bool')")).isEqualTo(3);
+        assertThat(Cli.scalar(demoDb, "SELECT count(*) FROM records")).isZero();
+        assertThat(r.out()).contains("table items: ").contains("table items__tags (child of items)").contains("items__tags");
         assertThat(Cli.scalar(demoDb, "SELECT attempts FROM results WHERE url LIKE '%/demo/item/7?%'")).isEqualTo(3);
         assertThat(IntStream.of(ExitCode.OK)).isNotEmpty();
     }
