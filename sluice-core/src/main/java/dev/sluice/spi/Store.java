@@ -4,6 +4,7 @@ import dev.sluice.RequestResult;
 import dev.sluice.RunRecord;
 import dev.sluice.StoreException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,17 @@ public interface Store extends AutoCloseable {
 
     /** Streams stored results (without records and bodies) in URL order; {@code status} null for all. */
     void scan(RequestResult.Status status, Consumer<RequestResult> sink) throws StoreException;
+
+    /** The typed table {@code name} (top-level or child) as the schema catalog describes it; empty when there is none. */
+    Optional<StoredTable> table(String name) throws StoreException;
+
+    /**
+     * Streams the rows of a typed table in key order ({@code _request}, {@code _row}) through a cursor, any number of
+     * them in bounded memory: each as its values in {@code table}'s column order, of the classes their catalog types
+     * name, whatever the database kept (SQLite may hold a whole number in a column widened to {@code double}), null
+     * where a row has none. {@code sink} runs on the caller's thread and is handed a new array for each row.
+     */
+    void scanTable(StoredTable table, Consumer<Object[]> sink) throws StoreException;
 
     /** A human-readable name of where the data is, e.g. the database file's path. */
     String location();

@@ -8,8 +8,10 @@ import dev.sluice.StoreException;
 import dev.sluice.RequestResult;
 import dev.sluice.Validators;
 import dev.sluice.spi.RunReport;
+import dev.sluice.spi.StoredTable;
 import dev.sluice.internal.store.runs.RunReports;
 import dev.sluice.internal.store.runs.RunRows;
+import dev.sluice.internal.store.tables.StoredTables;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -115,6 +118,20 @@ public abstract class SqlStore implements Store {
                 new Validators(rs.getString(12), rs.getString(13)),
                 rs.getBoolean(14),
                 List.of());
+    }
+
+    @Override
+    public final Optional<StoredTable> table(String name) throws StoreException {
+        return db.reading("cannot read table " + name, c -> StoredTables.describe(c, name));
+    }
+
+    /** In one snapshot: PostgreSQL's out of autocommit, so that the rows come through a cursor. */
+    @Override
+    public final void scanTable(StoredTable table, Consumer<Object[]> sink) throws StoreException {
+        db.snapshot("cannot read table " + table.name(), c -> {
+            StoredTables.scan(c, db.dialect(), table, sink);
+            return null;
+        });
     }
 
     @Override
