@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,12 +81,9 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Through a file beside it, renamed into place: a browser showing the last report never sees half of the next. */
     private static void write(Path file, String html) throws IOException {
-        Path partial = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".partial");
-        try {
-            Files.writeString(partial, html, StandardCharsets.UTF_8);
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(partial);
+        try (WholeFile whole = new WholeFile(file)) {
+            Files.writeString(whole.partial(), html, StandardCharsets.UTF_8);
+            whole.commit();
         }
     }
 }
