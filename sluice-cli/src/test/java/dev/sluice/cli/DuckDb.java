@@ -83,7 +83,8 @@ final class DuckDb {
                 return fail(String.join(" ", command) + " took more than " + seconds + " s");
             }
             if (p.exitValue() != 0) {
-                return fail(String.join(" ", command) + " failed (exit " + p.exitValue() + ") in " + dir + ":\n"
+                return fail(String.join(" ", command) + " failed (exit " + p.exitValue() + ") in " + dir + "; the Parquet files "
+                        + "are read back by DuckDB for Node.js, which needs Node.js and the npm registry:\n"
                         + Files.readString(err) + Files.readString(out));
             }
             return Files.readString(out);
