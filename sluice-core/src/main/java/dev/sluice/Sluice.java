@@ -2,7 +2,6 @@ package dev.sluice;
 
 import dev.sluice.spi.Frontier;
 import dev.sluice.spi.Store;
-import dev.sluice.spi.TableSchema;
 import dev.sluice.internal.discover.Discovery;
 import dev.sluice.internal.extract.Extractor;
 import dev.sluice.internal.fetch.HttpFetcher;
@@ -224,20 +223,8 @@ public final class Sluice implements AutoCloseable {
          *                                written when a field or selector does not compile
          */
         public Builder table(TableSpec spec) {
-            Extractor extractor = Extractor.compile(Objects.requireNonNull(spec, "spec"));
-            tables = new Tables(schema(spec, extractor), extractor::extract);
+            tables = Extractor.tables(Objects.requireNonNull(spec, "spec"));
             return this;
-        }
-
-        /** The columns the fields declare, and the contract: the spec's, else freeze when every column is declared. */
-        private static TableSchema schema(TableSpec spec, Extractor extractor) {
-            java.util.List<TableSchema.Column> declared = extractor.declared().stream()
-                    .map(d -> new TableSchema.Column(d.table(), d.column(), d.type(), d.precision(), d.scale()))
-                    .toList();
-            boolean allDeclared = !extractor.keysAsColumns() && declared.size() == spec.fields().size();
-            TableSpec.SchemaContract contract = spec.schema() != null ? spec.schema()
-                    : allDeclared ? TableSpec.SchemaContract.FREEZE : TableSpec.SchemaContract.EVOLVE;
-            return new TableSchema(spec, declared, contract);
         }
 
         /**

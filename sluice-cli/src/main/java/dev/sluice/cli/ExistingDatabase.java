@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.spi.Store;
 import dev.sluice.StoreException;
+import dev.sluice.internal.store.SqlStore;
 import dev.sluice.internal.store.postgres.PgDatabase;
 import dev.sluice.internal.store.postgres.PgStore;
 import dev.sluice.internal.store.sqlite.SqliteStore;
@@ -32,5 +33,16 @@ final class ExistingDatabase {
             throw new StoreException(db, "no database here (run 'sluice run' first, or name one with --db)", null);
         }
         return SqliteStore.openForReading(Path.of(db));
+    }
+
+    /** Opens the database to change it (a table rebuilt), or fails as {@link #open} does when there is none. */
+    SqlStore openForWriting() throws StoreException {
+        if (postgres()) {
+            return PgStore.open(db, System.getenv());
+        }
+        if (!Files.isRegularFile(Path.of(db))) {
+            throw new StoreException(db, "no database here (run 'sluice run' first, or name one with --db)", null);
+        }
+        return SqliteStore.open(Path.of(db));
     }
 }

@@ -6,6 +6,8 @@ import dev.sluice.FetchedBody;
 import dev.sluice.InvalidConfigException;
 import dev.sluice.Rejected;
 import dev.sluice.TableSpec;
+import dev.sluice.internal.process.Tables;
+import dev.sluice.spi.TableSchema;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,6 +84,22 @@ public final class Extractor {
         return new Extractor(spec.name(), rows, fields, keys);
     }
 
+    /**
+     * {@code spec} compiled for a run: the extraction the CPU stage runs, and the schema the frontier stores under (the
+     * columns the fields declare; the spec's contract, else freeze when every column is declared and none is inferred
+     * from a JSON value's keys, else evolve). Throws as {@link #compile}.
+     */
+    public static Tables tables(TableSpec spec) {
+        Extractor extractor = compile(spec);
+        List<TableSchema.Column> declared = extractor.declared.stream()
+                .map(d -> new TableSchema.Column(d.table(), d.column(), d.type(), d.precision(), d.scale()))
+                .toList();
+        boolean allDeclared = !extractor.maker.keysAsColumns() && declared.size() == spec.fields().size();
+        TableSpec.SchemaContract contract = spec.schema() != null ? spec.schema()
+                : allDeclared ? TableSpec.SchemaContract.FREEZE : TableSpec.SchemaContract.EVOLVE;
+        return new Tables(new TableSchema(spec, declared, contract), extractor::extract);
+    }
+
     /** A {@link BadSpec} when field {@code f} does not go with the rows or with the fields before it. */
     private static void check(String table, Field f, Rows rows, List<Field> earlier, Set<String> names) {
         if (!names.add(f.name())) {
@@ -147,11 +165,6 @@ public final class Extractor {
             out.reject(new Rejected(table, -1, jsonLd.name(), broken.text(), jsonLd.selector(), broken.reason()));
         }
         return out.extraction();
-    }
-
-    /** Whether a JSON value's own keys become columns (rows of JSON values and no {@code jq:} field): inferred ones. */
-    public boolean keysAsColumns() {
-        return maker.keysAsColumns();
     }
 
     /** The columns whose types fields declare, per table (the table, then child tables in field order), in order. */

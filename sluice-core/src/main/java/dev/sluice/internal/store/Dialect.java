@@ -74,9 +74,12 @@ public enum Dialect {
         return this == SQLITE ? column : column + "::text";
     }
 
-    /** The condition joining a results row {@code r} to its request's queue row {@code q}, on the key of each database. */
-    public String resultToQueue() {
-        return this == SQLITE ? "q.url = r.url AND q.request = r.request" : "q.request = r.request";
+    /**
+     * The condition joining a results row {@code r} to its request's row {@code alias} of a table keyed as results is
+     * ({@code queue}, {@code bodies}), on the key of each database.
+     */
+    public String joinsResult(String alias) {
+        return this == SQLITE ? alias + ".url = r.url AND " + alias + ".request = r.request" : alias + ".request = r.request";
     }
 
     /** Text as the database can keep it: PostgreSQL's text cannot hold U+0000 (a server's header or message might). */

@@ -12,6 +12,7 @@ import dev.sluice.spi.StoredTable;
 import dev.sluice.internal.store.runs.RunReports;
 import dev.sluice.internal.store.runs.RunRows;
 import dev.sluice.internal.store.tables.StoredTables;
+import dev.sluice.internal.store.tables.TableRebuild;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,12 +75,32 @@ public abstract class SqlStore implements Store {
         return db.snapshot("cannot read the typed tables", TableStatsRows::read);
     }
 
+    /**
+     * Rebuilds the typed table of {@code tables} from the stored bodies, in one transaction, the extraction on
+     * {@code threads} threads ({@link TableRebuild}). Run it while no run writes the table.
+     */
+    public final TableRebuild.Outcome rebuildTable(dev.sluice.internal.process.Tables tables, int threads) throws StoreException {
+        return TableRebuild.rebuild(db, tables, threads);
+    }
+
+    /** How many ok results have their body stored ({@code --store-body}): what {@link #rebuildTable} reads. */
+    public final long storedBodies() throws StoreException {
+        return db.reading("cannot count the stored bodies", c -> {
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT count(*) FROM results r JOIN bodies b ON " + db.dialect().joinsResult("b") + " WHERE r.status = 'ok'");
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     @Override
     public final void scan(RequestResult.Status status, Consumer<RequestResult> sink) throws StoreException {
         Dialect d = db.dialect();
         String sql = "SELECT r.url, r.status, r.http_status, r.attempts, r.error, r.detail, r.bytes, r.content_type, r.sha256, "
                 + "r.elapsed_ms, r.fetched_at, r.etag, r.last_modified, r.unchanged, r.method, " + d.jsonText("q.headers")
-                + ", q.body, r.request FROM results r LEFT JOIN queue q ON " + d.resultToQueue()
+                + ", q.body, r.request FROM results r LEFT JOIN queue q ON " + d.joinsResult("q")
                 + (status == null ? "" : " WHERE r.status = ?") + " ORDER BY r.url, r.request";
         db.snapshot("cannot read results", c -> {
             try (PreparedStatement st = c.prepareStatement(sql)) {

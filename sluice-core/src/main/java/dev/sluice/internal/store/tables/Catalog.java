@@ -101,6 +101,23 @@ final class Catalog {
         return new Catalog(Collections.unmodifiableMap(parents), Collections.unmodifiableMap(frozen));
     }
 
+    /** Drops table {@code top} and its child tables (children first), with their catalog rows and rejects. */
+    static void drop(Connection c, String top) throws SQLException {
+        List<String> family = new ArrayList<>(load(c, top).parents.keySet());
+        java.util.Collections.reverse(family); // made after their parents: dropped before them
+        for (String table : family) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS " + Dialect.quote(table));
+            }
+            for (String catalog : List.of("rejects", "table_columns", "typed_tables")) {
+                try (PreparedStatement st = c.prepareStatement("DELETE FROM " + catalog + " WHERE table_name = ?")) {
+                    st.setString(1, table);
+                    st.executeUpdate();
+                }
+            }
+        }
+    }
+
     /** Records a table made now, for rows written as {@code mode} says (with {@code key}'s columns for merge, else null). */
     static void insertTable(Connection c, Dialect d, String table, String parent, String mode, String key, Instant now)
             throws SQLException {

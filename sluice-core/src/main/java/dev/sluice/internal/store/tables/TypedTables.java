@@ -81,6 +81,19 @@ public final class TypedTables {
         return tables;
     }
 
+    /**
+     * The writer of {@code schema}'s tables made anew in the transaction of {@code c}: the table and its child tables
+     * dropped with their catalog rows and rejects, then made as {@link #open} makes them. The table is rebuilt when
+     * that transaction commits, or left as it was.
+     */
+    static TypedTables remake(Connection c, Dialect dialect, TableSchema schema) throws SQLException {
+        TypedTables tables = new TypedTables(dialect, schema);
+        dialect.lockSchemas(c);
+        Catalog.drop(c, schema.table());
+        tables.committed = tables.prepare(c, schema);
+        return tables;
+    }
+
     private Catalog prepare(Connection c, TableSchema schema) throws SQLException {
         dialect.lockSchemas(c);
         Catalog cat = Catalog.load(c, top);
