@@ -45,7 +45,7 @@ class SqliteDiskFullTest {
     @ParameterizedTest(name = "{0} pages left")
     @ValueSource(ints = {0, 1, 3, 6, 12})
     void aFullDiskAtSchemaCreationIsNamedAndARunAfterFreeingSpaceCompletes(int pagesLeft) throws Exception {
-        try (GatedOrigin origin = GatedOrigin.start(); Tmpfs disk = Tmpfs.mount(dir.resolve("disk"), 256)) {
+        try (GatedOrigin origin = GatedOrigin.start(); Tmpfs disk = Tmpfs.mount(dir.resolve("disk"), 1024)) {
             Path db = disk.dir().resolve("results.db");
             Path in = input(origin, List.of("/fast/1", "/fast/2", "/fast/3"));
             disk.fillLeaving(pagesLeft);
