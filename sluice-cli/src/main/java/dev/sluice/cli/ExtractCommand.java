@@ -18,7 +18,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "extract", sortOptions = false, mixinStandardHelpOptions = true, description = {
-        "Rebuild a typed table from the bodies a run kept (--store-body), with new fields, without fetching again.",
+        "Rebuild a typed table from the bodies kept by --store-body; no fetch.",
+        "The new fields apply to every body a run kept.",
         "In one transaction: the table and its child tables are dropped and made again from every ok result's body; "
                 + "readers see the old table until the new one is whole. Run it while no run writes the table."})
 final class ExtractCommand implements Callable<Integer> {

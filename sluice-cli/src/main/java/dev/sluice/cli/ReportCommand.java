@@ -61,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
         String html;
         try (Store store = database.open()) {
             RunReport report = store.report(which);
-            html = ReportPage.render(report, store.location(), Instant.now());
+            html = ReportPage.render(report, store.tables(), store.location(), Instant.now());
         }
         if (output.equals("-")) {
             context.out().print(html);

@@ -38,7 +38,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
@@ -254,11 +256,46 @@ class ReportTest {
             RunReport report = PgStore.on(db).report(new RunReport.Selection.Latest());
             assertThat(report.runs()).hasSize(3);
             assertThat(report.totals().ok()).isEqualTo(ok).isEqualTo(900);
-            Document page = Jsoup.parse(ReportPage.render(report, db.location(), Instant.now()));
+            Document page = Jsoup.parse(ReportPage.render(report, List.of(), db.location(), Instant.now()));
             assertThat(page.select("#runs tbody tr")).hasSize(3);
             assertThat(page.select("#runs tbody tr").eachText()).allMatch(t -> t.contains("done"));
             assertThat(tile(page, "stored")).isEqualTo(900);
         }
+    }
+
+    @Test
+    void theReportShowsEachTypedTablesColumnsWithTheirCoverageAndRejectsAsTheDatabaseCountsThem() throws Exception {
+        Path db = dir.resolve("tables.db");
+        try (Origin origin = Origin.start()) {
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                urls.add(origin.uri("/demo/item/" + i).toString());
+            }
+            Path in = Files.write(dir.resolve("items.txt"), urls, StandardCharsets.UTF_8);
+            Cli.Result run = Cli.run("run", in.toString(), "--db", db.toString(), "--no-progress", "--table", "items",
+                    "--extract", "name=jq:.name", "--extract", "price:bigint=jq:if .n % 3 == 0 then .price else .n end", "--extract", "colour=jq:.colour",
+                    "--extract", "tags[]=jq:.tags[]");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+        Cli.Result report = Cli.run("report", "--db", db.toString(), "-o", "-");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+
+        Document page = Jsoup.parse(report.out());
+        long rows = Cli.scalar(db, "SELECT count(*) FROM items");
+        assertThat(rows).isEqualTo(60);
+        long rejected = Cli.scalar(db, "SELECT count(*) FROM rejects WHERE table_name = 'items' AND column_name = 'price'");
+        assertThat(rejected).as("the prices that are not whole, one in three").isPositive().isLessThan(rows);
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        for (Element tr : page.select("table.typed-table[data-table=items] tbody tr")) {
+            columns.put(tr.child(0).text(), tr.children().stream().skip(1).map(Element::text).toList());
+        }
+        assertThat(columns.keySet()).as("colour never had a value: a column null so far is not made").containsExactlyInAnyOrder("name", "price");
+        assertThat(columns.get("name")).containsExactly("text", "inferred", "100.0%", "");
+        long priced = Cli.scalar(db, "SELECT count(price) FROM items");
+        assertThat(columns.get("price")).containsExactly("bigint", "declared",
+                String.format(Locale.ROOT, "%.1f%%", 100.0 * priced / rows), Long.toString(rejected));
+        assertThat(page.select("table.typed-table[data-table=items__tags] tbody tr").eachText())
+                .singleElement().asString().startsWith("value text inferred 100.0%");
     }
 
     private static long tile(Document page, String label) {
