@@ -192,8 +192,20 @@ public enum Dialect {
      * PostgreSQL's advisory lock. SQLite's one writer per file needs none.
      */
     public void lockSchemas(Connection c) throws SQLException {
+        lockSchemas(c, "pg_advisory_xact_lock");
+    }
+
+    /**
+     * Keeps typed tables' schemas as they are until the transaction ends, letting other writers do the same: the
+     * shared form of {@link #lockSchemas}'s lock, which a schema change waits for. None in SQLite.
+     */
+    public void holdSchemas(Connection c) throws SQLException {
+        lockSchemas(c, "pg_advisory_xact_lock_shared");
+    }
+
+    private void lockSchemas(Connection c, String function) throws SQLException {
         if (this == POSTGRES) {
-            try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            try (PreparedStatement st = c.prepareStatement("SELECT " + function + "(?)")) {
                 st.setLong(1, SCHEMA_LOCK);
                 st.executeQuery().close();
             }

@@ -36,9 +36,11 @@ import static dev.sluice.internal.store.Dialect.quote;
  * <p>Each completion is planned first ({@link #plan}): the columns and tables its rows need that the catalog lacks,
  * and the inferred types they widen, where the schema contract lets them in, are made before anything else in the
  * transaction, under the schema lock (workers sharing a PostgreSQL database change schemas one at a time, each
- * reading the catalog afresh under the lock). Then the rows are written ({@link #write}): a request's earlier rows
- * and rejects are replaced; each value is fitted to its column, and what does not fit goes to {@code rejects}. The
- * catalog the writer knows is the one last committed ({@link #committed}).
+ * reading the catalog afresh under the lock). A completion that changes nothing reads the catalog again under the
+ * lock's shared form, which no schema change passes until it commits: its rows are written as the tables are, though
+ * another worker changed them since (SQLite's one writer has no other, and keeps the catalog it last committed,
+ * {@link #committed}). Then the rows are written ({@link #write}): a request's earlier rows and rejects are replaced;
+ * each value is fitted to its column, and what does not fit goes to {@code rejects}.
  *
  * <p>Every typed table starts with its provenance columns: {@code _request} (as {@code results.request}) and
  * {@code _row} (the row's position among its response's rows of that table) key it; a top-level table's rows add
@@ -151,7 +153,17 @@ public final class TypedTables {
     public Plan plan(Connection c, Collection<RequestResult> batch) throws SQLException {
         Catalog known = committed;
         if (contract != SchemaContract.EVOLVE || evolve(known, batch, null) == known) {
-            return new Plan(known);
+            if (dialect == Dialect.SQLITE) {
+                return new Plan(known); // one writer: the catalog it committed last is the database's
+            }
+            // Another worker may have widened a column since (a value bound as bigint is refused by a jsonb column):
+            // the rows are written with the catalog as it is now, which the shared lock keeps until they commit.
+            dialect.holdSchemas(c);
+            Catalog now = Catalog.load(c, top);
+            if (contract != SchemaContract.EVOLVE || evolve(now, batch, null) == now) {
+                return new Plan(now);
+            }
+            // not expected (what fits a type fits those it widens to); the exclusive lock waits for the other holders
         }
         dialect.lockSchemas(c);
         Catalog fresh = Catalog.load(c, top); // another worker may have made some of it meanwhile

@@ -219,6 +219,29 @@ class TypedTablesTest {
         }
     }
 
+    /**
+     * Two workers on one PostgreSQL database: one widens a column to json (and adds one) after the other last changed
+     * the schema. The other's next rows fit the type it knew, so it needs no change: it still writes them as the
+     * column is now (a bigint bound for a jsonb column was refused, every try, and stopped the worker).
+     */
+    @org.junit.jupiter.api.Test
+    void aWorkerWritesAfterAnotherWidenedAColumnAsTheColumnIsNow() throws Exception {
+        try (Db a = new Db("postgres"); Db b = new Db("postgres")) {
+            a.frontier.storeTables(merged());
+            b.frontier.storeTables(merged());
+            a.store(Map.of("http://a.example/1", rows(row("pages", 0, "sku", "A", "n", 1L, "price", 1L))));
+            b.store(Map.of("http://b.example/1", rows(row("pages", 0, "sku", "B", "n", new TableRow.Json("[1,2]"),
+                    "price", 2.5, "colour", "red"))));
+            a.store(Map.of("http://a.example/2", rows(row("pages", 0, "sku", "C", "n", 3L, "price", 3L))));
+
+            assertThat(a.rows("SELECT column_name, data_type FROM table_columns ORDER BY position"))
+                    .containsExactly("sku|text", "n|json", "price|double", "colour|text");
+            assertThat(a.rows("SELECT sku, n::text, price, colour FROM pages ORDER BY sku"))
+                    .containsExactly("A|1|1|null", "B|[1, 2]|2.5|red", "C|3|3|null");
+            assertThat(a.rows("SELECT count(*) FROM rejects")).containsExactly("0");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void datesRecognisedInTextWidenToTextAndDecimalsKeepTheirDigits(String kind) throws Exception {
