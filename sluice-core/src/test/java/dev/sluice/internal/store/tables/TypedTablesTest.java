@@ -17,6 +17,7 @@ import dev.sluice.spi.Store;
 import dev.sluice.spi.TableSchema;
 import dev.sluice.internal.input.LineSource;
 import dev.sluice.testkit.TestPostgres;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -224,7 +225,7 @@ class TypedTablesTest {
      * the schema. The other's next rows fit the type it knew, so it needs no change: it still writes them as the
      * column is now (a bigint bound for a jsonb column was refused, every try, and stopped the worker).
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aWorkerWritesAfterAnotherWidenedAColumnAsTheColumnIsNow() throws Exception {
         try (Db a = new Db("postgres"); Db b = new Db("postgres")) {
             a.frontier.storeTables(merged());
