@@ -83,6 +83,12 @@ public final class Pipeline {
      * of large bodies holds in memory, 32 MiB instead of 64 × --max-body. Small bodies meet the count bound first.
      */
     static final long CPU_QUEUE_BYTES = 32L << 20;
+    /**
+     * Most rows (results, records, typed tables' rows and rejects) waiting for the writer and in its batch: bounds
+     * what bodies that yield thousands of rows each hold in memory (a typed row of a few columns is some 500 bytes
+     * on the heap: about 32 MiB), where the count of results alone would let 2 × 1,000 of them wait.
+     */
+    static final long WRITER_ROWS = 1L << 16;
     /** How often a worker with nothing to claim looks at the queue again. */
     private static final long IDLE_POLL_MS = 200;
 
@@ -391,7 +397,7 @@ public final class Pipeline {
         // batch could never fill and each commit would wait out the batch delay (measured: a worker whose window
         // is 256 waited 100 ms per commit, 1,600 URLs/s); half lets one batch fill while the other commits.
         int batchRows = Math.max(1, Math.min(config.writeBatchRows(), windowSize / 2));
-        Writer writer = new Writer(this::complete, Math.max(2 * batchRows, 256), batchRows,
+        Writer writer = new Writer(this::complete, Math.max(2 * batchRows, 256), WRITER_ROWS, batchRows,
                 config.writeBatchDelay(), config.storeOutage(), new StoredResults(), () -> starving);
         // The CPU queue holds what arrives while its threads linger between looks (0.5 ms): 64 bodies, or more with more
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.

@@ -12,6 +12,7 @@ import dev.sluice.Discovered;
 import dev.sluice.internal.discover.Discovery;
 import dev.sluice.Lineage;
 import dev.sluice.internal.discover.Response;
+import dev.sluice.internal.limit.WeightBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -78,14 +76,8 @@ public final class ProcessStage {
     private static final long IDLE_WAIT_MS = 50;
 
     private final BlockingQueue<Job> queue;
-    private final long byteBudget;
-    /** Bytes of the bodies in {@link #queue} (reserved before a put, given back when taken). Any thread. */
-    private final AtomicLong queuedBytes = new AtomicLong();
-    /** Producers waiting for bytes; read by consumers to skip the lock when nobody waits. */
-    private final AtomicInteger bytesWaiters = new AtomicInteger();
-    private final ReentrantLock bytesLock = new ReentrantLock();
-    /** Signalled when bytes are given back; guarded by {@link #bytesLock}. */
-    private final Condition bytesFreed = bytesLock.newCondition();
+    /** Bytes of the bodies in {@link #queue}: reserved before a put, given back when taken. */
+    private final WeightBudget queuedBytes;
     private final Processor processor;
     /** The typed table's extraction, run after the processor; null when there is no {@code --table}. */
     private final Tables tables;
@@ -110,11 +102,8 @@ public final class ProcessStage {
      */
     public ProcessStage(int threadCount, int capacity, long byteBudget, Processor processor, Tables tables, Discovery discovery,
                         ProcessLimits limits, boolean keepBodies, Clock clock, Output output, Consumer<String> dropped) {
-        if (byteBudget < 1) {
-            throw new IllegalArgumentException("byteBudget must be positive, was " + byteBudget);
-        }
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.byteBudget = byteBudget;
+        this.queuedBytes = new WeightBudget(byteBudget);
         this.clock = clock;
         this.processor = processor;
         this.tables = tables;
@@ -136,71 +125,23 @@ public final class ProcessStage {
     /** Hands a body over; blocks while the queue is full (in bodies or in bytes). Called by fetch threads. */
     public void submit(Job job) throws InterruptedException {
         long size = job.fetched().body().length;
-        reserve(size);
+        queuedBytes.reserve(size);
         try {
             queue.put(job);
         } catch (InterruptedException e) {
-            release(size);
+            queuedBytes.release(size);
             throw e;
         }
     }
 
     /** Bytes of the bodies queued now; for tests. */
     long queuedBytes() {
-        return queuedBytes.get();
+        return queuedBytes.held();
     }
 
     /** The threads serving the queue now; for the watch. */
     List<ProcessWorker> workers() {
         return workers;
-    }
-
-    private boolean tryReserve(long size) {
-        while (true) {
-            long queued = queuedBytes.get();
-            if (queued > 0 && queued + size > byteBudget) {
-                return false; // (an empty queue takes any body: one larger than the budget waits for that)
-            }
-            if (queuedBytes.compareAndSet(queued, queued + size)) {
-                return true;
-            }
-        }
-    }
-
-    private void reserve(long size) throws InterruptedException {
-        if (tryReserve(size)) {
-            return;
-        }
-        bytesLock.lock();
-        try {
-            // Counted as waiting before looking again: a consumer that gives bytes back after that look sees
-            // the waiter and signals (under the lock, so not before this thread awaits).
-            bytesWaiters.incrementAndGet();
-            try {
-                while (!tryReserve(size)) {
-                    bytesFreed.await();
-                }
-            } finally {
-                bytesWaiters.decrementAndGet();
-            }
-        } finally {
-            bytesLock.unlock();
-        }
-    }
-
-    private void release(long size) {
-        if (size == 0) {
-            return;
-        }
-        queuedBytes.addAndGet(-size);
-        if (bytesWaiters.get() > 0) {
-            bytesLock.lock();
-            try {
-                bytesFreed.signalAll();
-            } finally {
-                bytesLock.unlock();
-            }
-        }
     }
 
     /** After the last submit: lets the threads process everything queued, then ends them. */
@@ -224,7 +165,7 @@ public final class ProcessStage {
             }
             cancelling = true;
             for (Job job; (job = queue.poll()) != null; ) {
-                release(job.fetched().body().length);
+                queuedBytes.release(job.fetched().body().length);
                 dropped.accept(job.request().id());
             }
             long now = System.nanoTime();
@@ -345,7 +286,7 @@ public final class ProcessStage {
                     continue;
                 }
             }
-            release(job.fetched().body().length);
+            queuedBytes.release(job.fetched().body().length);
             return job;
         }
     }

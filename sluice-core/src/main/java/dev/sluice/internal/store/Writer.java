@@ -2,6 +2,7 @@ package dev.sluice.internal.store;
 
 import dev.sluice.StoreException;
 import dev.sluice.RequestResult;
+import dev.sluice.internal.limit.WeightBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +19,12 @@ import java.util.function.BooleanSupplier;
  * the store in batched transactions, committing after {@code batchRows} rows or when the oldest
  * waiting row is {@code maxDelay} old, whichever comes first.
  *
- * <p>Queue: bounded; producers are the CPU threads (processed bodies), the fetch threads (failures)
- * and the admission thread (claimed URLs that cannot be fetched); its one consumer is this thread. Full means the producer
- * blocks: a slow database slows the whole pipeline instead of filling memory.
+ * <p>Queue: bounded twice, in results ({@code capacity}) and in rows ({@code rowBudget}: the rows the results queued
+ * and in the batch in hand will write, records and typed tables' rows and rejects, a body that yields thousands
+ * weighing as much); producers are the CPU threads (processed bodies), the fetch threads (failures) and the admission
+ * thread (claimed URLs that cannot be fetched); its one consumer is this thread. Full means the producer blocks: a
+ * slow database slows the whole pipeline instead of filling memory. A batch is committed when it has
+ * {@code batchRows} results or half the row budget, so that the next one fills while it commits.
  *
  * <p>A failing commit is retried through an outage ({@link StoreRetry}) while results wait in the bounded
  * queue; if it fails for longer than the outage limit the store is declared broken:
@@ -57,6 +61,9 @@ public final class Writer {
     private final Sink sink;
     private final StoreRetry retry;
     private final BlockingQueue<RequestResult> queue;
+    /** Rows of the results queued and in the batch in hand: reserved before a put, given back after the commit. */
+    private final WeightBudget rows;
+    private final long batchWeight;
     private final int batchRows;
     private final long maxDelayNanos;
     private final Listener listener;
@@ -69,12 +76,14 @@ public final class Writer {
      * {@code urgent} is asked between looks at the queue: while it says true (the pipeline has nothing to claim and
      * waits for what the rows may discover, e.g. a next page), a batch is committed with what has come.
      */
-    public Writer(Sink sink, int capacity, int batchRows, Duration maxDelay, Duration outageLimit, Listener listener,
-                  BooleanSupplier urgent) {
+    public Writer(Sink sink, int capacity, long rowBudget, int batchRows, Duration maxDelay, Duration outageLimit,
+                  Listener listener, BooleanSupplier urgent) {
         this.sink = sink;
         this.urgent = urgent;
         this.retry = new StoreRetry(outageLimit);
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.rows = new WeightBudget(rowBudget);
+        this.batchWeight = Math.max(1, rowBudget / 2);
         this.batchRows = batchRows;
         this.maxDelayNanos = maxDelay.toNanos();
         this.listener = listener;
@@ -86,9 +95,26 @@ public final class Writer {
         return queue.size();
     }
 
-    /** Queues a result for storing; blocks while the queue is full. */
+    /** Rows of the results queued and in the batch in hand now. Any thread. */
+    public long rowsHeld() {
+        return rows.held();
+    }
+
+    /** Queues a result for storing; blocks while the queue is full, in results or in rows. */
     public void put(RequestResult result) throws InterruptedException {
-        queue.put(result);
+        long weight = weight(result);
+        rows.reserve(weight);
+        try {
+            queue.put(result);
+        } catch (InterruptedException e) {
+            rows.release(weight);
+            throw e;
+        }
+    }
+
+    /** The rows {@code result} writes: its results row, its records, its typed tables' rows and rejects. */
+    static long weight(RequestResult result) {
+        return 1L + result.records().size() + result.extraction().rows().size() + result.extraction().rejects().size();
     }
 
     /** After the last put: commits what is queued and waits for the writer thread to end. */
@@ -110,6 +136,7 @@ public final class Writer {
                 }
                 if (!batch.isEmpty()) {
                     commit(batch);
+                    rows.release(batch.stream().mapToLong(Writer::weight).sum());
                     batch = new ArrayList<>(batchRows);
                 }
             }
@@ -126,6 +153,7 @@ public final class Writer {
      * main cost at 20,000 rows/s). The queue's capacity covers what arrives during one sleep.
      */
     private boolean fill(List<RequestResult> batch, long deadline) throws InterruptedException {
+        long weight = weight(batch.get(0));
         while (true) {
             int before = batch.size();
             queue.drainTo(batch, batchRows - before);
@@ -134,9 +162,11 @@ public final class Writer {
                     batch.subList(i, batch.size()).clear(); // nothing is put after END
                     return true;
                 }
+                weight += weight(batch.get(i));
             }
             long wait = Math.min(deadline - System.nanoTime(), LINGER_NANOS);
-            if (batch.size() >= batchRows || wait <= 0 || urgent.getAsBoolean()) {
+            // a producer waiting for rows waits for this commit: the batch in hand holds what it needs
+            if (batch.size() >= batchRows || weight >= batchWeight || rows.wanted() || wait <= 0 || urgent.getAsBoolean()) {
                 return false;
             }
             LockSupport.parkNanos(this, wait);
