@@ -43,6 +43,13 @@ public final class InputLoader {
 
         /** Queues the batch inside the caller's transaction, under {@code mode}, for a run started at {@code runStart}. */
         Counts queue(Connection c, Batch batch, ResumeMode mode, Instant runStart) throws SQLException;
+
+        /**
+         * Queues again, inside the caller's transaction, the finished requests that discovery added and that are due
+         * under {@code mode} (never {@link ResumeMode#SKIP_DONE}), for a run started at {@code runStart}; returns how
+         * many. No input line names them, so no batch would: a crawl's pages are fetched again with its seeds.
+         */
+        long requeueDiscovered(Connection c, ResumeMode mode, Instant runStart) throws SQLException;
     }
 
     /**
@@ -105,6 +112,11 @@ public final class InputLoader {
         long duplicates = 0;
         long invalid = 0;
         try (source; Transactions tx = db.loading()) {
+            if (mode != ResumeMode.SKIP_DONE) {
+                String what = "queue again the discovered requests due under " + mode.name().toLowerCase(java.util.Locale.ROOT);
+                requeued += retry.call(what, () -> tx.inTransaction("cannot " + what,
+                        c -> step.requeueDiscovered(c, mode, runStart)));
+            }
             while (!stopped.getAsBoolean()) {
                 Batch batch = read(source);
                 if (batch.lines() == 0) {

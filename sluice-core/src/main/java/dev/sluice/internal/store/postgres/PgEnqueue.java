@@ -6,6 +6,7 @@ import dev.sluice.RequestResult;
 import dev.sluice.InputSource;
 import dev.sluice.spi.InputRequests;
 import dev.sluice.internal.input.UrlParser;
+import dev.sluice.internal.store.Dialect;
 import dev.sluice.internal.store.InputLoader;
 
 import java.sql.Connection;
@@ -33,6 +34,8 @@ public final class PgEnqueue implements InputLoader.Step {
     static final int BATCH = 5_000;
     static final String PASSWORD = "a URL with a password cannot be queued: the password would be stored in the database "
             + "(give the workers the header instead: -H 'Authorization: Basic …')";
+
+    private static final String REQUEUE = "UPDATE queue SET state = 'queued', finished_by = NULL, finished_at = NULL WHERE ";
 
     private PgEnqueue() {
     }
@@ -99,11 +102,23 @@ public final class PgEnqueue implements InputLoader.Step {
 
     /** Queues again the listed requests that are finished and, by the resume mode, due again; returns how many. */
     private static long requeue(Connection c, List<Request> requests, ResumeMode mode) throws SQLException {
-        String due = mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')";
-        try (PreparedStatement st = c.prepareStatement("UPDATE queue SET state = 'queued', finished_by = NULL, finished_at = NULL "
-                + "WHERE request = ANY(?) AND " + due)) {
+        try (PreparedStatement st = c.prepareStatement(REQUEUE + "request = ANY(?) AND " + due(mode))) {
             st.setArray(1, c.createArrayOf("text", requests.stream().map(Request::id).toArray()));
             return st.executeUpdate();
         }
+    }
+
+    @Override
+    public long requeueDiscovered(Connection c, ResumeMode mode, Instant runStart) throws SQLException {
+        // not those this run finished already (claimed before this statement)
+        try (PreparedStatement st = c.prepareStatement(REQUEUE + "parent IS NOT NULL AND finished_at < ? AND " + due(mode))) {
+            Dialect.POSTGRES.time(st, 1, runStart);
+            return st.executeUpdate();
+        }
+    }
+
+    /** The finished states queued again under {@code mode}. */
+    private static String due(ResumeMode mode) {
+        return mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')";
     }
 }

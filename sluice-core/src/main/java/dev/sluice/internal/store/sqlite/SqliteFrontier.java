@@ -295,6 +295,28 @@ public final class SqliteFrontier extends SqlFrontier {
             insert.addBatch();
         }
 
+        /**
+         * Moves the due rows to the tail in one statement: each id shifted by the largest, so ids stay distinct, keep
+         * their order among themselves, and all lie above the claims' cursor.
+         */
+        @Override
+        public long requeueDiscovered(Connection c, ResumeMode mode, Instant runStarted) throws SQLException {
+            long top;
+            try (PreparedStatement max = c.prepareStatement("SELECT coalesce(max(id), 0) FROM queue");
+                 ResultSet rs = max.executeQuery()) {
+                top = rs.next() ? rs.getLong(1) : 0;
+            }
+            try (PreparedStatement st = c.prepareStatement("UPDATE queue SET id = id + ?, state = 'queued', enqueued_at = ?, "
+                    + "finished_at = NULL WHERE parent IS NOT NULL AND finished_at < ? AND "
+                    + (mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')"))) {
+                String runStart = Timestamps.format(runStarted);
+                st.setLong(1, top);
+                st.setString(2, runStart);
+                st.setString(3, runStart); // not those this run finished already (claimed before this statement)
+                return st.executeUpdate();
+            }
+        }
+
         /** Whether a finished URL is queued again under the resume mode. */
         private static boolean due(ResumeMode mode, String state) {
             return switch (mode) {
