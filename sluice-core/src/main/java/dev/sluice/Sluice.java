@@ -124,6 +124,10 @@ public final class Sluice implements AutoCloseable {
      */
     public RunSummary work(Frontier queue, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         Objects.requireNonNull(queue, "queue");
+        if (tables != null && tables.schema().spec().write() == TableSpec.WriteMode.REPLACE) {
+            throw new InvalidConfigException("write", "replace is for a run, which fetches every request of its input "
+                    + "again; a worker works on what was queued", "replace");
+        }
         Pipeline pipeline = new Pipeline(config, queue, processor, tables, discovery, clock, command, observer);
         try {
             return inTurn(pipeline, () -> pipeline.work(httpFetcher(), moreComing));
@@ -218,12 +222,14 @@ public final class Sluice implements AutoCloseable {
         /**
          * The typed table each response's rows go to ({@code --table}): its fields are extracted on the CPU pool
          * after the processor, and its rows, child rows and rejects commit with the response's result. Default: none.
+         * With {@link TableSpec.WriteMode#REPLACE}, the rows go to its staged table until the run has done its work.
          *
          * @throws InvalidConfigException naming the setting ({@code extract}, {@code rows}, {@code jq}) and what was
          *                                written when a field or selector does not compile
          */
         public Builder table(TableSpec spec) {
-            tables = Extractor.tables(Objects.requireNonNull(spec, "spec"));
+            Objects.requireNonNull(spec, "spec");
+            tables = Extractor.tables(spec.write() == TableSpec.WriteMode.REPLACE ? spec.staged() : spec);
             return this;
         }
 
@@ -275,6 +281,11 @@ public final class Sluice implements AutoCloseable {
 
         /** Builds the Sluice and starts its HTTP client in the background. */
         public Sluice build() {
+            if (tables != null && tables.schema().spec().write() == TableSpec.WriteMode.REPLACE
+                    && config.resumeMode() == ResumeMode.RETRY_FAILED) {
+                throw new InvalidConfigException("write", "replace fetches every request again; it does not go with "
+                        + "retrying only the failed ones", "replace");
+            }
             return new Sluice(this);
         }
     }

@@ -27,6 +27,8 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
                         WriteMode write, SchemaContract schema, int maxNesting) {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** The prefix of the tables a {@link WriteMode#REPLACE} job writes until they take the place of their namesakes. */
+    public static final String STAGED = "_staged_";
 
     public TableSpec {
         Objects.requireNonNull(name, "name");
@@ -36,6 +38,14 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
         if (!IDENTIFIER.matcher(name).matches() || name.contains("__")) {
             throw new InvalidConfigException("table", "must be a lower-case SQL name: letters, digits and single "
                     + "underscores, starting with a letter or an underscore, at most 63 characters", name);
+        }
+        if (write == WriteMode.REPLACE && !name.startsWith(STAGED) && STAGED.length() + name.length() > 63) {
+            throw new InvalidConfigException("table", "with --write replace, at most " + (63 - STAGED.length())
+                    + " characters: the staged table is named " + STAGED + name, name);
+        }
+        if (name.startsWith(STAGED) && write != WriteMode.REPLACE) {
+            throw new InvalidConfigException("table", "names starting with " + STAGED + " are the tables --write replace "
+                    + "is making", name);
         }
         if (write == WriteMode.MERGE && primaryKey.isEmpty()) {
             throw new InvalidConfigException("write", "merge needs a primary key (--primary-key)", "merge");
@@ -48,6 +58,20 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
         }
     }
 
+    /** Whether rows are upserted on the primary key: merge, or replace with a key. */
+    public boolean merges() {
+        return write == WriteMode.MERGE || write == WriteMode.REPLACE && !primaryKey.isEmpty();
+    }
+
+    /** The spec of the staged table a replace job writes: this one under the staged name. */
+    public TableSpec staged() {
+        if (write != WriteMode.REPLACE) {
+            throw new IllegalStateException("only --write replace stages its table, not " + write.word());
+        }
+        return name.startsWith(STAGED) ? this
+                : new TableSpec(STAGED + name, fields, rows, jq, primaryKey, write, schema, maxNesting);
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -57,7 +81,13 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
         /** Rows are added; a request fetched again replaces its own rows (the default). */
         APPEND,
         /** An upsert on the primary key: the newest fetch wins whatever the order of commits; its child rows with it. */
-        MERGE;
+        MERGE,
+        /**
+         * The job makes the table anew, fetching every request again: its rows go to a staged table ({@link #STAGED}
+         * and the name, with its child tables), which takes the table's place in one transaction when the job has
+         * done all its work. Readers see the old table, whole, until then. With a primary key, merged on it.
+         */
+        REPLACE;
 
         public String word() {
             return name().toLowerCase(java.util.Locale.ROOT);

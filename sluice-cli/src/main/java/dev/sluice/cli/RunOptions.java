@@ -265,7 +265,12 @@ final class RunOptions {
 
     /** The typed table asked for ({@code --table} and its flags, with {@code --jq}), or null; checked when the Sluice is built. */
     dev.sluice.TableSpec table(CommandLine cmd) {
-        return tables.spec(cmd, jq);
+        dev.sluice.TableSpec spec = tables.spec(cmd, jq);
+        if (spec != null && spec.write() == dev.sluice.TableSpec.WriteMode.REPLACE && retryFailed) {
+            throw new CommandLine.ParameterException(cmd, "--write replace fetches every request again; --retry-failed "
+                    + "fetches only the failed ones");
+        }
+        return spec;
     }
 
     /** The discovery rules, checked now: a bad spec, jq expression, selector or pattern is a usage error naming it. */

@@ -32,9 +32,10 @@ final class TableOptions {
             description = "The columns that identify a row of --table (needed by --write merge).")
     List<String> primaryKey = new ArrayList<>();
 
-    @Option(names = "--write", paramLabel = "append|merge", defaultValue = "append",
-            description = "How rows meet earlier ones: append (a request fetched again replaces its own rows) or merge (an "
-                    + "upsert on --primary-key, the newest fetch wins). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--write", paramLabel = "append|replace|merge", defaultValue = "append",
+            description = "How rows meet earlier ones: append (a request fetched again replaces its own rows), replace (the "
+                    + "run fetches every request again into a staged table that takes the table's place when the run is done) "
+                    + "or merge (an upsert on --primary-key, the newest fetch wins). Default: ${DEFAULT-VALUE}.")
     String write;
 
     @Option(names = "--schema", paramLabel = "evolve|freeze|discard-row|discard-value",

@@ -53,7 +53,12 @@ final class WorkerCommand implements Callable<Integer> {
         }
         var config = options.config(cmd);
         var processor = options.processor(cmd);
-        return new Runner(context, log).run(new Runner.Job(config, processor, options.table(cmd), options.discovery(cmd), options.db, null, () -> -1,
+        dev.sluice.TableSpec table = options.table(cmd);
+        if (table != null && table.write() == dev.sluice.TableSpec.WriteMode.REPLACE) {
+            throw new CommandLine.ParameterException(cmd, "--write replace is for run, which fetches every request of its "
+                    + "input again; workers work on what enqueue queued (append or merge)");
+        }
+        return new Runner(context, log).run(new Runner.Job(config, processor, table, options.discovery(cmd), options.db, null, () -> -1,
                 !options.noProgress, keepWaiting, lease, /* replace= */ false, options.metrics(cmd)));
     }
 }

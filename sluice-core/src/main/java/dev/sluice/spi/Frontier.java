@@ -118,9 +118,18 @@ public interface Frontier extends AutoCloseable {
     /**
      * From now on, completions also store each result's {@linkplain RequestResult#extraction() rows} in the typed
      * table {@code schema} describes (and its child tables), in the same transaction. Called before each run (with the
-     * same schema on one frontier); creates the table and its declared columns where they are not there yet.
+     * same schema on one frontier); creates the table and its declared columns where they are not there yet. For a
+     * replace job ({@code schema}'s table is the staged one), returns when its staged table was made: the job's start,
+     * which its runs' loading takes as theirs (what was finished before is fetched again); else null.
      */
-    void storeTables(TableSchema schema) throws StoreException;
+    Instant storeTables(TableSchema schema) throws StoreException;
+
+    /**
+     * The replace job whose tables {@link #storeTables} stores has done all its work: its staged tables take the place
+     * of their namesakes, in one transaction, unless a request is still queued or being fetched (by another worker,
+     * which does it when it ends). Returns whether they did.
+     */
+    boolean replaceTables() throws StoreException;
 
     /**
      * Loads the lines of {@code source}, read as requests by {@code reader}, into the frontier, in batches of one

@@ -6,10 +6,12 @@ import dev.sluice.Printable;
 import dev.sluice.Processor;
 import dev.sluice.internal.process.Tables;
 import dev.sluice.Progress;
+import dev.sluice.ResumeMode;
 import dev.sluice.RunState;
 import dev.sluice.RunSummary;
 import dev.sluice.SluiceConfig;
 import dev.sluice.StoreException;
+import dev.sluice.TableSpec;
 import dev.sluice.RequestResult;
 import dev.sluice.Request;
 import dev.sluice.InputSource;
@@ -211,7 +213,11 @@ public final class Pipeline {
         queue.beginRun(new Frontier.RunStart(command, config, start, facts));
         RunSummary summary;
         try {
-            InputLoading loading = new InputLoading(source, start);
+            // A replace job fetches every request again that it has not fetched itself since it began (a run that
+            // resumes it fetches what is left): its load refetches what was finished before the job's start.
+            Instant staged = openTables();
+            InputLoading loading = staged == null ? new InputLoading(source, config.resumeMode(), start)
+                    : new InputLoading(source, ResumeMode.REFETCH, staged);
             loading.thread.start();
             try {
                 summary = workOn(fetcher, loading::running);
@@ -266,14 +272,26 @@ public final class Pipeline {
         }
     }
 
+    /** Opens the typed table's store; returns when a replace job's staged table was made, else null. */
+    private Instant openTables() throws StoreException {
+        return tables == null ? null : queue.storeTables(tables.schema());
+    }
+
     private RunSummary workOn(HttpFetcher fetcher, BooleanSupplier moreComing) throws StoreException, InterruptedException {
         queue.limitRequests(config.maxRequests());
-        if (tables != null) {
-            queue.storeTables(tables.schema());
-        }
+        boolean replacing = openTables() != null;
         SlotBroker slots = queue.hostSlots() == null ? null : new SlotBroker(scheduler, queue.hostSlots()).start();
         try {
-            return execute(fetcher, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
+            RunSummary summary = execute(fetcher, (ctx, writer) -> admitFromQueue(ctx, writer, moreComing));
+            if (replacing && !stopping) { // drained: the job is done (a stop, a store or input failure stops it)
+                String table = tables.schema().spec().name().substring(TableSpec.STAGED.length());
+                if (new StoreRetry(config.storeOutage()).call("put table " + table + " in place", queue::replaceTables)) {
+                    log.info("table {} replaced with the rows of this job", table);
+                } else {
+                    log.info("table {} is replaced when the requests other workers hold are done", table);
+                }
+            }
+            return summary;
         } finally {
             if (slots != null) {
                 slots.close();
@@ -291,10 +309,11 @@ public final class Pipeline {
         private final Thread thread;
         private volatile boolean running = true;
 
-        InputLoading(InputSource source, Instant runStart) {
+        /** {@code since}: requests finished before are due under {@code mode}, those finished since are this run's. */
+        InputLoading(InputSource source, ResumeMode mode, Instant since) {
             thread = Thread.ofPlatform().name("sluice-input").daemon(true).unstarted(() -> {
                 try {
-                    Frontier.Loaded loaded = queue.load(source, config.input(), config.resumeMode(), runStart, config.storeOutage(),
+                    Frontier.Loaded loaded = queue.load(source, config.input(), mode, since, config.storeOutage(),
                             this::committed, () -> stopping);
                     stats.skipped(loaded.skipped());
                     stats.duplicates(loaded.duplicates());

@@ -3,6 +3,7 @@ package dev.sluice.internal.store;
 import dev.sluice.Printable;
 import dev.sluice.Request;
 import dev.sluice.StoreException;
+import dev.sluice.TableSpec;
 import dev.sluice.RequestResult;
 import dev.sluice.Validators;
 import dev.sluice.spi.Frontier;
@@ -11,6 +12,7 @@ import dev.sluice.Lineage;
 import dev.sluice.spi.RunFacts;
 import dev.sluice.internal.store.runs.RunFactsRows;
 import dev.sluice.internal.store.runs.RunRows;
+import dev.sluice.internal.store.tables.StagedTables;
 import dev.sluice.internal.store.tables.TypedTables;
 import dev.sluice.spi.TableSchema;
 import org.slf4j.Logger;
@@ -73,6 +75,8 @@ public abstract class SqlFrontier implements Frontier {
     /** Where results' rows go ({@code --table}), and as what; null: no typed table. */
     private volatile TypedTables tables;
     private volatile TableSchema tableSchema;
+    /** When the staged table of a replace job was made; null for other write modes. */
+    private volatile Instant staged;
     /** {@code --max-requests}: the most rows the frontier may hold before discoveries are dropped; -1 no limit. */
     private volatile long requestLimit = -1;
 
@@ -147,8 +151,9 @@ public abstract class SqlFrontier implements Frontier {
     protected final Claim claimOf(long queueId, int claim, Request request, String status, String etag, String lastModified,
                                   Lineage lineage) {
         held.put(request.id(), new Held(queueId, claim, status != null));
-        // validators only from an ok row: a refetch asks whether that result is still current
-        return new Claim(request, fetchAs(request), "ok".equals(status) ? new Validators(etag, lastModified)
+        // validators only from an ok row: a refetch asks whether that result is still current; a replace job reads
+        // every body again, its rows being in the table it replaces
+        return new Claim(request, fetchAs(request), "ok".equals(status) && staged == null ? new Validators(etag, lastModified)
                 : Validators.NONE, lineage);
     }
 
@@ -183,15 +188,44 @@ public abstract class SqlFrontier implements Frontier {
     }
 
     @Override
-    public final void storeTables(TableSchema schema) throws StoreException {
+    public final Instant storeTables(TableSchema schema) throws StoreException {
         if (schema.equals(tableSchema)) {
-            return; // another run on this frontier, with the same table
+            return staged; // another run on this frontier, with the same table
         }
         if (tableSchema != null) {
             throw new IllegalStateException("this frontier stores table " + tableSchema.table() + " already");
         }
         tables = TypedTables.open(db, schema);
         tableSchema = schema;
+        if (schema.spec().write() == TableSpec.WriteMode.REPLACE) {
+            staged = db.writes().inTransaction("cannot read table " + schema.table(),
+                    c -> StagedTables.begun(c, db.dialect(), schema.table()));
+        }
+        return staged;
+    }
+
+    @Override
+    public final boolean replaceTables() throws StoreException {
+        TableSchema schema = tableSchema;
+        if (schema == null || staged == null) {
+            throw new IllegalStateException("no replace job stores its tables on this frontier");
+        }
+        boolean done = db.writes().inTransaction("cannot put table " + schema.table() + " in place",
+                c -> queueDrained(c) && StagedTables.putInPlace(c, db.dialect(), schema.table()));
+        if (done) { // the next run of the job stages its tables anew
+            tables = null;
+            tableSchema = null;
+            staged = null;
+        }
+        return done;
+    }
+
+    /** Whether no request is queued or being fetched, by any worker. */
+    private static boolean queueDrained(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM queue WHERE state IN ('queued', 'leased') LIMIT 1");
+             ResultSet rs = st.executeQuery()) {
+            return !rs.next();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.internal.store;
 
+import dev.sluice.TableSpec;
 import dev.sluice.spi.Store.ColumnStats;
 import dev.sluice.spi.Store.TableStats;
 
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads what the typed tables hold: the catalog, one pass over each table counting its rows and each column's
+ * Reads what the typed tables hold (those a replace job is making left out): the catalog, one pass over each table counting its rows and each column's
  * values, and the rejects by table and column. A table's pass reads all of it: for status and reports, not for a run.
  */
 final class TableStatsRows {
@@ -23,7 +24,9 @@ final class TableStatsRows {
 
     static List<TableStats> read(Connection c) throws SQLException {
         Map<String, String> parents = new LinkedHashMap<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT table_name, parent_table FROM typed_tables ORDER BY created_at, table_name");
+        // not the staged tables of a replace job still at work: what it will put in place is not there yet
+        try (PreparedStatement st = c.prepareStatement("SELECT table_name, parent_table FROM typed_tables WHERE table_name NOT LIKE '"
+                + TableSpec.STAGED.replace("_", "!_") + "%' ESCAPE '!' ORDER BY created_at, table_name");
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 parents.put(rs.getString(1), rs.getString(2));

@@ -69,7 +69,7 @@ public final class PgEnqueue implements InputLoader.Step {
         List<Request> requests = batch.requests().values().stream().map(InputRequests.Valid::request)
                 .sorted(Comparator.comparing(Request::id)).toList();
         long fresh = insert(c, requests, "queued").size();
-        long again = mode == ResumeMode.SKIP_DONE ? 0 : requeue(c, requests, mode);
+        long again = mode == ResumeMode.SKIP_DONE ? 0 : requeue(c, requests, mode, runStart);
         Map<String, RequestResult> failures = new java.util.TreeMap<>(batch.invalid());
         List<RequestResult> invalid = insert(c, failures.values().stream().map(RequestResult::request).toList(), "failed")
                 .stream().map(failures::get).toList();
@@ -100,10 +100,14 @@ public final class PgEnqueue implements InputLoader.Step {
         return inserted;
     }
 
-    /** Queues again the listed requests that are finished and, by the resume mode, due again; returns how many. */
-    private static long requeue(Connection c, List<Request> requests, ResumeMode mode) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(REQUEUE + "request = ANY(?) AND " + due(mode))) {
+    /**
+     * Queues again the listed requests that are finished and, by the resume mode, due again; returns how many. Those
+     * finished since {@code runStart} are not (a replace job resumed: its load starts when the job began).
+     */
+    private static long requeue(Connection c, List<Request> requests, ResumeMode mode, Instant runStart) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(REQUEUE + "request = ANY(?) AND finished_at < ? AND " + due(mode))) {
             st.setArray(1, c.createArrayOf("text", requests.stream().map(Request::id).toArray()));
+            Dialect.POSTGRES.time(st, 2, runStart);
             return st.executeUpdate();
         }
     }

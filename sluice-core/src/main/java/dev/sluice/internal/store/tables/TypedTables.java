@@ -6,7 +6,6 @@ import dev.sluice.RequestResult;
 import dev.sluice.StoreException;
 import dev.sluice.TableRow;
 import dev.sluice.TableSpec.SchemaContract;
-import dev.sluice.TableSpec.WriteMode;
 import dev.sluice.internal.store.Dialect;
 import dev.sluice.internal.store.SqlDatabase;
 import dev.sluice.spi.TableSchema;
@@ -68,7 +67,7 @@ public final class TypedTables {
         this.dialect = dialect;
         this.top = schema.table();
         this.contract = schema.contract();
-        this.merge = schema.spec().write() == WriteMode.MERGE;
+        this.merge = schema.spec().merges();
         this.key = schema.spec().primaryKey().stream().map(TypedTables::columnName).toList();
     }
 
@@ -132,7 +131,10 @@ public final class TypedTables {
         return cat;
     }
 
-    /** The write mode as {@code typed_tables} records it: {@code append}, or {@code merge (k1,k2)}. */
+    /**
+     * How rows are written, as {@code typed_tables} records it: {@code append}, or {@code merge (k1,k2)} (a replace
+     * job's staged table is written as one or the other).
+     */
     private String writtenAs() {
         return merge ? "merge (" + String.join(",", key) + ")" : "append";
     }
