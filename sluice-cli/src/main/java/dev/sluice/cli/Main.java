@@ -34,6 +34,7 @@ public final class Main implements Runnable {
         COMMANDS.put("worker", WorkerCommand.class);
         COMMANDS.put("status", StatusCommand.class);
         COMMANDS.put("export", ExportCommand.class);
+        COMMANDS.put("try", TryCommand.class);
         COMMANDS.put("extract", ExtractCommand.class);
         COMMANDS.put("report", ReportCommand.class);
         COMMANDS.put("training", TrainingCommand.class); // hidden
@@ -44,7 +45,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, enqueue, worker, status, export, extract or report");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, enqueue, worker, status, export, try, extract or report");
     }
 
     public static void main(String[] args) {
@@ -112,6 +113,7 @@ public final class Main implements Runnable {
             case "worker" -> new WorkerCommand(context);
             case "status" -> new StatusCommand(context);
             case "export" -> new ExportCommand(context);
+            case "try" -> new TryCommand(context);
             case "extract" -> new ExtractCommand(context);
             case "report" -> new ReportCommand(context);
             case "training" -> new TrainingCommand(context);
