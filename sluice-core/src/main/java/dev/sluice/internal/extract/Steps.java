@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalQueries;
 import java.util.List;
@@ -133,13 +135,16 @@ final class Steps {
 
     /**
      * {@code date:FORMAT}: the text read with a {@link DateTimeFormatter} pattern (English month and day names, any
-     * case), a {@link LocalDate}, or an {@link Instant} when the pattern has a time of day (in the pattern's zone or
+     * case, strictly: {@code 31 Feb} is no date), a {@link LocalDate}, or an {@link Instant} when the pattern has a time of day (in the pattern's zone or
      * offset, else UTC).
      */
     private static Step date(String pattern) {
         DateTimeFormatter f;
         try {
-            f = new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern).toFormatter(Locale.ENGLISH);
+            // strictly: a day or a time of day that does not exist (31 Feb, 24:00) is no date, not the nearest one;
+            // yyyy is the year of the era, which strict resolving reads only with an era: AD unless the text says
+            f = new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern)
+                    .parseDefaulting(ChronoField.ERA, 1).toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.STRICT);
         } catch (IllegalArgumentException e) {
             throw new BadSpec("step 'date:" + pattern + "': invalid date format: " + e.getMessage());
         }

@@ -250,6 +250,23 @@ class ExtractStepsTest {
     }
 
     @Test
+    void dateThatDoesNotExistIsARejectNotTheNearestDay() {
+        // java.time's default (smart) resolving made 31 Feb the 29th and 24:00 the next day's midnight: a value
+        // stored silently for text that names no day
+        Extraction x = each("date:d MMM yyyy[ HH:mm]", "31 Feb 2024", "29 Feb 2023", "31 Apr 2024", "5 Mar 2024 24:00",
+                "1 Mar 2024 23:59");
+        assertThat(column(x, "items", "v")).containsExactly(null, null, null, null, Instant.parse("2024-03-01T23:59:00Z"));
+        assertThat(x.rejects()).extracting(Rejected::row, Rejected::reason).containsExactly(
+                tuple(0, "not a date as d MMM yyyy[ HH:mm]"),
+                tuple(1, "not a date as d MMM yyyy[ HH:mm]"),
+                tuple(2, "not a date as d MMM yyyy[ HH:mm]"),
+                tuple(3, "not a date as d MMM yyyy[ HH:mm]"));
+        assertThat(eachValue("date:dd.MM.yy", "29.02.24", "28.02.23")).containsExactly(
+                LocalDate.of(2024, 2, 29), LocalDate.of(2023, 2, 28));
+        assertThat(eachValue("date:G yyyy-MM-dd", "AD 2024-02-29")).containsExactly(LocalDate.of(2024, 2, 29));
+    }
+
+    @Test
     void urlResolvesAgainstTheBaseHref() {
         FetchedBody page = Bodies.html("""
                 <html><head><base href="https://static.example.net/v2/"></head><body>
