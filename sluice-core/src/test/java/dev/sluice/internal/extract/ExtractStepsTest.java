@@ -326,11 +326,13 @@ class ExtractStepsTest {
 
     @Test
     void urlOfAJsonValueResolvesAgainstTheFinalUrl() {
-        Extraction x = extract(table("docs", "next=jq:.next | url", "self=jq:.links.self | url").build(),
-                Bodies.json("{\"next\": \"?page=2\", \"links\": {\"self\": \"/v1/docs/7\"}}"));
+        byte[] json = "{\"next\": \"?page=2\", \"links\": {\"self\": \"items/7\"}}".getBytes(StandardCharsets.UTF_8);
+        FetchedBody redirected = new FetchedBody("https://api.example.com/v1/docs?page=1",
+                URI.create("https://api.example.com/v2/docs?page=1"), 200, "application/json", json);
+        Extraction x = extract(table("docs", "next=jq:.next | url", "self=jq:.links.self | url").build(), redirected);
         assertThat(only(x, "docs")).containsExactlyEntriesOf(values(
-                "next", "https://api.example.com/v1/docs?page=2",
-                "self", "https://api.example.com/v1/docs/7"));
+                "next", "https://api.example.com/v2/docs?page=2",
+                "self", "https://api.example.com/v2/items/7"));
     }
 
     @Test
