@@ -5,7 +5,7 @@
 // --site-pages, --site-ms, --site-seed (the generated site, below).
 //
 //   GET /lat/<tag>/<id>?ms=100   waits ms, then a small JSON document (~200 bytes) for id
-//   GET /big/<tag>/<id>          a ~200 KB JSON document {id, name, tags: [3], items: [BIG_ITEMS objects with a numeric `value`]},
+//   GET /big/<tag>/<id>          a ~200 KB JSON document (BIG_ITEMS items with a numeric `value`),
 //                                deterministic per id, served from BIG_VARIANTS pre-built buffers
 //   GET /fault/<tag>/<id>        the fault plan of id (see PLAN): attempts are counted per <tag>/<id>, so
 //                                each run uses its own tag and starts from attempt 1
@@ -63,8 +63,7 @@ for (let v = 0; v < BIG_VARIANTS; v++) {
   bigSums.push(sum);
 }
 function bigDoc(id) {
-  return Buffer.concat([Buffer.from(`{"id":${id},"name":"big-${id}","tags":["alpha","beta","gamma"],"items":`),
-    bigParts[id % BIG_VARIANTS], Buffer.from('}\n')]);
+  return Buffer.concat([Buffer.from(`{"id":${id},"name":"big-${id}","items":`), bigParts[id % BIG_VARIANTS], Buffer.from('}\n')]);
 }
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
