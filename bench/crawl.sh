@@ -15,22 +15,34 @@
 # Env: N (100000 pages), SITE_MS (20), CONC (64), RUNS (1 of each), GOAL (3), MAX_MB (400), LIMIT (3600 s per
 # command), TOOLS ("sluice scrapy"; "scrapy" runs the reference alone, e.g. before Sluice can crawl: no
 # verdict then), SLUICE_ARGS (extra options for every Sluice run).
+# FIELDS=1 (bench/crawl-extract.sh sets it): both tools also extract each page's title and price into a table
+# (Sluice: --table pages --extract 'title=css:title::text' --extract 'price:double=css:p.price::text | num';
+# Scrapy: crawl_spider.py --fields, response.css into results.title and results.price), and every run's table
+# is checked against what lxml/parsel read from the same pages (bench/ref/site_fields.py, which fetches every
+# page of the site once before the runs, under a tag of its own, and computes the reachable pages from their
+# links): exactly the reachable pages, each once, title and price equal; Sluice's rejects must be empty.
+# CRAWL_NAME names the VERDICT line (crawl).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 N=${N:-100000} SITE_MS=${SITE_MS:-20} CONC=${CONC:-64} RUNS=${RUNS:-1} GOAL=${GOAL:-3} MAX_MB=${MAX_MB:-400}
-LIMIT=${LIMIT:-3600} TOOLS=${TOOLS:-"sluice scrapy"}
+LIMIT=${LIMIT:-3600} TOOLS=${TOOLS:-"sluice scrapy"} FIELDS=${FIELDS:-0} NAME=${CRAWL_NAME:-crawl}
 read -ra EXTRA <<<"${SLUICE_ARGS:-}"
-SPIDER="$BENCH_ROOT/bench/ref/crawl_spider.py"
+SPIDER="$BENCH_ROOT/bench/ref/crawl_spider.py" ORACLE="$BENCH_ROOT/bench/ref/site_fields.py"
+S_FIELDS=() R_FIELDS=()
+if [ "$FIELDS" = 1 ]; then
+  S_FIELDS=(--table pages --extract 'title=css:title::text' --extract 'price:double=css:p.price::text | num') R_FIELDS=(--fields)
+fi
 for t in $TOOLS; do case $t in sluice|scrapy) ;; *) die "unknown tool '$t' in TOOLS (sluice scrapy)" ;; esac; done
 has() { [[ " $TOOLS " == *" $1 "* ]]; }
 num() { awk "BEGIN { printf \"%.3f\", $* }"; }
 
 bench_need "node:nodejs" "sqlite3:sqlite3" "curl:curl" "/usr/bin/time:time" "/usr/bin/python3:python3"
 if has scrapy; then bench_need_py "scrapy:python3-scrapy"; fi
+if [ "$FIELDS" = 1 ]; then bench_need_py "lxml:python3-lxml" "parsel:python3-parsel"; fi
 bench_init
 
-say "== crawl: a generated site of $N pages (${SITE_MS} ms each, one host), -c $CONC --per-host $CONC; tools: $TOOLS; $RUNS run(s) each"
+say "== $NAME: a generated site of $N pages (${SITE_MS} ms each, one host), -c $CONC --per-host $CONC; tools: $TOOLS; $RUNS run(s) each"
 if has sluice; then
   bench_warmup
   missing=$(bench_sluice_has --follow-links) ||
@@ -44,6 +56,14 @@ bench_start_node --site-pages "$N" --site-ms "$SITE_MS"
 EXPECT=$(bench_node_json /site-info "['reachable']")
 [ -n "$EXPECT" ] || die "no /site-info from the Node origin"
 say "site        $EXPECT of $N pages reachable from the root (depths: $(bench_node_json /site-info "['depths']" | tr -d "{}' ")); ideal $(num "$EXPECT * $SITE_MS / 1000 / $CONC") s at $CONC in flight"
+if [ "$FIELDS" = 1 ]; then
+  say "fields      sluice ${S_FIELDS[*]}; scrapy ${R_FIELDS[*]} (title, price by response.css)"
+  FIELDS_TSV="$BENCH_TMP/fields.tsv"
+  oracle=$(timeout "$LIMIT" /usr/bin/python3 "$ORACLE" expect "http://127.0.0.1:$NODE_PORT/site/ck/" --pages "$N" --out "$FIELDS_TSV") ||
+    die "bench/ref/site_fields.py expect failed"
+  say "oracle      bench/ref/site_fields.py (parsel $(/usr/bin/python3 -c 'import parsel; print(parsel.__version__)'), lxml $(/usr/bin/python3 -c 'import lxml.etree as e; print(e.__version__)')): every page fetched and read once, $oracle by their links"
+  [ "${oracle#reachable }" = "$EXPECT of $N" ] || die "the oracle's reachable pages ($oracle) are not the server's ($EXPECT of $N)"
+fi
 
 declare -A RATES=() RSSES=()
 FAILED_RUNS=0
@@ -58,12 +78,12 @@ one() {
     echo "$root" >"$BENCH_TMP/seed.txt"
     BENCH_PREFIX=(/usr/bin/time -f '%M' -o "$rssf")
     BENCH_DB=$db BENCH_LIMIT=$LIMIT bench_timed_sluice "$out" run "$BENCH_TMP/seed.txt" --follow-links --db "$db" \
-      -c "$CONC" --per-host "$CONC" --no-progress -q "${EXTRA[@]}"
+      -c "$CONC" --per-host "$CONC" --no-progress -q "${S_FIELDS[@]}" "${EXTRA[@]}"
     BENCH_PREFIX=()
     counts=$(sqlite3 -separator ' ' "$db" "select count(*), coalesce(sum(status = 'ok'), 0), count(distinct url),
       coalesce(sum(url not like '$root%'), 0) from results" 2>/dev/null || echo "0 0 0 0")
   else
-    bench_time "$out" /usr/bin/time -f '%M' -o "$rssf" timeout "$LIMIT" /usr/bin/python3 "$SPIDER" "$root" --db "$db" -c "$CONC"
+    bench_time "$out" /usr/bin/time -f '%M' -o "$rssf" timeout "$LIMIT" /usr/bin/python3 "$SPIDER" "$root" --db "$db" -c "$CONC" "${R_FIELDS[@]}"
     counts=$(sqlite3 -separator ' ' "$db" "select count(*), coalesce(sum(http_status = 200), 0), count(distinct url),
       coalesce(sum(url not like '$root%'), 0) from results" 2>/dev/null || echo "0 0 0 0")
   fi
@@ -78,6 +98,15 @@ one() {
   [ "$BENCH_RC" -eq 0 ] || bad="exit $BENCH_RC"
   [ "$ok" -eq "$EXPECT" ] && [ "$total" -eq "$EXPECT" ] || bad="${bad:+$bad; }$ok pages ok and $total rows, want $EXPECT"
   [ "$distinct" -eq "$total" ] && [ "$outside" -eq 0 ] || bad="${bad:+$bad; }$distinct distinct URLs of $total rows, $outside outside the site"
+  if [ "$FIELDS" = 1 ]; then
+    local query="select url, title, price from results" fields rejects=0 frc=0
+    [ "$tool" = sluice ] && query="select _url, title, price from pages" &&
+      rejects=$(sqlite3 "$db" "select count(*) from rejects" 2>/dev/null || echo "?")
+    fields=$(/usr/bin/python3 "$ORACLE" check "$FIELDS_TSV" --db "$db" --root "$root" --query "$query" 2>&1) || frc=$?
+    say "  | fields: $(head -n 1 <<<"$fields")$([ "$tool" = sluice ] && echo "; rejects $rejects")"
+    tail -n +2 <<<"$fields" | sed 's/^/  | /'
+    [ "$frc" -eq 0 ] && [ "$rejects" = 0 ] || bad="${bad:+$bad; }fields not as lxml/parsel read them (or rejects: $rejects)"
+  fi
   if [ -n "$bad" ]; then
     FAILED_RUNS=$(( FAILED_RUNS + 1 ))
     say "  FAILED: $bad; last lines of its output:"
@@ -98,11 +127,11 @@ maxrss() { tr ' ' '\n' <<<"${RSSES[$1]}" | grep . | sort -g | tail -n 1; }
 say ""
 if ! has sluice || ! has scrapy; then
   for tool in $TOOLS; do say "crawl    $tool median ${RATES[$tool]:+$(med "$tool")} pages/s, largest peak RSS $(maxrss "$tool") MB (runs: ${RATES[$tool]% })"; done
-  say "VERDICT crawl: only $TOOLS ran (TOOLS), no comparison; $FAILED_RUNS run(s) failed FAIL"
+  say "VERDICT $NAME: only $TOOLS ran (TOOLS), no comparison; $FAILED_RUNS run(s) failed FAIL"
   exit 1
 fi
 S=$(med sluice) R=$(med scrapy) M=$(maxrss sluice)
 RATIO=$(num "$S / $R")
 PASS=$(awk -v r="$RATIO" -v g="$GOAL" -v m="$M" -v mm="$MAX_MB" -v f="$FAILED_RUNS" 'BEGIN { print (f == 0 && r >= g && m <= mm) ? "PASS" : "FAIL" }')
-say "VERDICT crawl: sluice ${S%.*} pages/s / scrapy ${R%.*} pages/s = ${RATIO}x (goal >= ${GOAL}x); sluice peak RSS ${M} MB (goal <= ${MAX_MB}), scrapy $(maxrss scrapy) MB$([ "$FAILED_RUNS" -eq 0 ] || echo "; $FAILED_RUNS run(s) failed or stored the wrong pages") $PASS"
+say "VERDICT $NAME: sluice ${S%.*} pages/s / scrapy ${R%.*} pages/s = ${RATIO}x (goal >= ${GOAL}x); sluice peak RSS ${M} MB (goal <= ${MAX_MB}), scrapy $(maxrss scrapy) MB$([ "$FAILED_RUNS" -eq 0 ] || echo "; $FAILED_RUNS run(s) failed or stored the wrong pages") $PASS"
 [ "$PASS" = PASS ]

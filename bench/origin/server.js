@@ -5,8 +5,9 @@
 // --site-pages, --site-ms, --site-seed (the generated site, below).
 //
 //   GET /lat/<tag>/<id>?ms=100   waits ms, then a small JSON document (~200 bytes) for id
-//   GET /big/<tag>/<id>          a ~200 KB JSON document (BIG_ITEMS items with a numeric `value`),
-//                                deterministic per id, served from BIG_VARIANTS pre-built buffers
+//   GET /big/<tag>/<id>          a ~200 KB JSON document {id, name, tags: [1-5 strings], items: [BIG_ITEMS
+//                                objects with a numeric `value`]}, deterministic per id, the items served
+//                                from BIG_VARIANTS pre-built buffers
 //   GET /fault/<tag>/<id>        the fault plan of id (see PLAN): attempts are counted per <tag>/<id>, so
 //                                each run uses its own tag and starts from attempt 1
 //   GET /expected/<kind>?n=N&retries=R   kind lat|big|fault: one line per id 1..N, tab-separated:
@@ -14,6 +15,8 @@
 //        stores for that URL with R retries (and a jq projection, for `process`); n and sum: what the
 //        workload's projection finds (.tags|length of a small document; .items|length and the sum of
 //        .items[].value of a big one)
+//   GET /expected/big-tables?n=N one line per id 1..N: id name tags(comma-joined) items sum flags: what
+//        a big document holds (items: .items|length, sum of .items[].value, flags: items with flag true)
 //   GET /stats                   JSON: requests by route and by fault action, hung requests now open,
 //                                open connections; per site tag and per API tag: requests, distinct
 //                                pages, pages requested more than once
@@ -22,7 +25,8 @@
 //        Every page has 10-30 <a href>: to itself by fragment (#top), to the root, to its parent and its
 //        children in a spanning tree of branching 4, to pages nearby and anywhere (some with a fragment,
 //        #sec-N), in the usual forms (12, ./12, ../page/12, /site/<tag>/page/12, http://HOST/..., //HOST/...),
-//        and out of the site: http://offsite.example.invalid/..., mailto:, javascript:. No link leaves
+//        and out of the site: http://offsite.example.invalid/..., mailto:, javascript:. Each page has a
+//        <p class="price"> ($0.50-$3,000.49, "$1,234.56", from the page number). No link leaves
 //        /site/<tag>/ on this host. About 1 page in 25 is linked from nowhere, so a crawl from the root
 //        finds the `reachable` pages of /site-info, not all of them. Generated from --site-seed (default
 //        7): the same pages on every start. Not Sluice's Java site (dev.sluice.origin.Site): a similar one.
@@ -51,19 +55,20 @@ function smallDoc(id) {
   return Buffer.from(JSON.stringify({ id, name: `item-${id}`, kind: 'neutral-bench', active: id % 2 === 0,
     score: (id * 7919) % 10007, note: 'a small JSON document from the neutral origin', tags: ['alpha', 'beta', 'gamma'], items: smallItems(id) }) + '\n');
 }
-const bigParts = [], bigSums = [];
+const bigParts = [], bigSums = [], bigFlags = [];
 for (let v = 0; v < BIG_VARIANTS; v++) {
-  const items = []; let sum = 0;
+  const items = []; let sum = 0, flags = 0;
   for (let k = 0; k < BIG_ITEMS; k++) {
     const value = (v * 7919 + k * 104729) % 100000;
-    sum += value;
+    sum += value; flags += (k + v) % 3 === 0 ? 1 : 0;
     items.push({ k, name: `item-${String(k).padStart(5, '0')}`, value, flag: (k + v) % 3 === 0, unit: 'kg', tags: ['x', 'y'] });
   }
   bigParts.push(Buffer.from(JSON.stringify(items)));
-  bigSums.push(sum);
+  bigSums.push(sum); bigFlags.push(flags);
 }
+function bigTags(id) { const a = []; for (let j = 0; j < 1 + (id % 5); j++) a.push(`t${(id * 13 + j * 7) % 50}`); return a; } // 1-5 per id
 function bigDoc(id) {
-  return Buffer.concat([Buffer.from(`{"id":${id},"name":"big-${id}","items":`), bigParts[id % BIG_VARIANTS], Buffer.from('}\n')]);
+  return Buffer.concat([Buffer.from(`{"id":${id},"name":"big-${id}","tags":${JSON.stringify(bigTags(id))},"items":`), bigParts[id % BIG_VARIANTS], Buffer.from('}\n')]);
 }
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
@@ -194,6 +199,13 @@ function expected(res, kind, n, retries) {
   }
   send(res, 200, Buffer.from(lines.join('\n') + '\n'), { 'Content-Type': 'text/tab-separated-values' });
 }
+// /expected/big-tables?n=N: what a JSON-to-tables load of /big/<tag>/<id> holds per id, tab-separated:
+// id name tags (comma-joined, in order) items sum(items[].value) count(items[].flag true)
+function expectedBigTables(res, n) {
+  const lines = [];
+  for (let id = 1; id <= n; id++) lines.push([id, `big-${id}`, bigTags(id).join(','), BIG_ITEMS, bigSums[id % BIG_VARIANTS], bigFlags[id % BIG_VARIANTS]].join('\t'));
+  send(res, 200, Buffer.from(lines.join('\n') + '\n'), { 'Content-Type': 'text/tab-separated-values' });
+}
 
 // --- the generated site --------------------------------------------------------------------------
 // rand(page, purpose): a small deterministic generator (mulberry32) per page and purpose.
@@ -261,10 +273,15 @@ for (let p = 0, r = rand(0, 99); p < 64; p++) {
   const words = []; for (let w = r.int(40, 80); w > 0; w--) words.push(WORDS[r.int(0, WORDS.length)]);
   PARAGRAPHS.push(words.join(' '));
 }
+// sitePrice(page): the page's price as a shop writes it, from its number only: $0.50 to $3,000.49 ("$1,234.56")
+function sitePrice(page) {
+  const cents = (page * 7919 + 1234) % 300000 + 50, dollars = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `$${dollars}.${String(cents % 100).padStart(2, '0')}`;
+}
 function siteHtml(page, host, tag) {
   const base = `/site/${tag}/`, r = rand(page, 3), title = page === 0 ? 'Home' : `Page ${page}`;
   const out = [`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title} - neutral site</title>\n`,
-    '<link rel="stylesheet" href="/static/site.css">\n</head>\n<body>\n<a id="top"></a>\n', `<h1>${title}</h1>\n<nav>\n<ul>\n`];
+    '<link rel="stylesheet" href="/static/site.css">\n</head>\n<body>\n<a id="top"></a>\n', `<h1>${title}</h1>\n<p class="price">${sitePrice(page)}</p>\n<nav>\n<ul>\n`];
   for (const link of siteLinks(page)) {
     const label = link[1] < 0 ? 'Elsewhere' : link[1] === 0 ? 'Home' : `Page ${link[1]}`;
     out.push(`<li><a href="${siteHref(page, link, host, base)}">${label}</a></li>\n`);
@@ -360,6 +377,7 @@ const server = http.createServer((req, res) => {
   if (route === 'fault' && Number.isInteger(id)) return fault(req, res, parts[1], id);
   if (route === 'loop' && Number.isInteger(id)) // a -> b -> a -> ...
     return send(res, 302, Buffer.alloc(0), { Location: `/loop/${parts[1]}/${id}/${parts[3] === 'a' ? 'b' : 'a'}` });
+  if (route === 'expected' && parts[1] === 'big-tables') return expectedBigTables(res, Number(url.searchParams.get('n') || 1000));
   if (route === 'expected' && ['lat', 'big', 'fault'].includes(parts[1]))
     return expected(res, parts[1], Number(url.searchParams.get('n') || 1000), Number(url.searchParams.get('retries') || 3));
   if (route === 'site') return site(req, res, parts, url);

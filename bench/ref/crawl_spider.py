@@ -3,7 +3,7 @@
 "crawl this one site into SQLite as fast as it will go". Debian: python3-scrapy (2.8 on bookworm); run with
 /usr/bin/python3 (the apt package installs there, not for a pyenv python first on PATH).
 
-  crawl_spider.py ROOT_URL --db OUT.db [-c 64] [--log-level INFO]
+  crawl_spider.py ROOT_URL --db OUT.db [-c 64] [--log-level INFO] [--fields]
 
 Rule: from ROOT_URL, follow every <a href> (LinkExtractor's default tags and attributes: a and area, href)
 whose absolute URL starts with ROOT_URL, i.e. the same scheme, host and port and the site's pages, the same
@@ -11,7 +11,10 @@ link rule as `sluice run --follow-links` (same host, the site's pages); fragment
 request fingerprint ignores them, so `page/9#sec-1` and `page/9` are fetched once); mailto:, javascript: and
 other hosts are never requested (LinkExtractor keeps http(s) only; allow= limits to the site; allowed_domains
 for the OffsiteMiddleware too). Every page, the root included (parse_start_url), is one item: url (without
-fragment), http status, <title>, SHA-256 of the body and its length.
+fragment), http status, <title>, SHA-256 of the body and its length. With --fields (bench/crawl-extract.sh)
+also the price: response.css('p.price::text'), read as a number the way a Scrapy user would (the first number,
+',' as the thousands separator: "$1,234.56" is 1234.56, as Sluice's `| num`), into results.price (REAL); the
+title and price text with whitespace runs made one space and trimmed (as Sluice stores a value).
 
 Items go into SQLite through an item pipeline (`results`, one row per page), as a user would write one:
 a buffer committed every 1,000 items in one executemany transaction, WAL and synchronous=NORMAL (as Sluice),
@@ -47,11 +50,23 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import CrawlSpider, Rule
 
 
+NUMBER = re.compile(r'\d[\d,]*(?:\.\d+)?')
+
+
+def clean(text):  # whitespace runs made one space, trimmed; None stays None
+    return ' '.join(text.split()) if text is not None else None
+
+
+def number(text):  # the first number of a price as written in English ("$1,234.56"), else None
+    m = NUMBER.search(text or '')
+    return float(m.group(0).replace(',', '')) if m else None
+
+
 class SiteSpider(CrawlSpider):
     name = 'site'
 
-    def __init__(self, root, *args, **kwargs):
-        self.start_urls = [root]
+    def __init__(self, root, fields=False, *args, **kwargs):
+        self.start_urls, self.fields = [root], fields
         self.allowed_domains = [urlsplit(root).hostname]
         self.rules = (Rule(LinkExtractor(allow=(r'^' + re.escape(root),)), callback='parse_page', follow=True),)
         super().__init__(*args, **kwargs)  # compiles self.rules
@@ -64,10 +79,15 @@ class SiteSpider(CrawlSpider):
         return [self.parse_page(response)]
 
     def parse_page(self, response):
+        if self.fields:
+            title, price = clean(response.css('title::text').get()), number(clean(response.css('p.price::text').get()))
+        else:
+            title, price = response.css('title::text').get(), None
         return {
             'url': urldefrag(response.url)[0],
             'status': response.status,
-            'title': response.css('title::text').get(),
+            'title': title,
+            'price': price,
             'sha256': hashlib.sha256(response.body).hexdigest(),
             'bytes': len(response.body),
         }
@@ -88,17 +108,17 @@ class SqlitePipeline:
         self.db = sqlite3.connect(self.path)
         self.db.executescript('''PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
           CREATE TABLE IF NOT EXISTS results (url TEXT PRIMARY KEY, http_status INTEGER, title TEXT,
-            sha256 TEXT, bytes INTEGER);''')
+            sha256 TEXT, bytes INTEGER, price REAL);''')
 
     def process_item(self, item, spider):
-        self.buffer.append((item['url'], item['status'], item['title'], item['sha256'], item['bytes']))
+        self.buffer.append((item['url'], item['status'], item['title'], item['sha256'], item['bytes'], item['price']))
         if len(self.buffer) >= self.BATCH:
             self.flush()
         return item
 
     def flush(self):
         with self.db:  # one transaction
-            self.db.executemany('INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)', self.buffer)
+            self.db.executemany('INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?)', self.buffer)
         self.buffer.clear()
 
     def close_spider(self, spider):
@@ -110,6 +130,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('root'); p.add_argument('--db', required=True)
     p.add_argument('-c', type=int, default=64); p.add_argument('--log-level', default='INFO')
+    p.add_argument('--fields', action='store_true', help='also the price (p.price, as a number) into results.price')
     a = p.parse_args()
     process = CrawlerProcess(settings={
         'CONCURRENT_REQUESTS': a.c,
@@ -128,7 +149,7 @@ def main():
     })
     crawler = process.create_crawler(SiteSpider)
     t0 = time.monotonic()
-    process.crawl(crawler, root=a.root)
+    process.crawl(crawler, root=a.root, fields=a.fields)
     process.start()
     wall = time.monotonic() - t0
     stats = crawler.stats.get_stats()
