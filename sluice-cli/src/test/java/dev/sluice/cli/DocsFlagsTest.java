@@ -53,7 +53,8 @@ final class DocsFlagsTest {
             "--site-seed", "bench/origin/server.js",
             "--uvloop", "bench/ref/pipeline.py",
             "--inline", "bench/ref/pipeline.py",
-            "--proj", "bench/ref/pipeline.py");
+            "--proj", "bench/ref/pipeline.py",
+            "--fields", "bench/ref/crawl_spider.py");
 
     /** A long option: two dashes and a lower-case name, not inside a word ({@code xn--bcher-kva}) or a dash run. */
     private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
