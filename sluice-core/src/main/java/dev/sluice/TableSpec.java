@@ -53,8 +53,9 @@ public record TableSpec(String name, List<String> fields, String rows, String jq
         if (maxNesting < 0) {
             throw new InvalidConfigException("maxNesting", "must be at least 0", Integer.toString(maxNesting));
         }
-        if (fields.isEmpty() && jq == null) {
-            throw new InvalidConfigException("table", "needs fields (--extract) or a jq expression (--jq) to make its rows", name);
+        if (fields.isEmpty() && jq == null && (rows == null || !rows.startsWith("jq:"))) { // a JSON row's keys are columns
+            throw new InvalidConfigException("table", "needs fields (--extract), a jq expression (--jq) or --rows jq:EXPR to "
+                    + "make its rows", name);
         }
     }
 

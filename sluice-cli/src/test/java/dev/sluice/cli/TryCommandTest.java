@@ -39,6 +39,15 @@ class TryCommandTest {
                 out.write(body);
             }
         });
+        server.createContext("/items", exchange -> {
+            byte[] body = "{\"data\":[{\"id\":1,\"userID\":\"a\",\"tags\":[\"x\",\"y\"]},{\"id\":2,\"userID\":\"b\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
         server.start();
     }
 
@@ -67,6 +76,14 @@ class TryCommandTest {
                 .containsPattern("pages +0 +weight +heavy +css:p.weight::text"); // the reject: text where a number goes
         assertThat(tryDirs()).as("the temporary database, deleted").isEqualTo(before);
         assertThat(files(Path.of(""))).as("the working directory").isEqualTo(here);
+    }
+
+    @Test
+    void rowsByJqAloneTakeEachValuesKeysAsColumns() {
+        Cli.Result r = Cli.run("try", url("/items"), "--table", "items", "--rows", "jq:.data[]");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"user_id\" TEXT").contains("CREATE TABLE \"items__tags\"")
+                .containsPattern("1 +2 +b").containsPattern("1 +0 +1 +y");
     }
 
     @Test
