@@ -68,6 +68,11 @@ public final class InputLoader {
     public record Counts(long queued, long requeued, long skipped, long duplicates, List<RequestResult> invalidStored) {
     }
 
+    /** SQL for the finished queue rows due again under {@code mode}: failed ones, or all finished ones. */
+    public static String dueStates(ResumeMode mode) {
+        return mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')";
+    }
+
     private final SqlDatabase db;
     private final Step step;
     private final InputRequests reader;

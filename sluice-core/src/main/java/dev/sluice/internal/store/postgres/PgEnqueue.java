@@ -105,7 +105,7 @@ public final class PgEnqueue implements InputLoader.Step {
      * finished since {@code runStart} are not (a replace job resumed: its load starts when the job began).
      */
     private static long requeue(Connection c, List<Request> requests, ResumeMode mode, Instant runStart) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(REQUEUE + "request = ANY(?) AND finished_at < ? AND " + due(mode))) {
+        try (PreparedStatement st = c.prepareStatement(REQUEUE + "request = ANY(?) AND finished_at < ? AND " + InputLoader.dueStates(mode))) {
             st.setArray(1, c.createArrayOf("text", requests.stream().map(Request::id).toArray()));
             Dialect.POSTGRES.time(st, 2, runStart);
             return st.executeUpdate();
@@ -115,14 +115,10 @@ public final class PgEnqueue implements InputLoader.Step {
     @Override
     public long requeueDiscovered(Connection c, ResumeMode mode, Instant runStart) throws SQLException {
         // not those this run finished already (claimed before this statement)
-        try (PreparedStatement st = c.prepareStatement(REQUEUE + "parent IS NOT NULL AND finished_at < ? AND " + due(mode))) {
+        try (PreparedStatement st = c.prepareStatement(REQUEUE + "parent IS NOT NULL AND finished_at < ? AND " + InputLoader.dueStates(mode))) {
             Dialect.POSTGRES.time(st, 1, runStart);
             return st.executeUpdate();
         }
     }
 
-    /** The finished states queued again under {@code mode}. */
-    private static String due(ResumeMode mode) {
-        return mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')";
-    }
 }

@@ -308,7 +308,7 @@ public final class SqliteFrontier extends SqlFrontier {
             }
             try (PreparedStatement st = c.prepareStatement("UPDATE queue SET id = id + ?, state = 'queued', enqueued_at = ?, "
                     + "finished_at = NULL WHERE parent IS NOT NULL AND finished_at < ? AND "
-                    + (mode == ResumeMode.RETRY_FAILED ? "state = 'failed'" : "state IN ('done', 'failed')"))) {
+                    + InputLoader.dueStates(mode))) {
                 String runStart = Timestamps.format(runStarted);
                 st.setLong(1, top);
                 st.setString(2, runStart);
