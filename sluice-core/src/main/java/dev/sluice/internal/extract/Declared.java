@@ -181,7 +181,7 @@ record Declared(ColumnType type, int precision, int scale) {
                 try {
                     JsonNode n = JsonReaders.STRICT.readTree(s);
                     if (n != null && !n.isMissingNode()) {
-                        return new TableRow.Json(n.toString());
+                        return new TableRow.Json(JsonText.of(n));
                     }
                 } catch (JsonProcessingException e) {
                     // not JSON: rejected below

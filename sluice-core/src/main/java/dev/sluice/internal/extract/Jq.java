@@ -31,7 +31,7 @@ final class Jq {
     static void emit(JqProgram program, JsonNode input, boolean keepJson, List<Object> values) throws JsonQueryException {
         program.apply(input, v -> {
             if (!v.isNull()) {
-                values.add(keepJson ? new TableRow.Json(v.toString()) : Values.of(v));
+                values.add(keepJson ? new TableRow.Json(JsonText.of(v)) : Values.of(v));
             }
         });
     }

@@ -58,7 +58,7 @@ final class JsonColumns {
         } else if (depth < maxNesting) {
             list(v, at.elements(), row, depth + 1, out);
         } else {
-            put(values, at.column, new TableRow.Json(v.toString()));
+            put(values, at.column, new TableRow.Json(JsonText.of(v)));
         }
     }
 

@@ -64,7 +64,7 @@ final class RowScope {
             if (element != null) {
                 text = element.outerHtml();
             } else if (json != null) {
-                text = json.isTextual() ? json.textValue() : json.toString();
+                text = json.isTextual() ? json.textValue() : JsonText.of(json);
             } else {
                 text = body.text();
             }

@@ -58,7 +58,7 @@ final class Values {
             case NUMBER -> number(n);
             case BOOLEAN -> n.booleanValue();
             case NULL, MISSING -> null;
-            default -> new TableRow.Json(n.toString());
+            default -> new TableRow.Json(JsonText.of(n));
         };
     }
 
