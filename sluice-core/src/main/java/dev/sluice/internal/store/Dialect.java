@@ -187,6 +187,19 @@ public enum Dialect {
         };
     }
 
+    /** Whether {@code table} (in the current schema) has a column named {@code column}. */
+    public boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        String sql = this == SQLITE ? "SELECT 1 FROM pragma_table_info(?) WHERE name = ?"
+                : "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?";
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, table);
+            st.setString(2, column);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /**
      * Serialises changes to typed tables' schemas among the workers sharing a database, until the transaction ends:
      * PostgreSQL's advisory lock. SQLite's one writer per file needs none.

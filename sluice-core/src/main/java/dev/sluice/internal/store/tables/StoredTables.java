@@ -57,8 +57,8 @@ public final class StoredTables {
 
     /**
      * The provenance columns {@link TypedTables} makes every table start with: {@code _request} and {@code _row}, then
-     * a top-level table's {@code _url} and {@code _fetched_at}, or a child table's {@code _parent_row}, {@code _idx}
-     * and, written in merge mode, {@code _root}.
+     * a top-level table's {@code _url} and {@code _fetched_at}, or a child table's {@code _parent_row} and {@code _idx};
+     * written in merge mode, {@code _root}.
      */
     private static List<StoredTable.Column> provenance(boolean child, boolean merge) {
         List<StoredTable.Column> columns = new ArrayList<>();
@@ -67,12 +67,12 @@ public final class StoredTables {
         if (child) {
             columns.add(provenance("_parent_row", ColumnType.BIGINT));
             columns.add(provenance("_idx", ColumnType.BIGINT));
-            if (merge) {
-                columns.add(provenance("_root", ColumnType.TEXT));
-            }
         } else {
             columns.add(provenance("_url", ColumnType.TEXT));
             columns.add(provenance("_fetched_at", ColumnType.TIMESTAMP));
+        }
+        if (merge) {
+            columns.add(provenance("_root", ColumnType.TEXT));
         }
         return columns;
     }
