@@ -40,6 +40,16 @@ sluice_gc() {
   return 0
 }
 
+# sluice_table_gc ARGS...: a run into typed tables (--table) takes the parallel collector where the serial one is
+# the default. Its rows wait for the writer's commit in hundreds of MB of young objects, which the serial collector,
+# growing its young generation slowly, copied 178 times in a run of 2,000 JSON bodies of 2,400 rows (17 s of pauses,
+# each stopping the writer; 48 s in all, 3.7 GB peak RSS), where the parallel one sized it at once and collected
+# 16 times (1.5 s of pauses; 32 s in all, 1.6 GB).
+sluice_table_gc() {
+  [[ ${1:-} == run && ${SLUICE_GC[*]} == *UseSerialGC* ]] && sluice_writes_tables "${@:2}" && SLUICE_GC=(-XX:+UseParallelGC)
+  return 0
+}
+
 # sluice_heap: sets SLUICE_HEAP_OPT, the heap's bound: SLUICE_HEAP (e.g. 2g) when set, else half the memory this
 # process may use (the machine's, or its cgroup's limit when lower), at most 4 GiB. The pipeline's own bounds
 # (bodies in flight, the CPU queue, --process-memory per processing thread) are what it needs; the run warns at
@@ -169,6 +179,7 @@ sluice_launch_fresh() {
 
 sluice_launch() {
   sluice_jvm "$@"
+  sluice_table_gc "$@"
   sluice_heap
   # SLUICE_JAVA_OPTS is split on spaces on purpose (several options in one variable).
   # shellcheck disable=SC2086
