@@ -43,18 +43,28 @@ public enum ColumnType {
 
     /** The type of a value a {@link TableRow} holds; null for null. */
     public static ColumnType of(Object value) {
-        return switch (value) {
-            case null -> null;
-            case Boolean b -> BOOL;
-            case Long l -> BIGINT;
-            case BigDecimal d -> DECIMAL;
-            case Double d -> DOUBLE;
-            case LocalDate d -> DATE;
-            case Instant i -> TIMESTAMP;
-            case String s -> TEXT;
-            case TableRow.Json j -> JSON;
-            default -> throw new IllegalArgumentException("not a table value: " + value.getClass().getName());
-        };
+        // instanceof tests, not a pattern switch: this runs once per value stored, and a switch over classes
+        // bootstraps a type switch that costs more than the tests
+        if (value == null) {
+            return null;
+        } else if (value instanceof String) {
+            return TEXT;
+        } else if (value instanceof Long) {
+            return BIGINT;
+        } else if (value instanceof Double) {
+            return DOUBLE;
+        } else if (value instanceof Boolean) {
+            return BOOL;
+        } else if (value instanceof TableRow.Json) {
+            return JSON;
+        } else if (value instanceof BigDecimal) {
+            return DECIMAL;
+        } else if (value instanceof LocalDate) {
+            return DATE;
+        } else if (value instanceof Instant) {
+            return TIMESTAMP;
+        }
+        throw new IllegalArgumentException("not a table value: " + value.getClass().getName());
     }
 
     /**

@@ -141,34 +141,38 @@ public enum Dialect {
             st.setNull(i, nullType(type));
             return;
         }
-        switch (v) {
-            case Boolean b -> {
-                if (this == SQLITE) {
-                    st.setInt(i, b ? 1 : 0);
-                } else {
-                    st.setBoolean(i, b);
-                }
+        // instanceof tests, commonest first, not a pattern switch: once per value stored, where a switch over classes
+        // bootstraps a type switch costing more than the tests
+        if (v instanceof String s) {
+            st.setString(i, text(s));
+        } else if (v instanceof Long l) {
+            st.setLong(i, l);
+        } else if (v instanceof TableRow.Json j) {
+            st.setString(i, j.text());
+        } else if (v instanceof Boolean b) {
+            if (this == SQLITE) {
+                st.setInt(i, b ? 1 : 0);
+            } else {
+                st.setBoolean(i, b);
             }
-            case Long l -> st.setLong(i, l);
-            case Double d -> st.setDouble(i, d);
-            case BigDecimal d -> {
-                if (this == SQLITE) {
-                    st.setString(i, d.toPlainString());
-                } else {
-                    st.setBigDecimal(i, d);
-                }
+        } else if (v instanceof Double d) {
+            st.setDouble(i, d);
+        } else if (v instanceof BigDecimal d) {
+            if (this == SQLITE) {
+                st.setString(i, d.toPlainString());
+            } else {
+                st.setBigDecimal(i, d);
             }
-            case LocalDate d -> {
-                if (this == SQLITE) {
-                    st.setString(i, d.toString());
-                } else {
-                    st.setObject(i, d);
-                }
+        } else if (v instanceof LocalDate d) {
+            if (this == SQLITE) {
+                st.setString(i, d.toString());
+            } else {
+                st.setObject(i, d);
             }
-            case Instant t -> time(st, i, t);
-            case String s -> st.setString(i, text(s));
-            case TableRow.Json j -> st.setString(i, j.text());
-            default -> throw new IllegalArgumentException("not a table value: " + v.getClass().getName());
+        } else if (v instanceof Instant t) {
+            time(st, i, t);
+        } else {
+            throw new IllegalArgumentException("not a table value: " + v.getClass().getName());
         }
     }
 

@@ -9,9 +9,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the schema catalog ({@code typed_tables}, {@code table_columns}) says of one typed table and its child tables:
@@ -24,9 +27,17 @@ final class Catalog {
     /** Each table's columns by name, in order. */
     private final Map<String, Map<String, Column>> columns;
 
+    /** {@link #tables()} and {@link #columns(String)}, made once: the writer asks for them once per row. */
+    private final List<String> tableList;
+    private final Map<String, List<Column>> columnLists = new HashMap<>();
+    /** {@link #parentOf}'s answers, worked out once per table. */
+    private final Map<String, Optional<String>> parentsOf = new ConcurrentHashMap<>();
+
     private Catalog(Map<String, String> parents, Map<String, Map<String, Column>> columns) {
         this.parents = parents;
         this.columns = columns;
+        this.tableList = List.copyOf(parents.keySet());
+        columns.forEach((table, cs) -> columnLists.put(table, List.copyOf(cs.values())));
     }
 
     static Catalog empty() {
@@ -39,7 +50,23 @@ final class Catalog {
 
     /** The tables, parents before their children. */
     List<String> tables() {
-        return List.copyOf(parents.keySet());
+        return tableList;
+    }
+
+    /**
+     * A child table's parent: the longest table here whose name and {@code __} begin the child's
+     * ({@code docs__items__tags} is {@code docs__items}'s child if there is one, else {@code docs}'s). Null for none.
+     */
+    String parentOf(String child) {
+        return parentsOf.computeIfAbsent(child, c -> {
+            String best = null;
+            for (String t : tableList) {
+                if (c.startsWith(t + "__") && (best == null || t.length() > best.length())) {
+                    best = t;
+                }
+            }
+            return Optional.ofNullable(best);
+        }).orElse(null);
     }
 
     /** The column, or null when the table has none of that name. */
@@ -50,8 +77,7 @@ final class Catalog {
 
     /** The table's user columns, in order. */
     List<Column> columns(String table) {
-        Map<String, Column> cs = columns.get(table);
-        return cs == null ? List.of() : List.copyOf(cs.values());
+        return columnLists.getOrDefault(table, List.of());
     }
 
     Catalog withTable(String table, String parent) {

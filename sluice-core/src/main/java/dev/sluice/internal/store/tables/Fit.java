@@ -17,55 +17,43 @@ import java.time.ZoneOffset;
  */
 final class Fit {
 
-    /** A value fitted to its column, or why it does not fit. */
-    record Fitted(Object value, String misfit) {
-        static Fitted of(Object value) {
-            return new Fitted(value, null);
-        }
-
-        static Fitted not(String why) {
-            return new Fitted(null, why);
-        }
-
-        boolean fits() {
-            return misfit == null;
-        }
-    }
+    /** What {@link #value} answers for a value that does not fit: {@link #misfit} says why. */
+    static final Object MISFIT = new Object();
 
     private Fit() {
     }
 
-    /** {@code value} (not null) as its column stores it: of the class {@code column}'s type names. */
-    static Fitted fit(Object value, Column column) {
+    /**
+     * {@code value} (not null) as its column stores it: of the class {@code column}'s type names; {@link #MISFIT} when it
+     * does not fit. The writer's hot path (once per value): instanceof tests, no allocation for a value that fits as it is.
+     */
+    static Object value(Object value, Column column) {
         return switch (column.type()) {
-            case BOOL -> value instanceof Boolean ? Fitted.of(value) : mismatch(value, column);
-            case BIGINT -> value instanceof Long ? Fitted.of(value) : mismatch(value, column);
-            case DECIMAL -> switch (value) {
-                case Long l -> decimal(BigDecimal.valueOf(l), column);
-                case BigDecimal d -> decimal(d, column);
-                case Double d when Double.isFinite(d) -> decimal(BigDecimal.valueOf(d), column);
-                default -> mismatch(value, column);
-            };
-            case DOUBLE -> switch (value) {
-                case Long l -> Fitted.of(l.doubleValue());
-                case BigDecimal d -> Fitted.of(d.doubleValue());
-                case Double d -> Fitted.of(d);
-                default -> mismatch(value, column);
-            };
-            case DATE -> value instanceof LocalDate ? Fitted.of(value) : mismatch(value, column);
-            case TIMESTAMP -> switch (value) {
-                case Instant i -> Fitted.of(i);
-                case LocalDate d -> Fitted.of(d.atStartOfDay().toInstant(ZoneOffset.UTC));
-                default -> mismatch(value, column);
-            };
-            case TEXT -> switch (value) {
-                case String s -> Fitted.of(s);
-                case LocalDate d -> Fitted.of(d.toString()); // a date recognised in text: its text again
-                case Instant i -> Fitted.of(i.toString());
-                default -> mismatch(value, column);
-            };
-            case JSON -> Fitted.of(new TableRow.Json(json(value)));
+            case BOOL -> value instanceof Boolean ? value : MISFIT;
+            case BIGINT -> value instanceof Long ? value : MISFIT;
+            case DOUBLE -> value instanceof Double ? value
+                    : value instanceof Long l ? (Object) l.doubleValue()
+                    : value instanceof BigDecimal d ? (Object) d.doubleValue() : MISFIT;
+            case DECIMAL -> value instanceof BigDecimal d ? decimal(d, column)
+                    : value instanceof Long l ? decimal(BigDecimal.valueOf(l), column)
+                    : value instanceof Double d && Double.isFinite(d) ? decimal(BigDecimal.valueOf(d), column) : MISFIT;
+            case DATE -> value instanceof LocalDate ? value : MISFIT;
+            case TIMESTAMP -> value instanceof Instant ? value
+                    : value instanceof LocalDate d ? d.atStartOfDay().toInstant(ZoneOffset.UTC) : MISFIT;
+            case TEXT -> value instanceof String ? value
+                    : value instanceof LocalDate || value instanceof Instant ? value.toString() // recognised in text: its text again
+                    : MISFIT;
+            case JSON -> value instanceof TableRow.Json ? value : new TableRow.Json(json(value));
         };
+    }
+
+    /** Why {@code value}, for which {@link #value} answered {@link #MISFIT}, does not fit {@code column}. */
+    static String misfit(Object value, Column column) {
+        if (column.type() == dev.sluice.ColumnType.DECIMAL && column.precision() > 0
+                && (value instanceof BigDecimal || value instanceof Long || value instanceof Double d && Double.isFinite(d))) {
+            return "out of range for " + column.dataType();
+        }
+        return "a " + dev.sluice.ColumnType.of(value).word() + " value in a " + column.dataType() + " column";
     }
 
     /** The value as JSON text. */
@@ -95,18 +83,11 @@ final class Fit {
     }
 
     /** Within {@code decimal(p,s)}: rounded to s digits (half even, as PostgreSQL does), at most p - s before the point. */
-    private static Fitted decimal(BigDecimal d, Column column) {
+    private static Object decimal(BigDecimal d, Column column) {
         if (column.precision() == 0) {
-            return Fitted.of(d);
+            return d;
         }
         BigDecimal rounded = d.setScale(column.scale(), RoundingMode.HALF_EVEN);
-        if (rounded.precision() - rounded.scale() > column.precision() - column.scale()) {
-            return Fitted.not("out of range for " + column.dataType());
-        }
-        return Fitted.of(rounded);
-    }
-
-    private static Fitted mismatch(Object value, Column column) {
-        return Fitted.not("a " + dev.sluice.ColumnType.of(value).word() + " value in a " + column.dataType() + " column");
+        return rounded.precision() - rounded.scale() > column.precision() - column.scale() ? MISFIT : rounded;
     }
 }

@@ -118,7 +118,7 @@ public final class TypedTables {
         for (Map.Entry<String, List<TableSchema.Column>> e : byTable.entrySet()) {
             String table = e.getKey();
             if (!cat.has(table)) {
-                cat = createTable(c, cat, table, table.equals(top) ? null : parentOf(cat, table), now);
+                cat = createTable(c, cat, table, table.equals(top) ? null : cat.parentOf(table), now);
             }
             for (TableSchema.Column d : e.getValue()) {
                 Column wanted = new Column(columnName(d.name()), d.type(), d.precision(), d.scale(), true);
@@ -191,7 +191,7 @@ public final class TypedTables {
         for (RequestResult r : batch) {
             for (TableRow row : parentsFirst(r.extraction().rows())) {
                 if (!cat.has(row.table())) {
-                    String parent = row.child() ? parentOf(cat, row.table()) : null;
+                    String parent = row.child() ? cat.parentOf(row.table()) : null;
                     if (row.child() && parent == null) {
                         continue; // its parent table is not there: the row is rejected when written
                     }
@@ -203,12 +203,11 @@ public final class TypedTables {
                     }
                     String name = columnName(v.getKey());
                     Column col = cat.column(row.table(), name);
-                    ColumnType type = ColumnType.of(v.getValue());
                     if (col == null) {
-                        Column added = new Column(name, type, 0, 0, false);
+                        Column added = new Column(name, ColumnType.of(v.getValue()), 0, 0, false);
                         cat = c == null ? cat.withColumn(row.table(), added) : addColumn(c, cat, row.table(), added, now);
-                    } else if (!col.declared() && !Fit.fit(v.getValue(), col).fits()) {
-                        ColumnType wider = col.type().widen(type, true);
+                    } else if (!col.declared() && Fit.value(v.getValue(), col) == Fit.MISFIT) {
+                        ColumnType wider = col.type().widen(ColumnType.of(v.getValue()), true);
                         if (wider != null) {
                             cat = c == null ? cat.withColumn(row.table(), col.widenedTo(wider))
                                     : widenColumn(c, cat, row.table(), col.widenedTo(wider), now);
@@ -266,10 +265,10 @@ public final class TypedTables {
      * rows written, in place of those the key had.
      */
     private void writeRows(RequestResult r, Catalog cat, Inserts inserts, List<Rejected> rejects) throws SQLException {
-        Map<String, String> stored = new java.util.HashMap<>(); // "table#row" of the rows stored -> their key ("" unmerged)
+        StoredRows stored = new StoredRows();
         for (TableRow row : parentsFirst(r.extraction().rows())) {
-            String parent = row.child() ? parentOf(cat, row.table()) : null;
-            String root = row.child() ? (parent == null ? null : stored.get(parent + "#" + row.parentRow())) : "";
+            String parent = row.child() ? cat.parentOf(row.table()) : null;
+            String root = row.child() ? (parent == null ? null : stored.root(parent, row.parentRow())) : "";
             if (root == null) {
                 continue; // its parent row is not stored
             }
@@ -308,13 +307,33 @@ public final class TypedTables {
             } else {
                 inserts.add(row, r, columns, values, merge ? root : null);
             }
-            stored.put(row.table() + "#" + row.row(), root);
+            stored.put(row.table(), row.row(), root);
+        }
+    }
+
+    /** The rows of one result stored so far, by table and {@code _row}: each one's key ("" unmerged). */
+    private static final class StoredRows {
+        private final Map<String, String[]> roots = new java.util.HashMap<>();
+
+        void put(String table, int row, String root) {
+            String[] at = roots.get(table);
+            if (at == null || at.length <= row) {
+                at = java.util.Arrays.copyOf(at == null ? new String[0] : at, Math.max(row + 1, at == null ? 16 : at.length * 2));
+                roots.put(table, at);
+            }
+            at[row] = root;
+        }
+
+        /** The key of row {@code row} of {@code table}, or null when it is not stored. */
+        String root(String table, int row) {
+            String[] at = roots.get(table);
+            return at == null || row >= at.length ? null : at[row];
         }
     }
 
     /** The row's values fitted to its columns, into {@code values}; returns those that do not fit, as rejects. */
     private List<Rejected> fitValues(TableRow row, List<Column> columns, Map<String, Integer> position, Object[] values) {
-        List<Rejected> misfits = new ArrayList<>();
+        List<Rejected> misfits = null; // made for the first misfit: most rows have none
         for (Map.Entry<String, Object> v : row.values().entrySet()) {
             if (v.getValue() == null) {
                 continue;
@@ -322,18 +341,20 @@ public final class TypedTables {
             String name = columnName(v.getKey());
             Integer at = position.get(name);
             if (at == null) {
+                misfits = misfits == null ? new ArrayList<>() : misfits;
                 misfits.add(reject(row, name, v.getValue(), "no column " + name + " in " + row.table()
                         + " (schema " + contract.word() + ")"));
                 continue;
             }
-            Fit.Fitted f = Fit.fit(v.getValue(), columns.get(at));
-            if (f.fits()) {
-                values[at] = f.value();
+            Object fitted = Fit.value(v.getValue(), columns.get(at));
+            if (fitted != Fit.MISFIT) {
+                values[at] = fitted;
             } else {
-                misfits.add(reject(row, name, v.getValue(), f.misfit()));
+                misfits = misfits == null ? new ArrayList<>() : misfits;
+                misfits.add(reject(row, name, v.getValue(), Fit.misfit(v.getValue(), columns.get(at))));
             }
         }
-        return misfits;
+        return misfits == null ? List.of() : misfits;
     }
 
     /** The rejects of a row not stored: the row whole under freeze, else each value that did not fit. */
@@ -632,20 +653,6 @@ public final class TypedTables {
         List<TableRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingInt(row -> row.table().length())); // stable: rows of a table keep their order
         return sorted;
-    }
-
-    /**
-     * A child table's parent: the longest table of the catalog whose name and {@code __} begin the child's
-     * ({@code docs__items__tags} is {@code docs__items}'s child if there is one, else {@code docs}'s). Null for none.
-     */
-    private static String parentOf(Catalog cat, String child) {
-        String best = null;
-        for (String t : cat.tables()) {
-            if (child.startsWith(t + "__") && (best == null || t.length() > best.length())) {
-                best = t;
-            }
-        }
-        return best;
     }
 
     /** A user column's SQL name: a provenance column's name gets a {@code _} more at its end. */
