@@ -122,8 +122,9 @@ public final class SqliteDatabase implements SqlDatabase, AutoCloseable {
             Connection writer = connect(url);
             opened.add(writer);
             try (java.sql.Statement st = writer.createStatement()) {
-                // 64 MiB of pages, not SQLite's 2: a batch's dirty pages and the tables' inner pages stay in memory
-                // until the commit (2,000 bodies of 2,400 child rows: about 20 % faster); taken only as pages are read
+                // 64 MiB of pages, not SQLite's 2: the pages of indexes whose keys come in no order (request ids)
+                // stay in memory (2,000 x 2,400 rows into a table keyed by (_request, _row), sqlite3 from Python:
+                // 23 s instead of 33); taken only as pages are read
                 st.execute("PRAGMA cache_size = -" + WRITER_CACHE_KIB);
             }
             SqliteMigrations.apply(writer);
