@@ -3,8 +3,10 @@ package dev.sluice.internal.extract;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.TableRow;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A JSON value's own keys as a row's columns ({@code --jq} or {@code --rows jq:} without {@code jq:} fields): each
@@ -16,7 +18,8 @@ import java.util.Map;
  * {@link IsoTimes#recognise recognised}.
  *
  * <p>Two keys of one object that make one name (or a key that makes a field's name): the later gets {@code _2},
- * {@code _3}, … (the first free).
+ * {@code _3}, … (the first free); so does the later of two lists of one row that make one child table's name
+ * ({@code tags} and {@code Tags}: {@code docs__tags} and {@code docs__tags_2}).
  *
  * <p>The hot path of an API crawl (millions of child rows): one walk over Jackson's tree, each key named once per
  * extractor ({@link JsonPath}), a taken name found by the map's size, no regular expression. Thread-safe: the places
@@ -37,26 +40,34 @@ final class JsonColumns {
     }
 
     private void element(JsonNode value, JsonPath at, int row, int depth, Map<String, Object> values, Output out) {
+        // the child tables this row's lists have made; none made for a row too deep for lists (most rows)
+        Set<String> lists = depth < maxNesting ? new HashSet<>(4) : null;
         if (value.isObject()) {
-            members(value, at, row, depth, values, out);
+            members(value, at, row, depth, values, lists, out);
         } else {
-            member(value, at.member("value"), row, depth, values, out);
+            member(value, at.member("value"), row, depth, values, lists, out);
         }
     }
 
-    private void members(JsonNode object, JsonPath at, int row, int depth, Map<String, Object> values, Output out) {
+    private void members(JsonNode object, JsonPath at, int row, int depth, Map<String, Object> values, Set<String> lists,
+            Output out) {
         for (Map.Entry<String, JsonNode> m : object.properties()) {
-            member(m.getValue(), at.member(m.getKey()), row, depth, values, out);
+            member(m.getValue(), at.member(m.getKey()), row, depth, values, lists, out);
         }
     }
 
-    private void member(JsonNode v, JsonPath at, int row, int depth, Map<String, Object> values, Output out) {
+    private void member(JsonNode v, JsonPath at, int row, int depth, Map<String, Object> values, Set<String> lists,
+            Output out) {
         if (v.isObject()) {
-            members(v, at, row, depth, values, out);
+            members(v, at, row, depth, values, lists, out);
         } else if (!v.isArray()) {
             put(values, at.column, v.isTextual() ? IsoTimes.recognise(v.textValue()) : Values.of(v));
         } else if (depth < maxNesting) {
-            list(v, at.elements(), row, depth + 1, out);
+            JsonPath elements = at.elements();
+            for (int k = 2; !lists.add(elements.table); k++) {
+                elements = at.suffixed(k).elements(); // another list of this row made that table: the first free name
+            }
+            list(v, elements, row, depth + 1, out);
         } else {
             put(values, at.column, new TableRow.Json(JsonText.of(v)));
         }

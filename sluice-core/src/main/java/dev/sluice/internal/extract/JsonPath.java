@@ -53,6 +53,14 @@ final class JsonPath {
         return earlier != null ? earlier : p;
     }
 
+    /**
+     * This place with {@code _k} at the end of its column's name ({@link Names#suffixed}): where a list goes whose
+     * child table's name another list of its row took. Rare: made anew each time, not kept.
+     */
+    JsonPath suffixed(int k) {
+        return new JsonPath(room, fullTable, Names.suffixed(fullColumn, k));
+    }
+
     /** The row of the child table a list here becomes: {@code table__column}. */
     JsonPath elements() {
         JsonPath e = elements;

@@ -96,6 +96,24 @@ class ExtractJsonTest {
     }
 
     @Test
+    void twoListsThatMakeOneChildTablesNameGetTablesOfTheirOwn() {
+        Extraction x = extract(table("docs").jq(".[]").build(), Bodies.json("""
+                [{"tags": ["a", "b"], "Tags": ["C"]}, {"Tags": ["D"]}, {"a": {"tags": [1]}, "a__tags": [2]}]"""));
+        assertThat(x.rows()).extracting(TableRow::table, TableRow::parentRow, TableRow::index).containsExactly(
+                tuple("docs", -1, -1),
+                tuple("docs__tags", 0, 0),
+                tuple("docs__tags", 0, 1),
+                tuple("docs__tags_2", 0, 0),
+                tuple("docs", -1, -1),
+                tuple("docs__tags", 1, 0), // alone in its row, the list takes the name
+                tuple("docs", -1, -1),
+                tuple("docs__a__tags", 2, 0),
+                tuple("docs__a_tags", 2, 0)); // a__tags as a key is a_tags: no collision
+        assertThat(column(x, "docs__tags", "value")).containsExactly("a", "b", "D");
+        assertThat(column(x, "docs__tags_2", "value")).containsExactly("C");
+    }
+
+    @Test
     void maxNestingTwoMakesListsInListsChildTablesOfChildTables() {
         Extraction x = docs(2);
         assertThat(rows(x, "docs__items")).extracting(TableRow::values).containsExactly(
