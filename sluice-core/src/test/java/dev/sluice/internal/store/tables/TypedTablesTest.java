@@ -264,6 +264,67 @@ class TypedTablesTest {
         }
     }
 
+    /** Top-level rows {@code keys} (column sku), row i with a list of {@code sizes[i]} rows in pages__items. */
+    private static Extraction withLists(String[] keys, int[] sizes) {
+        List<TableRow> rows = new ArrayList<>();
+        int childRow = 0;
+        for (int p = 0; p < keys.length; p++) {
+            rows.add(row("pages", p, "sku", keys[p], "title", "page " + p));
+            for (int k = 0; k < sizes[p]; k++) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                values.put("n", (long) (p * 1000 + k));
+                values.put("s", k % 7 == 3 ? null : keys[p] + k);
+                rows.add(new TableRow("pages__items", childRow++, p, k, values));
+            }
+        }
+        return new Extraction(rows, List.of());
+    }
+
+    /** What {@code SELECT _parent_row, _idx, n, s FROM pages__items} holds for {@link #withLists}'s rows. */
+    private static List<String> listRows(String[] keys, int[] sizes, int parentRowOfFirst) {
+        List<String> out = new ArrayList<>();
+        for (int p = 0; p < keys.length; p++) {
+            for (int k = 0; k < sizes[p]; k++) {
+                out.add((p + parentRowOfFirst) + "|" + k + "|" + (p * 1000 + k) + "|" + (k % 7 == 3 ? "null" : keys[p] + k));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void longListsAreStoredRowForRowWithTheirNulls(String kind) throws Exception {
+        // lists of several lengths (an empty one among them), several in one result
+        String[] keys = {"A", "B", "C", "D"};
+        int[] sizes = {37, 5, 16, 0};
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(schema(TableSpec.SchemaContract.EVOLVE));
+            db.store(Map.of("http://a.example/1", withLists(keys, sizes)));
+            assertThat(db.rows("SELECT _parent_row, _idx, n, s FROM pages__items ORDER BY _parent_row, _idx"))
+                    .containsExactlyElementsOf(listRows(keys, sizes, 0));
+            assertThat(db.rows("SELECT count(*) FROM pages__items i JOIN pages p ON p._request = i._request"
+                    + " AND p._row = i._parent_row AND p.sku = substr(i.s, 1, 1)")).containsExactly("50");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void mergedLongListsAreReplacedWholeByTheNewestFetch(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(merged());
+            Instant then = Instant.parse("2026-12-01T00:00:00Z");
+            db.store(Map.of("http://a.example/a", withLists(new String[] {"A"}, new int[] {40}),
+                    "http://a.example/b", withLists(new String[] {"B"}, new int[] {33})), then);
+            db.store(Map.of("http://a.example/a2", withLists(new String[] {"A"}, new int[] {18})), then.plusSeconds(60));
+            List<String> want = new ArrayList<>(listRows(new String[] {"A"}, new int[] {18}, 0));
+            want.addAll(listRows(new String[] {"B"}, new int[] {33}, 0));
+            assertThat(db.rows("SELECT _parent_row, _idx, n, s FROM pages__items ORDER BY _root, _idx"))
+                    .containsExactlyElementsOf(want);
+            assertThat(db.rows("SELECT _root, count(*) FROM pages__items GROUP BY _root ORDER BY _root"))
+                    .containsExactly("\"A\"|18", "\"B\"|33");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void listsGoToChildTablesAndARequestStoredAgainReplacesItsRowsAndRejects(String kind) throws Exception {
