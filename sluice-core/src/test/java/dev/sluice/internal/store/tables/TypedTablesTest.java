@@ -191,6 +191,22 @@ class TypedTablesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
+    void aMergedTableMadeWithoutRootByAnEarlierBuildIsRefusedSayingHowToMakeItAnew(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(merged());
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE pages DROP COLUMN _root"); // as an earlier build made merged tables
+            }
+        }
+        try (Db db = new Db(kind)) {
+            assertThatThrownBy(() -> db.frontier.storeTables(merged()))
+                    .hasMessageContaining("table pages was made by an earlier Sluice, without the _root column")
+                    .hasMessageContaining("--write replace");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void columnsAppearAsTheyAreSeenAndTypesOnlyWiden(String kind) throws Exception {
         try (Db db = new Db(kind)) {
             db.frontier.storeTables(schema(TableSpec.SchemaContract.EVOLVE));
