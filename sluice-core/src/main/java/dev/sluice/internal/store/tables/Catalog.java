@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the schema catalog ({@code typed_tables}, {@code table_columns}) says of one typed table and its child tables:
@@ -27,17 +25,19 @@ final class Catalog {
     /** Each table's columns by name, in order. */
     private final Map<String, Map<String, Column>> columns;
 
-    /** {@link #tables()} and {@link #columns(String)}, made once: the writer asks for them once per row. */
+    /** {@link #tables()}, {@link #columns(String)} and {@link #parentOf} of its tables, made once: the writer asks once per row. */
     private final List<String> tableList;
     private final Map<String, List<Column>> columnLists = new HashMap<>();
-    /** {@link #parentOf}'s answers, worked out once per table. */
-    private final Map<String, Optional<String>> parentsOf = new ConcurrentHashMap<>();
+    private final Map<String, String> parentsByName = new HashMap<>();
 
     private Catalog(Map<String, String> parents, Map<String, Map<String, Column>> columns) {
         this.parents = parents;
         this.columns = columns;
         this.tableList = List.copyOf(parents.keySet());
         columns.forEach((table, cs) -> columnLists.put(table, List.copyOf(cs.values())));
+        for (String table : tableList) {
+            parentsByName.put(table, longestParent(table));
+        }
     }
 
     static Catalog empty() {
@@ -58,15 +58,17 @@ final class Catalog {
      * ({@code docs__items__tags} is {@code docs__items}'s child if there is one, else {@code docs}'s). Null for none.
      */
     String parentOf(String child) {
-        return parentsOf.computeIfAbsent(child, c -> {
-            String best = null;
-            for (String t : tableList) {
-                if (c.startsWith(t + "__") && (best == null || t.length() > best.length())) {
-                    best = t;
-                }
+        return parentsByName.containsKey(child) ? parentsByName.get(child) : longestParent(child);
+    }
+
+    private String longestParent(String child) {
+        String best = null;
+        for (String t : tableList) {
+            if (child.startsWith(t + "__") && (best == null || t.length() > best.length())) {
+                best = t;
             }
-            return Optional.ofNullable(best);
-        }).orElse(null);
+        }
+        return best;
     }
 
     /** The column, or null when the table has none of that name. */

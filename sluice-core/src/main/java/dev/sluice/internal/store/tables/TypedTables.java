@@ -313,12 +313,13 @@ public final class TypedTables {
 
     /** The rows of one result stored so far, by table and {@code _row}: each one's key ("" unmerged). */
     private static final class StoredRows {
+        private static final String[] NONE = {};
         private final Map<String, String[]> roots = new java.util.HashMap<>();
 
         void put(String table, int row, String root) {
-            String[] at = roots.get(table);
-            if (at == null || at.length <= row) {
-                at = java.util.Arrays.copyOf(at == null ? new String[0] : at, Math.max(row + 1, at == null ? 16 : at.length * 2));
+            String[] at = roots.getOrDefault(table, NONE);
+            if (row >= at.length) {
+                at = java.util.Arrays.copyOf(at, Math.max(row + 1, 2 * at.length));
                 roots.put(table, at);
             }
             at[row] = root;
