@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
         "Stream stored results or a typed table as jsonl, csv or parquet.",
         "Without --table: one row per URL, as table results holds it (jsonl or csv).",
         "With --table NAME: the rows of that typed table or child table (e.g. pages__images), typed as its catalog says, "
-                + "its provenance columns (_request, _row, _url, _fetched_at; a child's _parent_row, _idx) first.",
+                + "its provenance columns (_request, _row, _url, _fetched_at; a child's _parent_row, _idx; merged, _root) first.",
         "Parquet is written to a file: give -o FILE."})
 final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv, parquet }

@@ -175,9 +175,9 @@ final class ParquetRows implements TableWriter {
         return Binary.fromConstantByteArray(fixed);
     }
 
-    /** The row's key as messages name it: {@code _request}, {@code _row}. */
-    private static String key(Object[] row) {
-        return "(_request " + row[0] + ", _row " + row[1] + ")";
+    /** The row's key as messages name it: its first two columns ({@code _request} or {@code _root}, {@code _row}). */
+    private String key(Object[] row) {
+        return "(" + table.columns().get(0).name() + " " + row[0] + ", _row " + row[1] + ")";
     }
 
     /** Writes the last row group and the footer. */

@@ -176,7 +176,7 @@ class ReplaceTableTest {
         assertThat(scalar(kind, db, "SELECT count(*) FROM typed_tables WHERE table_name LIKE '%staged%'")).isZero();
         assertThat(scalar(kind, db, "SELECT count(*) FROM table_columns WHERE table_name LIKE '%staged%'")).isZero();
         assertThat(scalar(kind, db, "SELECT count(*) FROM items__tags t WHERE NOT EXISTS (SELECT 1 FROM items i "
-                + "WHERE i._request = t._request AND i._row = t._parent_row)")).as("orphan tags").isZero();
+                + "WHERE i._root = t._root AND i._row = t._parent_row)")).as("orphan tags").isZero();
         String tables = kind.equals("sqlite") ? "SELECT count(*) FROM sqlite_master WHERE name LIKE '%staged%'"
                 : "SELECT count(*) FROM pg_class WHERE relname LIKE '%staged%'";
         assertThat(scalar(kind, db, tables)).as("staged tables or indexes left").isZero();

@@ -167,7 +167,7 @@ class WorkersTablesTest {
         assertThat(scalar(db, "SELECT count(*) FROM (SELECT _root, _idx FROM pages__tags GROUP BY 1, 2 HAVING count(*) > 1) d"))
                 .isZero();
         assertThat(scalar(db, "SELECT count(*) FROM pages__tags t WHERE NOT EXISTS (SELECT 1 FROM pages p"
-                + " WHERE p._request = t._request AND p._row = t._parent_row AND p.id::text = t._root)")).as("orphans").isZero();
+                + " WHERE p._root = t._root AND p._row = t._parent_row AND p.id::text = t._root)")).as("orphans").isZero();
         // each row is the page its URL served, whichever worker stored it
         assertThat(scalar(db, "SELECT count(*) FROM pages WHERE _url <> '" + origin.url(0).replace("/p/0", "/p/")
                 + "' || id OR name <> 'page ' || id")).isZero();

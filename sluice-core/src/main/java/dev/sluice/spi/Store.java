@@ -49,7 +49,7 @@ public interface Store extends AutoCloseable {
     Optional<StoredTable> table(String name) throws StoreException;
 
     /**
-     * Streams the rows of a typed table in key order ({@code _request}, {@code _row}) through a cursor, any number of
+     * Streams the rows of a typed table in key order (its first two columns) through a cursor, any number of
      * them in bounded memory: each as its values in {@code table}'s column order, of the classes their catalog types
      * name, whatever the database kept (SQLite may hold a whole number in a column widened to {@code double}), null
      * where a row has none. {@code sink} runs on the caller's thread and is handed a new array for each row.

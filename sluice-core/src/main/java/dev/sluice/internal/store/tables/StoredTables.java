@@ -56,13 +56,14 @@ public final class StoredTables {
     }
 
     /**
-     * The provenance columns {@link TypedTables} makes every table start with: {@code _request} and {@code _row}, then
-     * a top-level table's {@code _url} and {@code _fetched_at}, or a child table's {@code _parent_row} and {@code _idx};
-     * written in merge mode, {@code _root}.
+     * The provenance columns {@link TypedTables} makes every table start with, its key first: {@code _request} and
+     * {@code _row}, then a top-level table's {@code _url} and {@code _fetched_at} (and {@code _root} when merged), or a
+     * child table's {@code _parent_row} and {@code _idx}; a merged child table is keyed by {@code _root} in place of
+     * {@code _request}.
      */
     private static List<StoredTable.Column> provenance(boolean child, boolean merge) {
         List<StoredTable.Column> columns = new ArrayList<>();
-        columns.add(provenance("_request", ColumnType.TEXT));
+        columns.add(child && merge ? provenance("_root", ColumnType.TEXT) : provenance("_request", ColumnType.TEXT));
         columns.add(provenance("_row", ColumnType.BIGINT));
         if (child) {
             columns.add(provenance("_parent_row", ColumnType.BIGINT));
@@ -70,9 +71,9 @@ public final class StoredTables {
         } else {
             columns.add(provenance("_url", ColumnType.TEXT));
             columns.add(provenance("_fetched_at", ColumnType.TIMESTAMP));
-        }
-        if (merge) {
-            columns.add(provenance("_root", ColumnType.TEXT));
+            if (merge) {
+                columns.add(provenance("_root", ColumnType.TEXT));
+            }
         }
         return columns;
     }
@@ -81,11 +82,14 @@ public final class StoredTables {
         return new StoredTable.Column(name, type, 0, 0, true);
     }
 
-    /** Streams the table's rows in key order to {@code sink}, each a new array of its values (see {@link StoredValues}). */
+    /**
+     * Streams the table's rows in key order (its first two columns) to {@code sink}, each a new array of its values (see
+     * {@link StoredValues}).
+     */
     public static void scan(Connection c, Dialect dialect, StoredTable table, Consumer<Object[]> sink) throws SQLException {
         List<StoredTable.Column> columns = table.columns();
         String sql = "SELECT " + String.join(", ", columns.stream().map(col -> quote(col.name())).toList())
-                + " FROM " + quote(table.name()) + " ORDER BY _request, _row";
+                + " FROM " + quote(table.name()) + " ORDER BY " + columns.get(0).name() + ", " + columns.get(1).name();
         StoredValues values = new StoredValues(dialect);
         try (PreparedStatement st = c.prepareStatement(sql)) {
             st.setFetchSize(FETCH_SIZE);

@@ -20,6 +20,7 @@ import dev.sluice.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
@@ -190,17 +191,20 @@ class TypedTablesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sqlite", "postgres"})
-    void aMergedTableMadeWithoutRootByAnEarlierBuildIsRefusedSayingHowToMakeItAnew(String kind) throws Exception {
+    @CsvSource({"sqlite, ALTER TABLE pages DROP COLUMN _root", "postgres, ALTER TABLE pages DROP COLUMN _root",
+            "sqlite, ALTER TABLE pages__images ADD COLUMN _request TEXT", "postgres, ALTER TABLE pages__images ADD COLUMN _request TEXT"})
+    void aMergedTableInAnEarlierBuildsLayoutIsRefusedSayingHowToMakeItAnew(String kind, String earlierLayout) throws Exception {
         try (Db db = new Db(kind)) {
             db.frontier.storeTables(merged());
+            db.store(Map.of("http://a.example/1", rows(row("pages", 0, "sku", "A"), child("pages__images", 0, 0, 0, "a.png"))),
+                    Instant.parse("2026-12-01T00:00:00Z"));
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                st.execute("ALTER TABLE pages DROP COLUMN _root"); // as an earlier build made merged tables
+                st.execute(earlierLayout); // as an earlier build made merged tables: no _root, or child rows with _request
             }
         }
         try (Db db = new Db(kind)) {
             assertThatThrownBy(() -> db.frontier.storeTables(merged()))
-                    .hasMessageContaining("table pages was made by an earlier Sluice, without the _root column")
+                    .hasMessageContaining("table pages was made by an earlier Sluice, in another layout than merged tables now have")
                     .hasMessageContaining("--write replace");
         }
     }
