@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * leases: once they expire, other workers claim its URLs again.
  *
  * <p>Threading: {@link #claim} and {@link #drained} are called by the pipeline's admission thread,
- * {@link #complete} by its writer thread, {@link #load} by a loading thread, the rest by the owner when no
- * run uses the frontier.
+ * {@link #complete} by its writer thread, {@link #prepare} by its CPU threads, {@link #load} by a loading thread, the
+ * rest by the owner when no run uses the frontier.
  */
 public interface Frontier extends AutoCloseable {
 
@@ -107,6 +107,15 @@ public interface Frontier extends AutoCloseable {
      * discovered: the other worker's is the one kept.
      */
     List<RequestResult> complete(Collection<RequestResult> batch) throws StoreException;
+
+    /**
+     * A processed result, before it waits for its {@link #complete}: the work on it that needs no database, done here on
+     * a CPU thread rather than on the one writer thread that every commit waits for (SQL frontiers fit its typed rows
+     * to their columns as last committed). Optional work: a result not prepared, or prepared for columns that have
+     * changed since, is completed all the same. Never throws.
+     */
+    default void prepare(RequestResult result) {
+    }
 
     /**
      * From now on, discovered requests join the frontier only while it holds fewer than {@code max} requests

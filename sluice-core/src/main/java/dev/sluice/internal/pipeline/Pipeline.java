@@ -368,6 +368,12 @@ public final class Pipeline {
         return stored;
     }
 
+    /** A processed result to the writer, prepared first by the frontier, on this CPU thread (see {@link Frontier#prepare}). */
+    private void handOver(RequestResult result, Writer writer) throws InterruptedException {
+        queue.prepare(result);
+        writer.put(result);
+    }
+
     /** Wakes the admission thread if it waits for work to claim: some may have been committed. Any thread. */
     private void newWork() {
         newWork.set(true);
@@ -422,7 +428,7 @@ public final class Pipeline {
         // threads, and at most CPU_QUEUE_BYTES of them (one larger body alone), so that large bodies cannot pile up.
         ProcessStage process = new ProcessStage(config.processThreads(), Math.max(64, 4 * config.processThreads()),
                 CPU_QUEUE_BYTES, processor, tables, discovery, new ProcessLimits(config.processTimeout(), config.processMemoryBytes()),
-                config.storeBodies(), clock, writer::put, this::cancelled);
+                config.storeBodies(), clock, r -> handOver(r, writer), this::cancelled);
         cpuQueued = process::queued;
         writerQueued = writer::queued;
         try {

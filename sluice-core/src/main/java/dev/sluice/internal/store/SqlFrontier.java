@@ -238,6 +238,14 @@ public abstract class SqlFrontier implements Frontier {
     }
 
     @Override
+    public final void prepare(RequestResult result) {
+        TypedTables typed = tables;
+        if (typed != null) {
+            typed.prepare(result);
+        }
+    }
+
+    @Override
     public final List<RequestResult> complete(Collection<RequestResult> batch) throws StoreException {
         List<RequestResult> once = firstOfEach(batch);
         RunFacts.Pending pending = facts == null ? null : facts.pending();
@@ -291,6 +299,9 @@ public abstract class SqlFrontier implements Frontier {
         }
         for (RequestResult r : once) {
             forget(r.id());
+        }
+        if (typed != null) {
+            typed.forget(batch);
         }
         return stored;
     }

@@ -25,16 +25,28 @@ final class Catalog {
     /** Each table's columns by name, in order. */
     private final Map<String, Map<String, Column>> columns;
 
-    /** {@link #tables()}, {@link #columns(String)} and {@link #parentOf} of its tables, made once: the writer asks once per row. */
+    /**
+     * {@link #tables()}, {@link #columns(String)}, {@link #positions} and {@link #parentOf} of its tables, made once: they
+     * are asked for once per row. Final fields, filled in the constructor: safe to read from any thread.
+     */
     private final List<String> tableList;
     private final Map<String, List<Column>> columnLists = new HashMap<>();
+    private final Map<String, Map<String, Integer>> columnPositions = new HashMap<>();
     private final Map<String, String> parentsByName = new HashMap<>();
 
     private Catalog(Map<String, String> parents, Map<String, Map<String, Column>> columns) {
         this.parents = parents;
         this.columns = columns;
         this.tableList = List.copyOf(parents.keySet());
-        columns.forEach((table, cs) -> columnLists.put(table, List.copyOf(cs.values())));
+        columns.forEach((table, cs) -> {
+            List<Column> list = List.copyOf(cs.values());
+            Map<String, Integer> at = new HashMap<>();
+            for (int i = 0; i < list.size(); i++) {
+                at.put(list.get(i).name(), i);
+            }
+            columnLists.put(table, list);
+            columnPositions.put(table, at);
+        });
         for (String table : tableList) {
             parentsByName.put(table, longestParent(table));
         }
@@ -80,6 +92,11 @@ final class Catalog {
     /** The table's user columns, in order. */
     List<Column> columns(String table) {
         return columnLists.getOrDefault(table, List.of());
+    }
+
+    /** Each user column's position in {@link #columns(String)}, by name. */
+    Map<String, Integer> positions(String table) {
+        return columnPositions.getOrDefault(table, Map.of());
     }
 
     Catalog withTable(String table, String parent) {

@@ -48,8 +48,9 @@ import static dev.sluice.internal.store.Dialect.quote;
  * row's key, and child rows are keyed by ({@code _root}, {@code _row}) in place of {@code _request}: a key's child
  * rows are always its top-level row's response's.
  *
- * <p>Threads: {@link #plan}, {@link #write} and {@link #committed} on the pipeline's writer thread; the catalog is
- * published through a volatile field.
+ * <p>Threads: {@link #plan}, {@link #write}, {@link #committed} and {@link #forget} on the pipeline's writer thread,
+ * {@link #prepare} on its CPU threads; the catalog is published through a volatile field, prepared rows through a
+ * synchronized map.
  */
 public final class TypedTables {
     /** The provenance columns' names: a user column of one of these names gets a {@code _} more at its end. */
@@ -64,6 +65,11 @@ public final class TypedTables {
     /** The primary key's columns ({@code --primary-key}), for merge; empty for append. */
     private final List<String> key;
     private volatile Catalog committed = Catalog.empty();
+    /**
+     * Results whose rows {@link #prepare} fitted, by identity (one object from its CPU thread to its commit); each kept
+     * until its batch is completed, at most the writer's queue and batch in hand.
+     */
+    private final Map<RequestResult, Fitted> prepared = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     private TypedTables(Dialect dialect, TableSchema schema) {
         this.dialect = dialect;
@@ -196,6 +202,53 @@ public final class TypedTables {
     }
 
     /**
+     * A result's rows in the order they are written, each one's values fitted to its table's columns in
+     * {@code catalog}: all of them fit, in tables that exist.
+     */
+    private record Fitted(Catalog catalog, List<TableRow> rows, Object[][] values) {
+    }
+
+    /**
+     * Fits {@code r}'s rows to the catalog last committed, off the writer's thread: if every row's table is there and
+     * every value fits its column, the writer binds these values as they are, and plans no change for them, unless the
+     * catalog has changed by then. Any other result is left to the writer, which fits it, evolves the schema or rejects.
+     */
+    public void prepare(RequestResult r) {
+        List<TableRow> all = r.extraction().rows();
+        if (all.isEmpty() || r.unchanged()) {
+            return;
+        }
+        Catalog cat = committed;
+        List<TableRow> rows = parentsFirst(all);
+        Object[][] values = new Object[rows.size()][];
+        for (int i = 0; i < values.length; i++) {
+            TableRow row = rows.get(i);
+            if (!cat.has(row.table())) {
+                return;
+            }
+            List<Column> columns = cat.columns(row.table());
+            values[i] = new Object[columns.size()];
+            if (!fitValues(row, columns, cat.positions(row.table()), values[i]).isEmpty()) {
+                return;
+            }
+        }
+        prepared.put(r, new Fitted(cat, rows, values));
+    }
+
+    /** The rows {@link #prepare} fitted to {@code cat}, or null. */
+    private Fitted fittedTo(RequestResult r, Catalog cat) {
+        Fitted f = prepared.get(r);
+        return f != null && f.catalog() == cat ? f : null;
+    }
+
+    /** {@code batch} is completed, stored or not: its prepared rows are not needed again. */
+    public void forget(Collection<RequestResult> batch) {
+        for (RequestResult r : batch) {
+            prepared.remove(r);
+        }
+    }
+
+    /**
      * {@code catalog} with what {@code batch}'s rows need; with {@code c}, the changes are made in the database too.
      * The same catalog when nothing is needed.
      */
@@ -203,6 +256,9 @@ public final class TypedTables {
         Catalog cat = catalog;
         Instant now = Instant.now();
         for (RequestResult r : batch) {
+            if (fittedTo(r, catalog) != null) {
+                continue; // its rows fit the catalog as it is
+            }
             for (TableRow row : parentsFirst(r.extraction().rows())) {
                 if (!cat.has(row.table())) {
                     String parent = row.child() ? cat.parentOf(row.table()) : null;
@@ -279,8 +335,11 @@ public final class TypedTables {
      * rows written, in place of those the key had.
      */
     private void writeRows(RequestResult r, Catalog cat, Inserts inserts, List<Rejected> rejects) throws SQLException {
+        Fitted ready = fittedTo(r, cat);
+        List<TableRow> rows = ready != null ? ready.rows() : parentsFirst(r.extraction().rows());
         StoredRows stored = new StoredRows();
-        for (TableRow row : parentsFirst(r.extraction().rows())) {
+        for (int i = 0; i < rows.size(); i++) {
+            TableRow row = rows.get(i);
             String parent = row.child() ? cat.parentOf(row.table()) : null;
             String root = row.child() ? (parent == null ? null : stored.root(parent, row.parentRow())) : "";
             if (root == null) {
@@ -292,15 +351,20 @@ public final class TypedTables {
                 continue;
             }
             List<Column> columns = cat.columns(row.table());
-            Object[] values = new Object[columns.size()];
-            Map<String, Integer> position = inserts.positions(row.table(), columns);
-            List<Rejected> misfits = fitValues(row, columns, position, values);
-            boolean keepRow = misfits.isEmpty() || contract == SchemaContract.EVOLVE || contract == SchemaContract.DISCARD_VALUE;
-            if (!keepRow) {
-                rejectRow(row, misfits, rejects);
-                continue;
+            Map<String, Integer> position = cat.positions(row.table());
+            Object[] values;
+            if (ready != null) {
+                values = ready.values()[i];
+            } else {
+                values = new Object[columns.size()];
+                List<Rejected> misfits = fitValues(row, columns, position, values);
+                boolean keepRow = misfits.isEmpty() || contract == SchemaContract.EVOLVE || contract == SchemaContract.DISCARD_VALUE;
+                if (!keepRow) {
+                    rejectRow(row, misfits, rejects);
+                    continue;
+                }
+                rejects.addAll(misfits);
             }
-            rejects.addAll(misfits);
             if (merge && !row.child()) {
                 List<Object> keyValues = new ArrayList<>(key.size());
                 for (String k : key) {
@@ -465,7 +529,6 @@ public final class TypedTables {
         private final Connection c;
         private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
         private final Map<String, Integer> pending = new LinkedHashMap<>();
-        private final Map<String, Map<String, Integer>> positions = new LinkedHashMap<>();
         /** The keys of the child rows bound and not yet sent: replacing those needs them sent first. */
         private final Set<String> pendingRoots = new HashSet<>();
         private PreparedStatement upsert;
@@ -473,17 +536,6 @@ public final class TypedTables {
 
         Inserts(Connection c) {
             this.c = c;
-        }
-
-        /** Each column's position in the table's insert, by name. */
-        Map<String, Integer> positions(String table, List<Column> columns) {
-            return positions.computeIfAbsent(table, t -> {
-                Map<String, Integer> at = new java.util.HashMap<>();
-                for (int i = 0; i < columns.size(); i++) {
-                    at.put(columns.get(i).name(), i);
-                }
-                return at;
-            });
         }
 
         /** Binds a row; {@code root} is a merged table's row's key, as JSON, else null. */
@@ -672,6 +724,6 @@ public final class TypedTables {
 
     /** A user column's SQL name: a provenance column's name gets a {@code _} more at its end. */
     private static String columnName(String name) {
-        return PROVENANCE.contains(name) ? name + "_" : name;
+        return name.startsWith("_") && PROVENANCE.contains(name) ? name + "_" : name;
     }
 }

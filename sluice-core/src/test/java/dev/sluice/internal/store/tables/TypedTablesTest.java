@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -99,11 +100,17 @@ class TypedTablesTest {
 
         /** Queues and claims the URLs, then completes them with these rows, as fetched at {@code fetchedAt}. */
         void store(Map<String, Extraction> byUrl, Instant fetchedAt) throws Exception {
+            store(byUrl, fetchedAt, Set.of());
+        }
+
+        /** As {@link #store(Map, Instant)}, the results of the URLs {@code prepared} names prepared first, as CPU threads do. */
+        void store(Map<String, Extraction> byUrl, Instant fetchedAt, Set<String> prepared) throws Exception {
             frontier.load(LineSource.ofLines(List.copyOf(byUrl.keySet())), InputRequests.urls(), ResumeMode.REFETCH,
                     Instant.now(), Duration.ofSeconds(5), invalid -> { }, () -> false);
             assertThat(frontier.claim(byUrl.size())).hasSize(byUrl.size());
             List<RequestResult> results = new ArrayList<>();
             byUrl.forEach((url, x) -> results.add(ok(url, x, fetchedAt)));
+            results.stream().filter(r -> prepared.contains(r.url())).forEach(frontier::prepare);
             assertThat(frontier.complete(results)).hasSize(byUrl.size());
         }
 
@@ -175,6 +182,38 @@ class TypedTablesTest {
             db.store(Map.of("http://d.example/nokey", rows(row("pages", 0, "title", "keyless"))), t0.plusSeconds(180));
             assertThat(db.rows("SELECT count(*) FROM pages")).containsExactly("2");
             assertThat(db.rows("SELECT reason FROM rejects")).containsExactly("no value for the primary key (sku): row not stored");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void rowsPreparedOffTheWriterAreStoredAsTheWriterStoresThemThoughTheSchemaChangesMeanwhile(String kind) throws Exception {
+        try (Db db = new Db(kind)) {
+            db.frontier.storeTables(merged());
+            Instant t0 = Instant.parse("2026-12-01T00:00:00Z");
+            db.store(Map.of("http://a.example/1", rows(row("pages", 0, "sku", "A", "flag", true),
+                    child("pages__tags", 0, 0, 0, "a"))), t0, Set.of("http://a.example/1"));
+            // B prepared for flag bool; its batch widens flag to json (C's object): B's false is stored as JSON
+            db.store(new java.util.TreeMap<>(Map.of(
+                    "http://b.example/1", rows(row("pages", 0, "sku", "B", "flag", false), child("pages__tags", 0, 0, 0, "b")),
+                    "http://c.example/1", rows(row("pages", 0, "sku", "C", "flag", new TableRow.Json("{\"x\":1}"))))),
+                    t0, Set.of("http://b.example/1", "http://c.example/1"));
+            // prepared for the catalog as committed: a newer fetch of A replaces its row and child rows
+            db.store(Map.of("http://a.example/2", rows(row("pages", 0, "sku", "A", "flag", true),
+                    child("pages__tags", 0, 0, 0, "a1"), child("pages__tags", 1, 0, 1, "a2"))), t0.plusSeconds(1),
+                    Set.of("http://a.example/2"));
+
+            if (kind.equals("sqlite")) {
+                assertThat(db.rows("SELECT sku, flag, typeof(flag), _url FROM pages ORDER BY sku")).containsExactly(
+                        "A|true|text|http://a.example/2", "B|false|text|http://b.example/1", "C|{\"x\":1}|text|http://c.example/1");
+            } else {
+                assertThat(db.rows("SELECT sku, flag::text, jsonb_typeof(flag), _url FROM pages ORDER BY sku")).containsExactly(
+                        "A|true|boolean|http://a.example/2", "B|false|boolean|http://b.example/1",
+                        "C|{\"x\": 1}|object|http://c.example/1");
+            }
+            assertThat(db.rows("SELECT _root, _idx, value FROM pages__tags ORDER BY _root, _idx"))
+                    .containsExactly("\"A\"|0|a1", "\"A\"|1|a2", "\"B\"|0|b");
+            assertThat(db.rows("SELECT count(*) FROM rejects")).containsExactly("0");
         }
     }
 
