@@ -9,7 +9,8 @@ counts exactly (docs N, docs__tags the sum of the tags, docs__items N x items); 
 name and URL; per document its tags in order, and its items' count, positions 0..items-1, sum of `value`,
 count of `flag` and k = position; then SPOT documents (spread over 1..N) GET from the server again and
 compared value by value (every tag, every item's every column; nested `tags` as JSON text).
-Layouts: sluice (child rows hold _request, _parent_row: joined to docs by them; _root must be the id) and
+Layouts: sluice (merged: child rows hold _root, _parent_row, joined to docs by them; each docs row's _root must
+be its id, and every child row must have its docs row) and
 ref (bench/ref/json_tables.py: _parent_id). Prints one line (and up to 5 examples per kind); exit 0 if all is
 as expected.
 """
@@ -30,11 +31,13 @@ q = lambda sql, *args: db.execute(sql, args).fetchall()
 bad = {}
 def fail(kind, what): bad.setdefault(kind, []).append(what)
 
-if a.layout == 'sluice':  # a child row's document: its parent row, by (_request, _parent_row)
-    child = lambda t: f'(SELECT d.id pid, c.* FROM "{t}" c JOIN docs d ON d._request = c._request AND d._row = c._parent_row)'
+if a.layout == 'sluice':  # a child row's document: its parent row, by (_root, _parent_row)
+    child = lambda t: f'(SELECT d.id pid, c.* FROM "{t}" c JOIN docs d ON d._root = c._root AND d._row = c._parent_row)'
+    wrong = q('SELECT count(*) FROM docs WHERE _root IS NOT CAST(id AS TEXT)')[0][0]
+    if wrong: fail('_root', f'docs: {wrong} rows whose _root is not their id')
     for t in ('docs__tags', 'docs__items'):
-        wrong = q(f'SELECT count(*) FROM {child(t)} WHERE _root IS NOT CAST(pid AS TEXT)')[0][0]
-        if wrong: fail('_root', f'{t}: {wrong} rows whose _root is not their document id')
+        orphans = q(f'SELECT (SELECT count(*) FROM "{t}") - (SELECT count(*) FROM {child(t)})')[0][0]
+        if orphans: fail('_root', f'{t}: {orphans} rows without their docs row')
 else:
     child = lambda t: f'(SELECT _parent_id pid, * FROM "{t}")'
 
