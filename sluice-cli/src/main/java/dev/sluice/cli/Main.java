@@ -29,6 +29,7 @@ public final class Main implements Runnable {
 
     static {
         COMMANDS.put("run", RunCommand.class);
+        COMMANDS.put("check", CheckCommand.class);
         COMMANDS.put("demo", DemoCommand.class);
         COMMANDS.put("enqueue", EnqueueCommand.class);
         COMMANDS.put("worker", WorkerCommand.class);
@@ -45,7 +46,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, demo, enqueue, worker, status, export, try, extract or report");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, check, demo, enqueue, worker, status, export, try, extract or report");
     }
 
     public static void main(String[] args) {
@@ -108,6 +109,7 @@ public final class Main implements Runnable {
     private static Object create(String name, CliContext context) {
         return switch (name) {
             case "run" -> new RunCommand(context);
+            case "check" -> new CheckCommand(context);
             case "demo" -> new DemoCommand(context);
             case "enqueue" -> new EnqueueCommand(context);
             case "worker" -> new WorkerCommand(context);
