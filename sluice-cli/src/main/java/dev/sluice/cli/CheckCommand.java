@@ -39,8 +39,9 @@ final class CheckCommand implements Callable<Integer> {
         if (!parsed.ok()) {
             return JobOptions.report(parsed, context.err());
         }
-        List<String> args = new ArrayList<>(parsed.args(name -> false));
-        args.addAll(List.of("--input-format", "jsonl", "-"));
+        List<String> options = parsed.args(name -> false);
+        List<String> args = new ArrayList<>(options);
+        args.addAll(parsed.inputArgs());
         RunCommand run = new RunCommand(context);
         CommandLine runCmd = JobOptions.commandLine(run);
         try {
@@ -54,9 +55,12 @@ final class CheckCommand implements Callable<Integer> {
         PrintStream out = context.out();
         out.println(job + ": ok" + (parsed.name() == null ? "" : ", job " + parsed.name()));
         out.println("  resource  " + parsed.resource());
-        out.println("  request   " + parsed.shownRequest());
-        out.println("  runs as   " + dev.sluice.Secrets.commandLine("sluice run", args.subList(0, args.size() - 3))
-                + " (the request as its input)");
+        if (parsed.inputs().isEmpty()) {
+            out.println("  request   " + parsed.shownRequest());
+            out.println("  runs as   " + dev.sluice.Secrets.commandLine("sluice run", options) + " (the request as its input)");
+        } else {
+            out.println("  runs as   " + dev.sluice.Secrets.commandLine("sluice run", args));
+        }
         return ExitCode.OK;
     }
 }

@@ -32,10 +32,10 @@ final class JobOptions {
 
     /** Keys of the top level, a resource, its request and its table; and those of features to come. */
     private static final Set<String> TOP = Set.of("sluice", "name", "store", "limits", "defaults", "resources");
-    private static final Set<String> RESOURCE = Set.of("request", "base_url", "paginate", "records", "follow", "follow_links",
+    private static final Set<String> RESOURCE = Set.of("input", "request", "base_url", "paginate", "records", "follow", "follow_links",
             "scope", "include", "exclude", "max_depth", "max_pages", "store_body", "table");
     private static final Set<String> REQUEST = Set.of("url", "method", "params", "headers", "body");
-    private static final Set<String> TABLE = Set.of("name", "key", "write", "schema", "max_nesting", "rows", "columns");
+    private static final Set<String> TABLE = Set.of("name", "key", "write", "schema", "max_nesting", "rows", "columns", "fields");
     private static final Set<String> COLUMN = Set.of("jq", "css", "xpath", "jsonld", "re", "meta", "type", "required", "all");
     private static final Set<String> SOURCES = Set.of("jq", "css", "xpath", "jsonld", "re", "meta");
     /** Options that take no value: true or false in a file. */
@@ -83,6 +83,8 @@ final class JobOptions {
     private String name;
     private String resourceName;
     private String request;
+    /** The resource's input files ({@code input:}), in place of its one request. */
+    private final List<String> inputs = new ArrayList<>();
 
     /** One option the file gives: its name, its value (null for a flag), and the pointer of the value in the file. */
     record Option(String name, String value, String pointer) {
@@ -135,6 +137,16 @@ final class JobOptions {
     /** The request as an input line: a JSON request object. */
     String request() {
         return request;
+    }
+
+    /** What {@code run} takes as its inputs for this job: its input files, or its request on standard input. */
+    List<String> inputArgs() {
+        return inputs.isEmpty() ? List.of("--input-format", "jsonl", "-") : inputs;
+    }
+
+    /** The input files the resource reads its requests from; empty when its request is {@link #request}. */
+    List<String> inputs() {
+        return inputs;
     }
 
     String name() {
@@ -199,9 +211,13 @@ final class JobOptions {
     private void readResource(JsonNode resource) {
         keys(resource, "", RESOURCE, "a resource");
         JsonNode req = resource.get("request");
-        if (req == null || !req.isObject()) {
-            file.problem(req == null ? file.keyAt(pointer("")) : file.valueAt(pointer("/request")),
-                    "a resource needs its request: request: {url: …}");
+        JsonNode input = resource.get("input");
+        if (req != null && !req.isObject()) {
+            file.problem(file.valueAt(pointer("/request")), "request is a mapping: {url: …, params: {…}, headers: {…}}");
+        } else if (input != null) {
+            readInput(input, req);
+        } else if (req == null) {
+            file.problem(file.keyAt(pointer("")), "a resource needs its request (request: {url: …}) or its input files (input: urls.txt)");
         } else {
             readRequest(resource, req);
         }
@@ -210,6 +226,34 @@ final class JobOptions {
         if (table != null) {
             readTable(table);
         }
+    }
+
+    /** Requests from files, as {@code run}'s inputs; the request's method, body and headers are those of every line. */
+    private void readInput(JsonNode input, JsonNode req) {
+        for (JsonNode f : input.isArray() ? input : List.of(input)) {
+            if (!f.isTextual()) {
+                file.problem(file.valueAt(pointer("/input")), "input is a file, or a list of files, of requests");
+                return;
+            }
+            inputs.add(f.asText());
+        }
+        if (req == null) {
+            return;
+        }
+        for (String urlKey : List.of("url", "params")) {
+            if (req.has(urlKey)) {
+                file.problem(file.keyAt(pointer("/request/" + urlKey)), "a resource with input files takes its URLs from them: "
+                        + "request." + urlKey + " is for a resource without input");
+            }
+        }
+        if (req.has("method")) {
+            options.add(new Option("--method", req.get("method").asText(), pointer("/request/method")));
+        }
+        if (req.has("body")) {
+            JsonNode body = req.get("body");
+            options.add(new Option("--data", body.isTextual() ? body.asText() : body.toString(), pointer("/request/body")));
+        }
+        readHeaders(req);
     }
 
     private void readRequest(JsonNode resource, JsonNode req) {
@@ -251,6 +295,20 @@ final class JobOptions {
         if (req.has("method")) {
             line.set("method", req.get("method"));
         }
+        readHeaders(req);
+        if (req.has("body")) {
+            line.set("body", req.get("body"));
+        }
+        request = line.toString();
+        dev.sluice.spi.InputRequests.Read read = new dev.sluice.spi.InputRequests(dev.sluice.spi.InputFormat.JSONL,
+                dev.sluice.spi.InputRequests.Defaults.NONE).read(new dev.sluice.InputSource.Line(file.path().toString(), 1, request));
+        if (read instanceof dev.sluice.spi.InputRequests.Invalid invalid) {
+            file.problem(file.valueAt(pointer("/request")), invalid.detail());
+        }
+    }
+
+    /** The request's headers, as {@code --header}s. */
+    private void readHeaders(JsonNode req) {
         JsonNode headers = req.get("headers");
         if (headers != null && !headers.isObject()) {
             file.problem(file.valueAt(pointer("/request/headers")), "headers is a mapping of names to values");
@@ -269,15 +327,6 @@ final class JobOptions {
                 }
             });
         }
-        if (req.has("body")) {
-            line.set("body", req.get("body"));
-        }
-        request = line.toString();
-        dev.sluice.spi.InputRequests.Read read = new dev.sluice.spi.InputRequests(dev.sluice.spi.InputFormat.JSONL,
-                dev.sluice.spi.InputRequests.Defaults.NONE).read(new dev.sluice.InputSource.Line(file.path().toString(), 1, request));
-        if (read instanceof dev.sluice.spi.InputRequests.Invalid invalid) {
-            file.problem(file.valueAt(pointer("/request")), invalid.detail());
-        }
     }
 
     private void readTable(JsonNode table) {
@@ -290,6 +339,16 @@ final class JobOptions {
             file.problem(file.valueAt(pointer("/table")), "a table needs its name");
         }
         TABLE_OPTIONS.forEach((key, option) -> option(table, "/table/" + key, option));
+        JsonNode fields = table.get("fields");
+        if (fields != null) {
+            for (JsonNode f : fields.isArray() ? fields : List.of(fields)) {
+                if (!f.isTextual()) {
+                    file.problem(file.valueAt(pointer("/table/fields")), "fields is a list of --extract fields: 'NAME[:TYPE][!]=SOURCE:EXPR'");
+                    break;
+                }
+                field(f.asText(), pointer("/table/fields"), "field " + f.asText());
+            }
+        }
         JsonNode columns = table.get("columns");
         if (columns == null) {
             return;
@@ -302,15 +361,19 @@ final class JobOptions {
             Map.Entry<String, JsonNode> c = it.next();
             String at = "/table/columns/" + escape(c.getKey());
             String spec = column(c.getKey(), c.getValue(), at);
-            if (spec == null) {
-                continue;
+            if (spec != null) {
+                field(spec, origin.get(at), "column " + c.getKey());
             }
-            try {
-                Extractor.compile(TableSpec.builder("t").field(spec).build());
-                options.add(new Option("--extract", spec, origin.get(at)));
-            } catch (IllegalArgumentException e) {
-                file.problem(file.valueAt(origin.get(at)), "column " + c.getKey() + ": " + e.getMessage());
-            }
+        }
+    }
+
+    /** An {@code --extract} field, checked as {@code run} checks it. */
+    private void field(String spec, String at, String what) {
+        try {
+            Extractor.compile(TableSpec.builder("t").field(spec).build());
+            options.add(new Option("--extract", spec, at));
+        } catch (IllegalArgumentException e) {
+            file.problem(file.valueAt(at), what + ": " + e.getMessage());
         }
     }
 
@@ -452,6 +515,106 @@ final class JobOptions {
             }
         }
         return args;
+    }
+
+    // ---- a command line as a job file (run --print-job)
+
+    /**
+     * The job file that says what the command line {@code parsed} says: each option that has a key under it, the inputs
+     * as the resource's {@code input}; the options that have none are named on {@code err}. A credential header's value
+     * is left out, for an environment variable named after the header ({@code ${env.AUTHORIZATION}}).
+     */
+    static String print(CommandLine.ParseResult parsed, List<String> inputs, java.io.PrintStream err) {
+        ObjectNode job = JsonNodeFactory.instance.objectNode().put("sluice", VERSION);
+        ObjectNode limits = JsonNodeFactory.instance.objectNode();
+        ObjectNode resource = JsonNodeFactory.instance.objectNode();
+        ObjectNode request = JsonNodeFactory.instance.objectNode();
+        ObjectNode headers = JsonNodeFactory.instance.objectNode();
+        ObjectNode table = JsonNodeFactory.instance.objectNode();
+        if (!inputs.isEmpty()) {
+            resource.set("input", JsonNodeFactory.instance.arrayNode().addAll(inputs.stream().map(JsonNodeFactory.instance::textNode).toList()));
+        }
+        List<String> left = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : new java.util.LinkedHashSet<>(parsed.matchedOptions())) {
+            String name = o.longestName();
+            List<String> values = o.originalStringValues();
+            String value = values.isEmpty() ? null : values.get(values.size() - 1);
+            String key;
+            if (name.equals("--db")) {
+                job.put("store", value);
+            } else if ((key = keyOf(LIMIT_OPTIONS, name)) != null) {
+                limits.set(key, scalar(value));
+            } else if (name.equals("--extract")) {
+                table.set("fields", JsonNodeFactory.instance.arrayNode().addAll(values.stream().map(JsonNodeFactory.instance::textNode).toList()));
+            } else if (name.equals("--primary-key")) {
+                table.set("key", JsonNodeFactory.instance.arrayNode().addAll(values.stream()
+                        .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(JsonNodeFactory.instance::textNode).toList()));
+            } else if ((key = keyOf(TABLE_OPTIONS, name)) != null) {
+                table.set(key, scalar(value));
+            } else if (name.equals("--include") || name.equals("--exclude")) {
+                resource.set(name.substring(2), JsonNodeFactory.instance.arrayNode().addAll(values.stream().map(JsonNodeFactory.instance::textNode).toList()));
+            } else if ((key = keyOf(RESOURCE_OPTIONS, name)) != null) {
+                resource.set(key, scalar(value));
+            } else if (name.equals("--method")) {
+                request.put("method", value);
+            } else if (name.equals("--data")) {
+                request.put("body", value);
+            } else if (name.equals("--header")) {
+                for (String h : values) {
+                    SluiceConfig.Header header = SluiceConfig.Header.parse(h);
+                    String variable = header.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+                    headers.put(header.name(), header.credential() ? "${env." + variable + "}" : header.value());
+                    if (header.credential()) {
+                        err.println("the value of header " + header.name() + " is left out of the file: set " + variable
+                                + " in the environment");
+                    }
+                }
+            } else if (!name.equals("--print-job")) {
+                left.add(name);
+            }
+        }
+        if (!headers.isEmpty()) {
+            request.set("headers", headers);
+        }
+        if (!request.isEmpty()) {
+            resource.set("request", request);
+        }
+        if (!table.isEmpty()) {
+            resource.set("table", table);
+        }
+        if (!limits.isEmpty()) {
+            job.set("limits", limits);
+        }
+        job.set("resources", JsonNodeFactory.instance.objectNode().set(table.has("name") ? table.get("name").asText() : "requests", resource));
+        if (!left.isEmpty()) {
+            err.println("not in the file (give them on the command line): " + String.join(" ", left));
+        }
+        try {
+            return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                    .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .writeValueAsString(job);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a tree of texts and numbers is always written", e);
+        }
+    }
+
+    private static String keyOf(Map<String, String> options, String option) {
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            if (e.getValue().equals(option)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** A value as the file writes it: a whole number as a number, a flag as true, anything else as text. */
+    private static JsonNode scalar(String value) {
+        if (value == null) {
+            return JsonNodeFactory.instance.booleanNode(true);
+        }
+        return value.matches("-?\\d{1,18}") ? JsonNodeFactory.instance.numberNode(Long.parseLong(value))
+                : JsonNodeFactory.instance.textNode(value);
     }
 
     // ---- the tree

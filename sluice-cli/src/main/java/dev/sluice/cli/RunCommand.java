@@ -22,6 +22,10 @@ final class RunCommand implements Callable<Integer> {
                     + "and blank lines skipped; '-' or none reads standard input.")
     List<String> inputs = new ArrayList<>();
 
+    @CommandLine.Option(names = "--print-job",
+            description = "Print this command line as a job file (YAML) and exit; run it with 'sluice run FILE'.")
+    boolean printJob;
+
     @Mixin
     RunOptions options;
 
@@ -43,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
+        if (printJob) {
+            context.out().print(JobOptions.print(cmd.getParseResult(), inputs, context.err()));
+            return ExitCode.OK;
+        }
         if (inputs.size() == 1 && JobFile.isJob(inputs.get(0))) {
             return runJob(cmd, java.nio.file.Path.of(inputs.get(0)));
         }
@@ -74,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> args = new ArrayList<>(job.args(name -> cmd.getParseResult().hasMatchedOption(name)));
         args.addAll(given(cmd.getParseResult()));
-        args.addAll(List.of("--input-format", "jsonl", "-"));
+        args.addAll(job.inputArgs());
         CliContext withRequest = new CliContext(new java.io.ByteArrayInputStream((job.request() + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)), context.out(), context.err(), context.terminal(),
                 context.signals(), context.args());

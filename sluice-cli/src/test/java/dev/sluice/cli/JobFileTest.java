@@ -147,6 +147,35 @@ class JobFileTest {
     }
 
     @Test
+    void printJobTurnsACommandLineIntoAFileThatRunsToTheSameRows() throws Exception {
+        Path urls = file("urls.txt", base() + "/items?p=1\n" + base() + "/items?p=2\n");
+        List<String> line = List.of("--jq", ".items[]", "--table", "items", "--primary-key", "id", "--write", "merge",
+                "--extract", "id=jq:.id", "--extract", "tags[]=jq:.tags[]", "-H", "X-Tenant: 7", "-c", "3", "--retries", "1",
+                "--no-progress", "-q");
+        List<String> printArgs = new ArrayList<>(List.of("run", urls.toString(), "--db", dir.resolve("line.db").toString(), "--print-job"));
+        printArgs.addAll(line);
+        Cli.Result printed = Cli.run(printArgs.toArray(String[]::new));
+        List<String> runArgs = new ArrayList<>(List.of("run", urls.toString(), "--db", dir.resolve("line.db").toString()));
+        runArgs.addAll(line);
+        Cli.Result fromLine = Cli.run(runArgs.toArray(String[]::new));
+        Path job = file("printed.yaml", printed.out().replace(dir.resolve("line.db").toString(), dir.resolve("job.db").toString()));
+        Cli.Result fromFile = Cli.run("run", job.toString(), "--no-progress", "-q");
+
+        assertThat(printed.exitCode()).as(printed.err()).isZero();
+        assertThat(printed.err()).isEqualTo("not in the file (give them on the command line): --no-progress --quiet" + System.lineSeparator());
+        assertThat(printed.out()).startsWith("sluice: 1\n").contains("    input:\n    - " + urls + "\n")
+                .contains("        X-Tenant: 7\n");
+        assertThat(fromLine.exitCode()).as(fromLine.err()).isZero();
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+        for (String q : List.of("SELECT id FROM items ORDER BY id", // either page may be the newest fetch of a key: no _url
+                "SELECT _root, _idx, value FROM items__tags ORDER BY 1, 2",
+                "SELECT url, status FROM results ORDER BY url")) {
+            assertThat(rows(dir.resolve("job.db"), q)).as(q).isNotEmpty().isEqualTo(rows(dir.resolve("line.db"), q));
+        }
+        assertThat(server.requests()).hasSize(4).allSatisfy(r -> assertThat(r.header("X-Tenant")).isEqualTo("7"));
+    }
+
+    @Test
     void aSecretWithAHashAndQuotesIsSentAsItIsAndShownOrStoredNowhere() throws Exception {
         String secret = "to#k\"en' x: #y";
         Path key = file("key.txt", secret + "\n");
