@@ -95,6 +95,27 @@ class DiscoveryRunTest {
     }
 
     @Test
+    void aLinkHeaderWithALastPageIssuesItsPagesAtOnceWithoutWarnings() throws Exception {
+        Harness h = new Harness(dir);
+        Logger frontiers = (Logger) LoggerFactory.getLogger(dev.sluice.internal.store.SqlFrontier.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        frontiers.addAppender(warnings);
+        try {
+            run(Harness.config().concurrency(8).perHost(8).build(), DiscoveryOptions.builder().paginate("header-link").build(),
+                    ".items[]", List.of(origin.uri("/api/header-link?pages=50&per=10&latency=50").toString()), h);
+
+            assertThat(itemsInChainOrder(h)).containsExactlyElementsOf(range(0, 500));
+            assertThat(origin.maxInFlight()).as("pages in flight at the server at once").isGreaterThan(1);
+            assertThat(h.query("SELECT DISTINCT parent FROM queue WHERE rule = 'paginate'")).hasSize(1);
+            assertThat(origin.requestCounts().values()).as("no page was asked for twice").allMatch(c -> c == 1);
+            assertThat(warnings.list).as("a page linking one issued already is no repeated link").isEmpty();
+        } finally {
+            frontiers.detachAppender(warnings);
+        }
+    }
+
+    @Test
     void aCursorThatComesBackStopsItsChainWithAWarning() throws Exception {
         Harness h = new Harness(dir);
         Logger frontiers = (Logger) LoggerFactory.getLogger(dev.sluice.internal.store.SqlFrontier.class);

@@ -104,9 +104,14 @@ final class LinkHeader {
 
     /** The target of the first link of {@code fields} whose rel holds {@code next}, or null. */
     static String next(List<String> fields) {
+        return first(fields, "next");
+    }
+
+    /** The target of the first link of {@code fields} whose rel holds {@code rel}, or null. */
+    static String first(List<String> fields, String rel) {
         for (String field : fields) {
             for (Link l : parse(field)) {
-                if (l.hasRel("next")) {
+                if (l.hasRel(rel)) {
                     return l.target();
                 }
             }

@@ -180,7 +180,13 @@ abstract sealed class Paginate {
         }
     }
 
-    /** {@code header-link}: the target of the first {@code Link} whose rel holds {@code next}. */
+    /**
+     * {@code header-link}: the target of the first {@code Link} whose rel holds {@code next}. When the first page of a
+     * chain also links its {@code last} page, and the two differ only in one whole-number query parameter (a page
+     * number or an offset), every page in between is issued at once, up to {@code --max-pages}, as a total does for
+     * {@code page:} and {@code offset:}. Every page still adds its next link: those issued already are in the frontier
+     * (which keeps each request once), and a last link that said too few leaves no page behind.
+     */
     static final class HeaderLink extends Paginate {
         HeaderLink(String spec) {
             super(spec);
@@ -188,9 +194,58 @@ abstract sealed class Paginate {
 
         @Override
         void discover(Page page) throws Exception {
-            String target = LinkHeader.next(page.response.linkHeaders());
-            if (target != null && !target.isBlank()) {
-                addNext(page, resolve(page, target, "the Link header's next target"));
+            List<String> links = page.response.linkHeaders();
+            String target = LinkHeader.next(links);
+            if (target == null || target.isBlank()) {
+                return;
+            }
+            String next = resolve(page, target, "the Link header's next target");
+            addNext(page, next);
+            String last = LinkHeader.first(links, "last");
+            if (last != null && !last.isBlank() && page.lineage().page() == 1 && !Lineage.PAGINATE.equals(page.lineage().rule())) {
+                fanOut(page, next, resolve(page, last, "the Link header's last target"));
+            }
+        }
+
+        /** The pages after {@code next} up to {@code last}, when a numbered parameter leads from one to the other. */
+        private void fanOut(Page page, String next, String last) {
+            String query = next.indexOf('?') < 0 ? "" : next.substring(next.indexOf('?') + 1).replaceFirst("#.*", "");
+            for (String pair : query.split("&")) {
+                String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+                String param = Urls.queryParam(next, name);
+                String atLast = Urls.queryParam(last, name);
+                if (param == null || atLast == null || param.equals(atLast)
+                        || !Urls.withQueryParam(last, name, param).equals(Urls.withQueryParam(next, name, param))) {
+                    continue;
+                }
+                long from;
+                long to;
+                try {
+                    from = Long.parseLong(param.trim());
+                    to = Long.parseLong(atLast.trim());
+                } catch (NumberFormatException notNumbered) {
+                    return;
+                }
+                String here = Urls.queryParam(page.response.requestUrl(), name);
+                long step;
+                try {
+                    // without the parameter, the first page is page 1 when the next is 2, else offset 0
+                    step = here == null || here.isBlank() ? (from == 2 ? 1 : from) : from - Long.parseLong(here.trim());
+                } catch (NumberFormatException notNumbered) {
+                    return;
+                }
+                if (step <= 0 || to <= from || (to - from) % step != 0) {
+                    return;
+                }
+                int pageNumber = page.lineage().page();
+                long remaining = Math.min((to - from) / step, MAX_FAN_OUT);
+                if (page.maxPages() >= 0) {
+                    remaining = Math.min(remaining, page.maxPages() - pageNumber - 1);
+                }
+                for (int i = 1; i <= remaining; i++) {
+                    page.add(Urls.withQueryParam(next, name, Long.toString(from + i * step)), Lineage.PAGINATE, pageNumber + 1 + i);
+                }
+                return;
             }
         }
     }

@@ -351,7 +351,7 @@ public abstract class SqlFrontier implements Frontier {
      * results with only the requests that were new, each credited to the first result that found it. Under
      * {@code --max-requests} the frontier's rows are counted first (with several workers, two committing at once may
      * each fill the same room, so the limit can be passed by a batch). A next page already in the frontier stops its
-     * chain, said once at WARN.
+     * chain, said once at WARN unless it is there at the same place in its chain (a page issued at once).
      */
     private List<RequestResult> insertDiscoveries(Connection c, List<RequestResult> stored) throws SQLException {
         Map<String, Discovered> found = locksInIdentityOrder() ? new TreeMap<>() : new LinkedHashMap<>();
@@ -380,7 +380,8 @@ public abstract class SqlFrontier implements Frontier {
             next += chunk.size();
         }
         for (Discovered d : candidates.subList(0, next)) {
-            if (!inserted.contains(d.request().id()) && Lineage.PAGINATE.equals(d.lineage().rule())) {
+            if (!inserted.contains(d.request().id()) && Lineage.PAGINATE.equals(d.lineage().rule())
+                    && !sameChainPlace(c, d)) {
                 log.warn("{}: its next page {} was seen before (a repeated cursor or next link): that pagination chain stops here",
                         Printable.of(finder.get(d.request().id()).request().toString()), Printable.of(d.url()));
             }
@@ -391,6 +392,19 @@ public abstract class SqlFrontier implements Frontier {
                     .filter(d -> inserted.remove(d.request().id())).toList()));
         }
         return out;
+    }
+
+    /**
+     * Whether the frontier holds {@code d}'s request at the same place in a pagination chain: a page issued at once
+     * (from a total or a last link) that its previous page links again, not a cursor or link leading back.
+     */
+    private static boolean sameChainPlace(Connection c, Discovered d) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT page FROM queue WHERE request = ?")) {
+            st.setString(1, d.request().id());
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getInt(1) == d.lineage().page();
+            }
+        }
     }
 
     /** How many requests the frontier holds, for {@code --max-requests}. */

@@ -52,6 +52,32 @@ class PaginateTest {
     }
 
     @Test
+    void headerLinkWithALastPageIssuesEveryPageAtOnceFromTheFirstPageOnly() throws Exception {
+        Response first = withLinks(json("http://api.test/items?per=10", "[1]"),
+                "<http://api.test/items?per=10&page=2>; rel=\"next\"", "<http://api.test/items?per=10&page=5>; rel=\"last\"");
+        assertThat(discover("header-link", first)).extracting(d -> d.request().url() + " " + d.lineage().page()).containsExactly(
+                "http://api.test/items?per=10&page=2 2", "http://api.test/items?per=10&page=3 3",
+                "http://api.test/items?per=10&page=4 4", "http://api.test/items?per=10&page=5 5");
+
+        // an offset: the step is the next offset less this page's
+        Response offsets = withLinks(json("http://api.test/items?offset=0&limit=100", "[1]"),
+                "<http://api.test/items?offset=100&limit=100>; rel=\"next\"", "<http://api.test/items?offset=300&limit=100>; rel=\"last\"");
+        assertThat(discover("header-link", offsets)).extracting(d -> d.request().url()).containsExactly(
+                "http://api.test/items?offset=100&limit=100", "http://api.test/items?offset=200&limit=100",
+                "http://api.test/items?offset=300&limit=100");
+
+        // a page found by the rule adds only its next (the others were issued already)
+        Response third = withLineage(withLinks(json("http://api.test/items?per=10&page=3", "[1]"),
+                "<http://api.test/items?per=10&page=4>; rel=\"next\"", "<http://api.test/items?per=10&page=5>; rel=\"last\""), page(3));
+        assertThat(discover("header-link", third)).extracting(d -> d.request().url()).containsExactly("http://api.test/items?per=10&page=4");
+
+        // a last link that differs in more than its number: only the next
+        Response other = withLinks(json("http://api.test/items", "[1]"),
+                "<http://api.test/items?page=2>; rel=\"next\"", "<http://api.test/other?page=9>; rel=\"last\"");
+        assertThat(discover("header-link", other)).extracting(d -> d.request().url()).containsExactly("http://api.test/items?page=2");
+    }
+
+    @Test
     void headerLinkResolvedAgainstTheFinalUri() throws Exception {
         Response r = Fixtures.redirected(withLinks(json("http://api.test/items", "[1]"),
                 "<https://api.test/items?page=9>; rel=\"last\"", "<?page=2#x>; rel=\"next\""), "http://api.test/v2/items");
