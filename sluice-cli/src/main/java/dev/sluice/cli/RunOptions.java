@@ -104,7 +104,8 @@ final class RunOptions {
     @Option(names = "--paginate", paramLabel = "KIND",
             description = "Follow the pages of each response (repeatable): header-link (Link: rel=\"next\"), json-link:JQ "
                     + "(a next URL in the body), cursor:JQ=PARAM (a token put in a query parameter), "
-                    + "offset:PARAM,limit=N[,total=JQ], page:PARAM[,start=N][,total=JQ]. A chain stops at an empty page, a "
+                    + "offset:PARAM,limit=N[,total=TOTAL], page:PARAM[,start=N][,per=N][,total=TOTAL] (TOTAL: jq on the body, "
+                    + "or header:NAME). A chain stops at an empty page, a "
                     + "missing link, the total, or --max-pages.")
     List<String> paginate = new ArrayList<>();
 

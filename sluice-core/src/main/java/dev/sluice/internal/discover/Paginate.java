@@ -17,13 +17,13 @@ import java.util.List;
  * to the current one stops the chain with one warning. Thread-safe (immutable).
  *
  * <p>Kinds: {@code header-link}, {@code json-link:JQ}, {@code cursor:JQ=PARAM},
- * {@code offset:PARAM,limit=N[,total=JQ]}, {@code page:PARAM[,start=N][,total=JQ]}; {@code total=} comes last,
- * the rest of the spec is its jq expression.
+ * {@code offset:PARAM,limit=N[,total=TOTAL]}, {@code page:PARAM[,start=N][,per=N][,total=TOTAL]}; {@code total=}
+ * comes last, the rest of the spec is its jq expression or {@code header:NAME}.
  */
 abstract sealed class Paginate {
     private static final Logger LOG = LoggerFactory.getLogger(Paginate.class);
-    static final String KINDS = "header-link, json-link:JQ, cursor:JQ=PARAM, offset:PARAM,limit=N[,total=JQ], "
-            + "page:PARAM[,start=N][,total=JQ]";
+    static final String KINDS = "header-link, json-link:JQ, cursor:JQ=PARAM, offset:PARAM,limit=N[,total=TOTAL], "
+            + "page:PARAM[,start=N][,per=N][,total=TOTAL]";
     /** Most pages one response may issue at once from a total: beyond, the response fails (set --max-pages). */
     static final int MAX_FAN_OUT = 100_000;
 
@@ -63,8 +63,7 @@ abstract sealed class Paginate {
                 return new Cursor(spec, jq(spec, arg.substring(0, eq)), param(spec, arg.substring(eq + 1)));
             }
             case "offset", "page" -> {
-                return numbered(spec, kind, required(spec, rest, kind.equals("offset")
-                        ? "PARAM,limit=N[,total=JQ]" : "PARAM[,start=N][,total=JQ]"));
+                return numbered(spec, kind, required(spec, rest, usage(kind)));
             }
             default -> throw bad(spec, "unknown kind '" + kind + "' (" + KINDS + ")");
         }
@@ -75,11 +74,12 @@ abstract sealed class Paginate {
         String param = param(spec, comma < 0 ? arg : arg.substring(0, comma));
         long limit = -1;
         long start = 1;
-        JqProgram total = null;
+        long per = -1;
+        Total total = null;
         String rest = comma < 0 ? "" : arg.substring(comma + 1);
         while (!rest.isEmpty()) {
             if (rest.startsWith("total=")) {
-                total = jq(spec, rest.substring("total=".length()));
+                total = total(spec, rest.substring("total=".length()));
                 break;
             }
             int next = rest.indexOf(',');
@@ -87,10 +87,9 @@ abstract sealed class Paginate {
             rest = next < 0 ? "" : rest.substring(next + 1);
             int eq = option.indexOf('=');
             String name = eq < 0 ? option : option.substring(0, eq);
-            boolean known = kind.equals("offset") ? name.equals("limit") : name.equals("start");
+            boolean known = kind.equals("offset") ? name.equals("limit") : name.equals("start") || name.equals("per");
             if (!known || eq < 0) {
-                throw bad(spec, "unknown option '" + option + "' (" + (kind.equals("offset")
-                        ? "offset:PARAM,limit=N[,total=JQ]" : "page:PARAM[,start=N][,total=JQ]") + "; total= comes last)");
+                throw bad(spec, "unknown option '" + option + "' (" + kind + ":" + usage(kind) + "; total= comes last)");
             }
             long value;
             try {
@@ -98,11 +97,15 @@ abstract sealed class Paginate {
             } catch (NumberFormatException e) {
                 throw bad(spec, name + " must be a whole number, not '" + option.substring(eq + 1) + "'");
             }
-            if (name.equals("limit")) {
+            if (name.equals("limit") || name.equals("per")) {
                 if (value < 1) {
-                    throw bad(spec, "limit must be >= 1, not " + value);
+                    throw bad(spec, name + " must be >= 1, not " + value);
                 }
-                limit = value;
+                if (name.equals("limit")) {
+                    limit = value;
+                } else {
+                    per = value;
+                }
             } else {
                 if (value < 0) {
                     throw bad(spec, "start must be >= 0, not " + value);
@@ -112,11 +115,38 @@ abstract sealed class Paginate {
         }
         if (kind.equals("offset")) {
             if (limit < 0) {
-                throw bad(spec, "limit=N is required (offset:PARAM,limit=N[,total=JQ])");
+                throw bad(spec, "limit=N is required (offset:" + usage(kind) + ")");
             }
-            return new Numbered(spec, param, 0, limit, total, /* totalCountsItems= */ true);
+            return new Numbered(spec, param, true, 0, limit, total, /* itemsPerPage= */ limit);
         }
-        return new Numbered(spec, param, start, 1, total, /* totalCountsItems= */ false);
+        if (per > 0 && total == null) {
+            throw bad(spec, "per=N says how many items a total counts per page: give total= too");
+        }
+        return new Numbered(spec, param, false, start, 1, total, /* itemsPerPage= */ per);
+    }
+
+    private static String usage(String kind) {
+        return kind.equals("offset") ? "PARAM,limit=N[,total=TOTAL]" : "PARAM[,start=N][,per=N][,total=TOTAL]";
+    }
+
+    /** {@code total=}'s value: {@code header:NAME} (a response header), else a jq expression on the body. */
+    private static Total total(String spec, String source) {
+        if (source.startsWith("header:")) {
+            String name = source.substring("header:".length()).trim();
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw bad(spec, "'" + name + "' is not a header name (total=header:NAME, e.g. total=header:X-Total-Count)");
+            }
+            return new Total(null, name);
+        }
+        return new Total(jq(spec, source), null);
+    }
+
+    /** Where a total is read: a jq expression on the body, or a response header. */
+    private record Total(JqProgram program, String header) {
+        @Override
+        public String toString() {
+            return header != null ? "header:" + header : program.toString();
+        }
     }
 
     private static String required(String spec, String arg, String what) {
@@ -311,26 +341,31 @@ abstract sealed class Paginate {
     }
 
     /**
-     * {@code offset:PARAM,limit=N[,total=JQ]} (step N, the total counts items) and {@code page:PARAM[,start=N][,total=JQ]}
-     * (step 1, the total counts pages). Without a total, the next page is the current number + step. With one, the
-     * first page of a chain (a request not itself found by a paginate rule) issues every remaining page at once, up
-     * to {@code --max-pages}; the pages it issued issue nothing.
+     * {@code offset:PARAM,limit=N[,total=TOTAL]} (step N, the total counts items) and
+     * {@code page:PARAM[,start=N][,per=N][,total=TOTAL]} (step 1, the total counts pages, or items when {@code per=}
+     * says how many a page holds). Without a total, the next page is the current number + step. With one, the first
+     * page of a chain (a request not itself found by a paginate rule) issues every remaining page at once, up to
+     * {@code --max-pages}; the pages it issued issue nothing.
      */
     static final class Numbered extends Paginate {
         private final String param;
         /** The number when the parameter is absent: 0 for offset, start for page. */
         private final long absent;
         private final long step;
-        private final JqProgram total;
-        private final boolean totalCountsItems;
+        private final Total total;
+        /** Whether the parameter is an offset (the total counts items) or a page number. */
+        private final boolean offsets;
+        /** How many items a page holds when the total counts items (offset's limit, page's per=), else -1. */
+        private final long itemsPerPage;
 
-        Numbered(String spec, String param, long absent, long step, JqProgram total, boolean totalCountsItems) {
+        Numbered(String spec, String param, boolean offsets, long absent, long step, Total total, long itemsPerPage) {
             super(spec);
+            this.offsets = offsets;
             this.param = param;
             this.absent = absent;
             this.step = step;
             this.total = total;
-            this.totalCountsItems = totalCountsItems;
+            this.itemsPerPage = itemsPerPage;
         }
 
         @Override
@@ -352,9 +387,7 @@ abstract sealed class Paginate {
                 return; // issued by the first page of its chain
             }
             long totalValue = total(page);
-            // the numbers past the current one that are below the total (offsets) or up to it (page numbers)
-            long end = totalCountsItems ? totalValue : totalValue + 1;
-            long remaining = end <= current + step ? 0 : (end - current - 1) / step;
+            long remaining = remaining(current, totalValue);
             if (page.maxPages() >= 0) {
                 remaining = Math.min(remaining, page.maxPages() - pageNumber);
             }
@@ -367,13 +400,37 @@ abstract sealed class Paginate {
             }
         }
 
+        /** How many numbers past {@code current} hold items: offsets below the total, or pages up to the last. */
+        private long remaining(long current, long totalValue) {
+            long end; // the first number past the last page
+            if (offsets) {
+                end = totalValue;
+            } else {
+                long pages = itemsPerPage > 0 ? (totalValue + itemsPerPage - 1) / itemsPerPage : totalValue;
+                end = absent + pages;
+            }
+            return end <= current + step ? 0 : (end - current - 1) / step;
+        }
+
         private String next(Page page, long number) throws Exception {
             return resolve(page, Urls.withQueryParam(page.response.requestUrl(), param, Long.toString(number)), "the next URL");
         }
 
         private long total(Page page) throws Exception {
-            JsonNode v = first(total, page);
-            String what = totalCountsItems ? "items" : "pages";
+            String what = itemsPerPage > 0 ? "items" : "pages";
+            if (total.header() != null) {
+                String value = page.response.headers().first(total.header());
+                try {
+                    if (value != null) {
+                        return Long.parseLong(value.trim());
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new Exception("--paginate '" + spec + "': the response's " + total.header() + " header is "
+                        + (value == null ? "missing" : "'" + Printable.of(value) + "'") + ", not a whole number of " + what);
+            }
+            JsonNode v = first(total.program(), page);
             if (v != null && v.isTextual()) {
                 try {
                     return new BigDecimal(v.textValue().trim()).longValueExact();

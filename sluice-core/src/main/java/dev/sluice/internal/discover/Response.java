@@ -1,5 +1,6 @@
 package dev.sluice.internal.discover;
 
+import dev.sluice.Headers;
 import dev.sluice.Lineage;
 import dev.sluice.Request;
 
@@ -21,11 +22,13 @@ import java.util.List;
  * @param items       how many items the body gave: records of {@code --jq}, or top-level rows of {@code --table};
  *                    -1 when there is neither (then "empty page" is judged from the body itself)
  * @param lineage     the responding request's own lineage
+ * @param headers     every response header, for a total a paginate rule reads from one ({@code total=header:NAME})
  */
 public record Response(Request request, String requestUrl, URI finalUri, int status, String contentType, List<String> linkHeaders,
-                       byte[] body, int items, Lineage lineage) {
+                       byte[] body, int items, Lineage lineage, Headers headers) {
     public Response {
         linkHeaders = linkHeaders == null ? List.of() : linkHeaders;
+        headers = headers == null ? Headers.NONE : headers;
         body = body == null ? new byte[0] : body;
         lineage = lineage == null ? Lineage.INPUT : lineage;
         request = request == null ? Request.get(requestUrl) : request;

@@ -333,7 +333,7 @@ public final class ProcessStage {
             }
             discovered = discovery.isEmpty() ? List.of() : discovery.discover(new Response(job.request(), job.requestUrl(),
                     f.finalUri(), f.httpStatus(), f.contentType(), job.links(), f.body(), items(records, extraction),
-                    job.lineage()));
+                    job.lineage(), f.headers()));
         } catch (ProcessingStopped e) {
             return stoppedResult(r, r.stopReason());
         } catch (OutOfMemoryError e) {

@@ -26,7 +26,7 @@ class LinksTest {
     }
 
     private static Response withType(Response r, String contentType, byte[] body) {
-        return new Response(null, r.requestUrl(), r.finalUri(), 200, contentType, List.of(), body, -1, r.lineage());
+        return new Response(null, r.requestUrl(), r.finalUri(), 200, contentType, List.of(), body, -1, r.lineage(), null);
     }
 
     @Test
@@ -186,7 +186,7 @@ class LinksTest {
     @Test
     void parsesFromBytesWithAnUnusualFinalUri() throws Exception {
         Response r = new Response(null, "http://host.test/x", URI.create("http://host.test"), 200, "text/html", List.of(),
-                "<a href=\"y\">".getBytes(StandardCharsets.UTF_8), -1, Lineage.INPUT);
+                "<a href=\"y\">".getBytes(StandardCharsets.UTF_8), -1, Lineage.INPUT, null);
         assertThat(links(ALL, r)).containsExactly("http://host.test/y");
     }
 }

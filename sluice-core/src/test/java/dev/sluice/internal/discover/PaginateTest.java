@@ -18,6 +18,7 @@ import java.util.List;
 import static dev.sluice.internal.discover.Fixtures.json;
 import static dev.sluice.internal.discover.Fixtures.options;
 import static dev.sluice.internal.discover.Fixtures.urls;
+import static dev.sluice.internal.discover.Fixtures.withHeader;
 import static dev.sluice.internal.discover.Fixtures.withLineage;
 import static dev.sluice.internal.discover.Fixtures.withLinks;
 import static dev.sluice.internal.discover.Fixtures.withRecords;
@@ -244,6 +245,26 @@ class PaginateTest {
     }
 
     @Test
+    void aTotalFromAResponseHeaderCountsItemsByPerOrByLimit() throws Exception {
+        // json-server: X-Total-Count items, _limit per page
+        Response first = withHeader(json("http://api.test/items?_limit=100&_page=1", "[1]"), "X-Total-Count", "250");
+        assertThat(urls(discover("page:_page,per=100,total=header:x-total-count", first)))
+                .containsExactly("http://api.test/items?_limit=100&_page=2", "http://api.test/items?_limit=100&_page=3");
+        assertThat(urls(discover("offset:_start,limit=100,total=header:X-Total-Count",
+                withHeader(json("http://api.test/items", "[1]"), "X-Total-Count", "250"))))
+                .containsExactly("http://api.test/items?_start=100", "http://api.test/items?_start=200");
+        // without per=, a header's total counts pages, as a body's does; numbered from start=0, the last is total - 1
+        assertThat(urls(discover("page:p,start=0,total=header:X-Pages", withHeader(json("http://api.test/l", "[1]"), "X-Pages", "3"))))
+                .containsExactly("http://api.test/l?p=1", "http://api.test/l?p=2");
+
+        assertThatThrownBy(() -> discover("page:p,per=10,total=header:X-Total-Count", json("http://api.test/l", "[1]")))
+                .hasMessage("--paginate 'page:p,per=10,total=header:X-Total-Count': the response's X-Total-Count header is "
+                        + "missing, not a whole number of items");
+        assertThatThrownBy(() -> discover("page:p,total=header:X-Pages", withHeader(json("http://api.test/l", "[1]"), "X-Pages", "lots")))
+                .hasMessage("--paginate 'page:p,total=header:X-Pages': the response's X-Pages header is 'lots', not a whole number of pages");
+    }
+
+    @Test
     void maxPagesHolds() throws Exception {
         Discovery d = Discovery.compile(options().paginate("page:p").maxPages(3).build());
         assertThat(d.discover(withLineage(json("http://api.test/l?p=2", "[1]"), page(2)))).hasSize(1);
@@ -287,7 +308,7 @@ class PaginateTest {
         assertThatThrownBy(() -> Discovery.compile(options().paginate("cursr:.next=c").build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--paginate 'cursr:.next=c': unknown kind 'cursr' (header-link, json-link:JQ, cursor:JQ=PARAM, "
-                        + "offset:PARAM,limit=N[,total=JQ], page:PARAM[,start=N][,total=JQ])");
+                        + "offset:PARAM,limit=N[,total=TOTAL], page:PARAM[,start=N][,per=N][,total=TOTAL])");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("json-link:.next[").build()))
                 .hasMessageStartingWith("--paginate 'json-link:.next[': invalid jq expression '.next['");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("json-link:nosuch(1)").build()))
@@ -297,13 +318,17 @@ class PaginateTest {
         assertThatThrownBy(() -> Discovery.compile(options().paginate("cursor:.next").build()))
                 .hasMessage("--paginate 'cursor:.next': expected cursor:JQ=PARAM");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("offset:o").build()))
-                .hasMessage("--paginate 'offset:o': limit=N is required (offset:PARAM,limit=N[,total=JQ])");
+                .hasMessage("--paginate 'offset:o': limit=N is required (offset:PARAM,limit=N[,total=TOTAL])");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("offset:o,limit=ten").build()))
                 .hasMessage("--paginate 'offset:o,limit=ten': limit must be a whole number, not 'ten'");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("offset:o,limit=0").build()))
                 .hasMessage("--paginate 'offset:o,limit=0': limit must be >= 1, not 0");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("page:p,limit=3").build()))
                 .hasMessageStartingWith("--paginate 'page:p,limit=3': unknown option 'limit=3'");
+        assertThatThrownBy(() -> Discovery.compile(options().paginate("page:p,per=10").build()))
+                .hasMessage("--paginate 'page:p,per=10': per=N says how many items a total counts per page: give total= too");
+        assertThatThrownBy(() -> Discovery.compile(options().paginate("page:p,total=header:X Total").build()))
+                .hasMessageStartingWith("--paginate 'page:p,total=header:X Total': 'X Total' is not a header name");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("header-link:x").build()))
                 .hasMessage("--paginate 'header-link:x': header-link takes no argument");
         assertThatThrownBy(() -> Discovery.compile(options().paginate("page:a&b").build()))
